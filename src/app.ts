@@ -1,0 +1,57 @@
+/**
+ * The composition root: builds the Fastify app from configuration and concrete dependencies.
+ * It never listens (src/main.ts does), so tests and the OpenAPI script build the same app.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { ApiKeyRegistry } from './domain/api-keys.js';
+import { ReadinessService } from './domain/readiness.service.js';
+import type { GraphDatabase } from './graph/database.js';
+import { applySchema } from './graph/schema.repository.js';
+import { authPlugin } from './http/plugins/auth.plugin.js';
+import { errorsPlugin } from './http/plugins/errors.plugin.js';
+import { openapiPlugin } from './http/plugins/openapi.plugin.js';
+import { healthRoutes } from './http/routes/health.routes.js';
+import { meRoutes } from './http/routes/me.routes.js';
+
+export interface AppDependencies {
+  db: GraphDatabase;
+  apiKeys: ApiKeyRegistry;
+  /** Pino options, or false for no request logging (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+export async function buildApp(config: Config, deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.LOG_LEVEL },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const readiness = new ReadinessService({
+    ping: () => deps.db.ping(),
+    applySchema: () => applySchema(deps.db),
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(openapiPlugin);
+  await app.register(authPlugin, { keys: deps.apiKeys });
+  await app.register(healthRoutes, { readiness });
+  await app.register(
+    async (v1) => {
+      await v1.register(meRoutes);
+    },
+    { prefix: '/v1' },
+  );
+
+  app.decorate('readiness', readiness);
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readiness: ReadinessService;
+  }
+}

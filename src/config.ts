@@ -1,0 +1,89 @@
+/**
+ * Configuration: one zod schema over the environment, read once at boot. A bad value stops the
+ * start with a message that names the variable. Every variable is documented in .env.example.
+ */
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const memorySize = z.string().regex(/^\d+[kmg]$/i, 'a size such as 512m or 2g');
+
+export const SCOPES = ['read', 'write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiKeyEntry {
+  name: string;
+  scope: Scope;
+  /** sha256 of the key, lower-case hex. The key itself is never kept in memory. */
+  hash: string;
+}
+
+/** API_KEYS: comma-separated `name:scope:sha256hex` entries. */
+const apiKeys = z
+  .string()
+  .transform((text, ctx): ApiKeyEntry[] => {
+    const entries: ApiKeyEntry[] = [];
+    for (const [i, raw] of text.split(',').map((s) => s.trim()).filter(Boolean).entries()) {
+      const [name, scope, hash] = raw.split(':');
+      if (!name || !scope || !hash || !(SCOPES as readonly string[]).includes(scope) || !/^[0-9a-f]{64}$/.test(hash)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry ${i + 1} must be name:scope:sha256hex with scope one of ${SCOPES.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      entries.push({ name, scope: scope as Scope, hash });
+    }
+    return entries;
+  });
+
+export const ConfigSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('.data'),
+
+  NEO4J_URI: z
+    .string()
+    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/, 'a bolt:// or neo4j:// URI')
+    .optional(),
+  NEO4J_USER: z.string().min(1).default('neo4j'),
+  NEO4J_PASSWORD: z.string().min(8, 'at least 8 characters').default('influence-graph'),
+  NEO4J_DATABASE: z.string().min(1).optional(),
+  NEO4J_BOLT_PORT: z.coerce.number().int().min(1).max(65535).default(7687),
+  NEO4J_HEAP: memorySize.default('1g'),
+  NEO4J_PAGECACHE: memorySize.default('512m'),
+
+  API_KEYS: apiKeys.optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  BULK_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
+
+  DEMO_DATA: booleanFromEnv.default(true),
+  DEMO_CUSTOMERS: z.coerce.number().int().min(100).max(100_000).default(3000),
+  ANALYTICS_KEEP_RUNS: z.coerce.number().int().min(1).max(1000).default(10),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; empty strings count as unset. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  }
+  return parsed.data;
+}

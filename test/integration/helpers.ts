@@ -1,0 +1,60 @@
+/** Shared pieces of the integration tests: the real test database, an app wired to it, API keys. */
+import { inject } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { ApiKeyRegistry, hashApiKey } from '../../src/domain/api-keys.js';
+import { GraphDatabase } from '../../src/graph/database.js';
+
+export const KEYS = { read: 'test-read-key', write: 'test-write-key', admin: 'test-admin-key' } as const;
+
+export const auth = (scope: keyof typeof KEYS) => ({ authorization: `Bearer ${KEYS[scope]}` });
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  const { uri, user, password } = inject('neo4j');
+  return loadConfig({
+    LOG_LEVEL: 'silent',
+    NEO4J_URI: uri,
+    NEO4J_USER: user,
+    NEO4J_PASSWORD: password,
+    DEMO_DATA: 'false',
+    API_KEYS: Object.entries(KEYS)
+      .map(([scope, key]) => `${scope}-client:${scope}:${hashApiKey(key)}`)
+      .join(','),
+    ...env,
+  });
+}
+
+export function testDatabase(config: Config = testConfig()): GraphDatabase {
+  return new GraphDatabase({ uri: config.NEO4J_URI!, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD });
+}
+
+export interface TestContext {
+  app: FastifyInstance;
+  db: GraphDatabase;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** An app on the shared test database with the schema applied. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestContext> {
+  const config = testConfig(env);
+  const db = testDatabase(config);
+  const app = await buildApp(config, { db, apiKeys: new ApiKeyRegistry(config.API_KEYS ?? []), logger: false });
+  await app.ready();
+  await app.readiness.ensureSchema();
+  return {
+    app,
+    db,
+    config,
+    close: async () => {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+/** Removes every node and relationship (the schema stays). */
+export async function clearDatabase(db: GraphDatabase): Promise<void> {
+  await db.autoCommit('MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+}
