@@ -1,0 +1,139 @@
+/**
+ * Betweenness centrality (Brandes), exact or estimated from a seeded sample of sources.
+ *
+ * Definition (NetworkX `betweenness_centrality`, endpoints=False): b(v) = Σ_{s≠v≠t} σ_st(v)/σ_st,
+ * summed over ordered pairs (s, t), where σ_st counts shortest s→t paths and σ_st(v) those through
+ * v. Paths follow arc direction on a directed graph; an undirected graph (symmetric CSR) counts
+ * each unordered pair twice. Normalisation, as NetworkX 3.6 `_rescale`:
+ * - normalized (default): × 1/((n−1)(n−2)) for directed and undirected alike — on an undirected
+ *   graph this is 2/((n−1)(n−2)) over unordered pairs;
+ * - not normalized: × 1 directed, × 1/2 undirected.
+ * n < 3 gives all zeros. Unweighted by default (BFS, NetworkX weight=None); `weighted: true` uses
+ * arc weights as path *lengths* (Dijkstra; every weight must be > 0) — a tie strength is not a
+ * length, so convert before asking for it. Self-loops never lie on a shortest path and change
+ * nothing.
+ *
+ * Sampling (NetworkX `k=`): above `maxExactNodes` nodes, or when `k` < n is given, only k sources
+ * drawn uniformly without replacement with `seed` are searched, and the sums are scaled as NetworkX
+ * 3.6 does: a node that is itself a sampled source by 1/((k−1)(n−2)), any other node by
+ * 1/(k(n−2)) (× (n−1) / correction when not normalised) — each estimate is then the mean of δ_s(v)/
+ * (n−2) over sources s ≠ v, an unbiased estimate of the normalised betweenness. k ≥ n is exact.
+ * errorBound (in the units of the returned scores): Hoeffding's inequality for the mean of
+ * k' = k−1 values in [0, 1] drawn without replacement (Hoeffding 1963, Thm. 1 and §6):
+ *     P(|b̂(v) − b(v)| ≥ ε) ≤ 2 exp(−2k'ε²)  ⇒  ε = sqrt(ln(2/δ) / (2k')),  δ = 1 − confidence.
+ * It bounds the additive error of one node's normalised betweenness at the stated confidence
+ * (default 95 %), not all nodes at once; `errorBoundAllNodes` applies the union bound over the n
+ * nodes (δ/n in place of δ). For normalised values near 0 these bounds are loose: they are
+ * guarantees, not typical errors.
+ *
+ * Cost: O(m) per source unweighted (O(m + n log n) weighted), O(nm) exact, O(km) sampled;
+ * O(n) memory. About 60 ms per source at 1M arcs on this machine.
+ *
+ * Reference: U. Brandes, "A faster algorithm for betweenness centrality", J. Math. Sociology 25
+ * (2001); sampling: U. Brandes and C. Pich, "Centrality estimation in large networks", Int. J.
+ * Bifurcation and Chaos 17 (2007). Why our own: graphology-metrics has no source sampling and its
+ * Brandes over the object graph is ~4× slower at 1M edges (perf anchors); it also silently
+ * switches to Dijkstra when edges carry weights.
+ */
+
+import type { CsrGraph } from './csr.js';
+import { InvalidArgumentError } from './errors.js';
+import { createRng, sampleWithoutReplacement } from './random.js';
+import { ShortestPathWorkspace } from './shortest-paths.js';
+
+export const DEFAULT_BETWEENNESS_SEED = 42;
+
+export interface BetweennessOptions {
+  /** Default true (NetworkX normalized=True). */
+  normalized?: boolean;
+  /** Default false: hop counts. True: arc weights are path lengths (must be > 0). */
+  weighted?: boolean;
+  /** Number of sampled sources. Default: all (exact) when n <= maxExactNodes, else `defaultSamples`. */
+  k?: number;
+  /** Largest n computed exactly when k is not given. Default 5000. */
+  maxExactNodes?: number;
+  /** Sources sampled when n > maxExactNodes and k is not given. Default 64. */
+  defaultSamples?: number;
+  /** Seed of the source sample. Default 42. */
+  seed?: number;
+  /** Confidence of errorBound, in (0, 1). Default 0.95. */
+  confidence?: number;
+}
+
+export interface BetweennessResult {
+  scores: Float64Array;
+  /** True when every node was a source (no estimation error). */
+  exact: boolean;
+  /** Number of sources searched (n when exact). */
+  samples: number;
+  /** Additive error bound on one node's score at `confidence` (0 when exact). */
+  errorBound: number;
+  /** The same bound holding for all nodes simultaneously (union bound). */
+  errorBoundAllNodes: number;
+  confidence: number;
+}
+
+export function betweenness(g: CsrGraph, options: BetweennessOptions = {}): BetweennessResult {
+  const n = g.n;
+  const normalized = options.normalized ?? true;
+  const confidence = options.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1)) throw new InvalidArgumentError(`confidence must be in (0, 1), got ${confidence}`);
+  const maxExact = options.maxExactNodes ?? 5000;
+  let k = options.k ?? (n <= maxExact ? n : Math.min(n, options.defaultSamples ?? 64));
+  if (!Number.isInteger(k) || k < 2) throw new InvalidArgumentError(`k must be an integer >= 2, got ${k}`);
+  if (k > n) k = n;
+  const exact = k === n;
+  const scores = new Float64Array(n);
+  if (n < 3) return { scores, exact: true, samples: n, errorBound: 0, errorBoundAllNodes: 0, confidence };
+
+  const sources = exact ? null : sampleWithoutReplacement(n, k, createRng(options.seed ?? DEFAULT_BETWEENNESS_SEED));
+  const weighted = options.weighted ?? false;
+  const lengths = weighted ? (g.outWeights ?? null) : null;
+  const ws = new ShortestPathWorkspace({ offsets: g.outOffsets, neighbours: g.outTargets, lengths }, n, true);
+  const delta = new Float64Array(n);
+  const { order, dist, sigma } = ws;
+  const { outOffsets, outTargets } = g;
+
+  for (let i = 0; i < k; i++) {
+    const s = sources ? sources[i] : i;
+    ws.run(s);
+    // Back-propagation in order of decreasing distance ("pull" over out-arcs: the successors w
+    // of v on shortest paths are exactly the out-neighbours with dist[w] = dist[v] + len).
+    for (let j = ws.reached - 1; j > 0; j--) {
+      const v = order[j];
+      const dv = dist[v];
+      const sv = sigma[v];
+      let dsum = 0;
+      for (let p = outOffsets[v], e = outOffsets[v + 1]; p < e; p++) {
+        const w = outTargets[p];
+        if (dist[w] === dv + (lengths ? lengths[p] : 1)) dsum += (sv / sigma[w]) * (1 + delta[w]);
+      }
+      delta[v] = dsum;
+      scores[v] += dsum;
+    }
+  }
+
+  // Rescale exactly as NetworkX 3.6 (endpoints=False): N = n − 1 possible targets.
+  const N = n - 1;
+  const correction = g.directed ? 1 : 2;
+  if (exact) {
+    const scale = normalized ? 1 / (N * (N - 1)) : 1 / correction;
+    if (scale !== 1) for (let v = 0; v < n; v++) scores[v] *= scale;
+  } else {
+    const sampled = new Uint8Array(n);
+    for (const s of sources as Int32Array) sampled[s] = 1;
+    const scaleSource = normalized ? 1 / ((k - 1) * (N - 1)) : N / ((k - 1) * correction);
+    const scaleOther = normalized ? 1 / (k * (N - 1)) : N / (k * correction);
+    for (let v = 0; v < n; v++) scores[v] *= sampled[v] ? scaleSource : scaleOther;
+  }
+
+  let errorBound = 0;
+  let errorBoundAllNodes = 0;
+  if (!exact) {
+    const unit = normalized ? 1 : (N * (N - 1)) / correction; // normalised → returned units
+    const d = 1 - confidence;
+    errorBound = unit * Math.sqrt(Math.log(2 / d) / (2 * (k - 1)));
+    errorBoundAllNodes = unit * Math.sqrt(Math.log((2 * n) / d) / (2 * (k - 1)));
+  }
+  return { scores, exact, samples: k, errorBound, errorBoundAllNodes, confidence };
+}
