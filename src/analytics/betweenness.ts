@@ -80,11 +80,11 @@ export function betweenness(g: CsrGraph, options: BetweennessOptions = {}): Betw
   if (!(confidence > 0 && confidence < 1)) throw new InvalidArgumentError(`confidence must be in (0, 1), got ${confidence}`);
   const maxExact = options.maxExactNodes ?? 5000;
   let k = options.k ?? (n <= maxExact ? n : Math.min(n, options.defaultSamples ?? 64));
+  const scores = new Float64Array(n);
+  if (n < 3) return { scores, exact: true, samples: n, errorBound: 0, errorBoundAllNodes: 0, confidence };
   if (!Number.isInteger(k) || k < 2) throw new InvalidArgumentError(`k must be an integer >= 2, got ${k}`);
   if (k > n) k = n;
   const exact = k === n;
-  const scores = new Float64Array(n);
-  if (n < 3) return { scores, exact: true, samples: n, errorBound: 0, errorBoundAllNodes: 0, confidence };
 
   const sources = exact ? null : sampleWithoutReplacement(n, k, createRng(options.seed ?? DEFAULT_BETWEENNESS_SEED));
   const weighted = options.weighted ?? false;
