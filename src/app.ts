@@ -14,6 +14,14 @@ import { errorsPlugin } from './http/plugins/errors.plugin.js';
 import { openapiPlugin } from './http/plugins/openapi.plugin.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { meRoutes } from './http/routes/me.routes.js';
+import { entitiesRoutes } from './http/routes/entities.routes.js';
+import { importsRoutes } from './http/routes/imports.routes.js';
+import { EntityService } from './domain/entity.service.js';
+import { ImportService } from './domain/import.service.js';
+import { IngestService } from './domain/ingest.service.js';
+import { Neo4jEntityRepository } from './graph/entity.repository.js';
+import { Neo4jImportJobRepository } from './graph/import-job.repository.js';
+import { Neo4jIngestRepository } from './graph/ingest.repository.js';
 
 export interface AppDependencies {
   db: GraphDatabase;
@@ -35,6 +43,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     applySchema: () => applySchema(deps.db),
   });
 
+  const services = buildServices(config, deps.db);
+
   await app.register(errorsPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin, { keys: deps.apiKeys });
@@ -42,16 +52,32 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(
     async (v1) => {
       await v1.register(meRoutes);
+      await v1.register(entitiesRoutes, { ingest: services.ingest, entities: services.entities });
+      await v1.register(importsRoutes, { imports: services.imports });
     },
     { prefix: '/v1' },
   );
 
   app.decorate('readiness', readiness);
+  app.decorate('services', services);
   return app;
 }
+
+/** The domain services on their Neo4j repositories; also used by the CLI. */
+export function buildServices(config: Config, db: GraphDatabase) {
+  const ingestRepository = new Neo4jIngestRepository(db);
+  return {
+    ingest: new IngestService(ingestRepository, config.BULK_MAX_ROWS),
+    entities: new EntityService(new Neo4jEntityRepository(db)),
+    imports: new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES),
+  };
+}
+
+export type Services = ReturnType<typeof buildServices>;
 
 declare module 'fastify' {
   interface FastifyInstance {
     readiness: ReadinessService;
+    services: Services;
   }
 }

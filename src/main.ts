@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.readiness.ensureSchema();
+  const interrupted = await app.services.imports.recover();
+  if (interrupted > 0) console.log(`${interrupted} import job(s) were interrupted by the last stop; resume them with POST /v1/imports/{id}/resume.`);
   if (config.DEMO_DATA) await loadDemoDataIfEmpty(app, config);
 
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -35,4 +35,4 @@ export function errorResponses<C extends ErrorCode>(...statuses: C[]): Record<C,
 /** Standard errors of every /v1 route: bad input, no key, wrong scope, database down. */
 export const authedErrors = errorResponses(400, 401, 403, 503);
 
-export const SECURITY = [{ bearerAuth: [] }, { apiKeyHeader: [] }];
+export const SECURITY: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }];

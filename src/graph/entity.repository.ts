@@ -1,0 +1,120 @@
+/**
+ * Reads of stored entities (one with its ties and counts, lists with cursor pagination), the
+ * export of everything held about a customer, and erasure. Labels and filters come from closed
+ * allow-lists; every value is a parameter.
+ */
+import type { EntityListQuery, EntityReadRepository, EntityView, TieView } from '../domain/entity.service.js';
+import { LABELS, type EntityRef } from '../domain/model.js';
+import { int, type GraphDatabase } from './database.js';
+import { entityProperties, plain } from './mappers.js';
+
+const TIE_LIMIT = 100;
+
+const READ_ONE = (label: string) => `
+MATCH (n:${label} {id: $id})
+OPTIONAL CALL (n) {
+  MATCH (n)-[r]->(m) RETURN type(r) AS type, 'out' AS direction, count(*) AS c
+  UNION ALL
+  MATCH (n)<-[r]-(m) RETURN type(r) AS type, 'in' AS direction, count(*) AS c
+}
+WITH n, collect({type: type, direction: direction, count: c}) AS counts
+OPTIONAL CALL (n) {
+  MATCH (n)-[r]-(m)
+  WHERE NOT m:AnalyticsRun
+  RETURN r, m ORDER BY coalesce(r.weight, 0) DESC, m.id LIMIT $tieLimit
+}
+RETURN n, counts, collect({type: type(r), out: startNode(r) = n, otherLabel: labels(m)[0], otherId: m.id, props: properties(r)}) AS ties`;
+
+const LIST_FILTERS: Partial<Record<EntityRef, Record<string, string>>> = {
+  customer: { segment: 'n.segment = $segment', region: 'n.region = $region', optedOut: 'coalesce(n.optedOut, false) = $optedOut' },
+  product: { brandId: 'n.brandId = $brandId' },
+  campaign: { brandId: 'n.brandId = $brandId' },
+  content: { authorId: 'n.authorId = $authorId', kind: 'n.kind = $kind' },
+};
+
+export const allowedFilters = (entity: EntityRef): string[] => Object.keys(LIST_FILTERS[entity] ?? {});
+
+const ERASE_CUSTOMER = `
+MATCH (c:Customer {id: $id})
+OPTIONAL MATCH (c)-[:POSTED]->(p:Content)
+OPTIONAL MATCH (c)-[:HAS_SCORES]->(s:CustomerScores)
+WITH c, collect(DISTINCT p) AS posts, collect(DISTINCT s) AS scores
+FOREACH (x IN posts | DETACH DELETE x)
+FOREACH (x IN scores | DETACH DELETE x)
+DETACH DELETE c
+RETURN size(posts) AS content, size(scores) AS scores`;
+
+const EXPORT_CUSTOMER = `
+MATCH (c:Customer {id: $id})
+CALL (c) { MATCH (c)-[t:FOLLOWS|KNOWS]-(o:Customer)
+  RETURN collect({kind: type(t), from: startNode(t).id, to: endNode(t).id, since: t.since, weight: t.weight}) AS ties }
+CALL (c) { MATCH (c)-[i:INTERACTED]-(o:Customer)
+  RETURN collect({id: i.id, from: startNode(i).id, to: endNode(i).id, kind: i.kind, at: i.at, count: i.count, sentiment: i.sentiment}) AS interactions }
+CALL (c) { MATCH (c)-[e:ENGAGED]->(t)
+  RETURN collect({id: e.id, targetKind: e.targetKind, targetId: t.id, kind: e.kind, at: e.at, sentiment: e.sentiment, channel: e.channel}) AS engagements }
+CALL (c) { MATCH (c)-[x:RATED]->(b:Brand)
+  RETURN collect({id: x.id, brandId: b.id, score: x.score, at: x.at}) AS ratings }
+CALL (c) { MATCH (c)-[:POSTED]->(p:Content) RETURN collect(properties(p)) AS content }
+CALL (c) { MATCH (c)-[:HAS_SCORES]->(s:CustomerScores) RETURN collect(properties(s)) AS scoreHistory }
+RETURN properties(c) AS customer, ties, interactions, engagements, ratings, content, scoreHistory`;
+
+export class Neo4jEntityRepository implements EntityReadRepository {
+  constructor(private readonly db: GraphDatabase) {}
+
+  async get(entity: EntityRef, id: string): Promise<EntityView | undefined> {
+    const result = await this.db.read((tx) => tx.run(READ_ONE(LABELS[entity]), { id, tieLimit: int(TIE_LIMIT) }));
+    const record = result.records[0];
+    if (!record) return undefined;
+    const counts: Record<string, { in: number; out: number }> = {};
+    for (const c of record.get('counts') as { type: string | null; direction: 'in' | 'out'; count: unknown }[]) {
+      if (c.type === null) continue;
+      counts[c.type] ??= { in: 0, out: 0 };
+      counts[c.type][c.direction] = plain(c.count) as number;
+    }
+    const ties: TieView[] = (record.get('ties') as { type: string | null; out: boolean; otherLabel: string; otherId: string; props: object }[])
+      .filter((t) => t.type !== null)
+      .map((t) => ({
+        type: t.type!,
+        direction: t.out ? 'out' : 'in',
+        other: { label: t.otherLabel, id: t.otherId },
+        properties: plain(t.props) as Record<string, unknown>,
+      }));
+    return { properties: entityProperties(record.get('n').properties), counts, ties };
+  }
+
+  async list(entity: EntityRef, query: EntityListQuery): Promise<Record<string, unknown>[]> {
+    const allowed = LIST_FILTERS[entity] ?? {};
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: int(query.limit) };
+    if (query.after !== undefined) {
+      where.push('n.id > $after');
+      params.after = query.after;
+    }
+    for (const [name, value] of Object.entries(query.filters)) {
+      const clause = allowed[name];
+      if (clause === undefined || value === undefined) continue;
+      where.push(clause);
+      params[name] = value;
+    }
+    const cypher = `MATCH (n:${LABELS[entity]}) ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      RETURN properties(n) AS p ORDER BY n.id LIMIT $limit`;
+    const result = await this.db.read((tx) => tx.run(cypher, params));
+    return result.records.map((r) => entityProperties(r.get('p')));
+  }
+
+  async exportCustomer(id: string): Promise<Record<string, unknown> | undefined> {
+    const result = await this.db.read((tx) => tx.run(EXPORT_CUSTOMER, { id }));
+    const record = result.records[0];
+    if (!record) return undefined;
+    const doc = plain(record.toObject()) as Record<string, unknown>;
+    doc.customer = entityProperties(record.get('customer'));
+    return doc;
+  }
+
+  async eraseCustomer(id: string): Promise<{ erased: boolean; content: number; scores: number }> {
+    const result = await this.db.write((tx) => tx.run(ERASE_CUSTOMER, { id }));
+    const record = result.records[0];
+    if (!record) return { erased: false, content: 0, scores: 0 };
+    return { erased: true, content: plain(record.get('content')) as number, scores: plain(record.get('scores')) as number };
+  }
+}

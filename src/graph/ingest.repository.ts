@@ -1,0 +1,181 @@
+/**
+ * Writes rows of each kind into Neo4j with UNWIND batches (parameterised; the relationship type
+ * and target label come from closed allow-lists), and answers which referenced ids exist.
+ * Entities are upserted by id with replace semantics for their fields; events are merged by id,
+ * so sending the same data again changes nothing.
+ */
+import type { QueryResult } from 'neo4j-driver';
+import type { IngestRepository, WriteCounts } from '../domain/ingest.service.js';
+import { LABELS, type EntityRef, type KindName, type RowOf } from '../domain/model.js';
+import type { GraphDatabase, Tx } from './database.js';
+
+const dt = (field: string) => `CASE WHEN ${field} IS NULL THEN null ELSE datetime(${field}) END`;
+
+const WRITE_CUSTOMERS = `
+UNWIND $rows AS r
+MERGE (c:Customer {id: r.id})
+SET c.name = r.name, c.handle = r.handle, c.segment = r.segment, c.region = r.region,
+    c.optedOut = r.optedOut, c.createdAt = ${dt('r.createdAt')}, c.attributes = r.attributes`;
+
+const WRITE_BRANDS = `UNWIND $rows AS r MERGE (b:Brand {id: r.id}) SET b.name = r.name`;
+const WRITE_TOPICS = `UNWIND $rows AS r MERGE (t:Topic {id: r.id}) SET t.name = r.name`;
+
+const WRITE_PRODUCTS = `
+UNWIND $rows AS r
+MERGE (p:Product {id: r.id})
+SET p.name = r.name, p.category = r.category, p.brandId = r.brandId
+WITH p, r
+OPTIONAL MATCH (p)<-[old:OFFERS]-(:Brand)
+DELETE old
+WITH DISTINCT p, r
+OPTIONAL MATCH (b:Brand {id: r.brandId})
+FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END | MERGE (b)-[:OFFERS]->(p))`;
+
+const WRITE_CAMPAIGNS = `
+UNWIND $rows AS r
+MERGE (c:Campaign {id: r.id})
+SET c.name = r.name, c.brandId = r.brandId, c.startsAt = ${dt('r.startsAt')}, c.endsAt = ${dt('r.endsAt')}
+WITH c, r
+OPTIONAL MATCH (c)<-[old:RUNS]-(:Brand)
+DELETE old
+WITH DISTINCT c, r
+OPTIONAL MATCH (b:Brand {id: r.brandId})
+FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END | MERGE (b)-[:RUNS]->(c))`;
+
+const WRITE_CONTENT = `
+UNWIND $rows AS r
+MATCH (a:Customer {id: r.authorId})
+MERGE (c:Content {id: r.id})
+SET c.kind = r.kind, c.createdAt = datetime(r.createdAt), c.sentiment = r.sentiment, c.text = r.text,
+    c.authorId = r.authorId, c.topicIds = r.topicIds, c.brandId = r.brandId, c.productId = r.productId
+WITH c, r, a
+OPTIONAL MATCH (c)-[old:ABOUT|MENTIONS]->()
+OPTIONAL MATCH (c)<-[oldAuthor:POSTED]-(prev:Customer) WHERE prev.id <> r.authorId
+DELETE old, oldAuthor
+WITH DISTINCT c, r, a
+MERGE (a)-[:POSTED]->(c)
+FOREACH (tid IN r.topicIds | MERGE (t:Topic {id: tid}) MERGE (c)-[:ABOUT]->(t))
+WITH c, r
+OPTIONAL MATCH (b:Brand {id: r.brandId})
+OPTIONAL MATCH (p:Product {id: r.productId})
+FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END | MERGE (c)-[:MENTIONS]->(b))
+FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | MERGE (c)-[:MENTIONS]->(p))`;
+
+const tieQuery = (type: 'FOLLOWS' | 'KNOWS') => `
+UNWIND $rows AS r
+MATCH (a:Customer {id: r.from})
+MATCH (b:Customer {id: r.to})
+MERGE (a)-[t:${type}]->(b)
+SET t.since = ${dt('r.since')}, t.weight = r.weight`;
+const WRITE_TIES = { FOLLOWS: tieQuery('FOLLOWS'), KNOWS: tieQuery('KNOWS') } as const;
+
+const WRITE_INTERACTIONS = `
+UNWIND $rows AS r
+MATCH (a:Customer {id: r.from})
+MATCH (b:Customer {id: r.to})
+MERGE (a)-[i:INTERACTED {id: r.id}]->(b)
+SET i.kind = r.kind, i.at = datetime(r.at), i.count = r.count, i.sentiment = r.sentiment`;
+
+const engagementQuery = (label: string) => `
+UNWIND $rows AS r
+MATCH (c:Customer {id: r.customerId})
+MATCH (t:${label} {id: r.targetId})
+MERGE (c)-[e:ENGAGED {id: r.id}]->(t)
+SET e.kind = r.kind, e.at = datetime(r.at), e.sentiment = r.sentiment, e.channel = r.channel, e.targetKind = r.targetKind`;
+const WRITE_ENGAGEMENTS = {
+  brand: engagementQuery(LABELS.brand),
+  product: engagementQuery(LABELS.product),
+  content: engagementQuery(LABELS.content),
+  campaign: engagementQuery(LABELS.campaign),
+} as const;
+
+const WRITE_RATINGS = `
+UNWIND $rows AS r
+MATCH (c:Customer {id: r.customerId})
+MATCH (b:Brand {id: r.brandId})
+MERGE (c)-[x:RATED {id: r.id}]->(b)
+SET x.score = r.score, x.at = datetime(r.at)`;
+
+const EXISTING = Object.fromEntries(
+  Object.entries(LABELS).map(([ref, label]) => [ref, `UNWIND $ids AS id MATCH (n:${label} {id: id}) RETURN n.id AS id`]),
+) as Record<EntityRef, string>;
+
+/** Drops undefined values (the driver refuses them) and turns attribute maps into JSON text. */
+function param(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (value === undefined) out[key] = null;
+    else if (key === 'attributes' && value !== null && typeof value === 'object') out[key] = JSON.stringify(value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+function countsOf(results: QueryResult[], entity: boolean, rows: number): WriteCounts {
+  let created = 0;
+  for (const result of results) {
+    const c = result.summary.counters.updates();
+    created += entity ? c.nodesCreated : c.relationshipsCreated;
+  }
+  return { received: rows, created, updated: rows - Math.min(rows, created) };
+}
+
+export class Neo4jIngestRepository implements IngestRepository {
+  constructor(private readonly db: GraphDatabase) {}
+
+  async existingIds(entity: EntityRef, ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 20_000) {
+      const chunk = ids.slice(i, i + 20_000);
+      const result = await this.db.read((tx) => tx.run(EXISTING[entity], { ids: chunk }));
+      for (const record of result.records) found.add(record.get('id') as string);
+    }
+    return found;
+  }
+
+  async write<K extends KindName>(kind: K, rows: RowOf<K>[]): Promise<WriteCounts> {
+    const params = rows.map((r) => param(r as Record<string, unknown>));
+    const entity = ['customers', 'brands', 'topics', 'products', 'campaigns', 'content'].includes(kind);
+    const results = await this.db.write((tx) => this.writeIn(tx, kind, params));
+    // Content counts its nodes; every other entity kind creates exactly its own node per new row.
+    return countsOf(results, entity, rows.length);
+  }
+
+  private async writeIn(tx: Tx, kind: KindName, rows: Record<string, unknown>[]): Promise<QueryResult[]> {
+    const single = (cypher: string) => tx.run(cypher, { rows }).then((r) => [r]);
+    switch (kind) {
+      case 'customers':
+        return single(WRITE_CUSTOMERS);
+      case 'brands':
+        return single(WRITE_BRANDS);
+      case 'topics':
+        return single(WRITE_TOPICS);
+      case 'products':
+        return single(WRITE_PRODUCTS);
+      case 'campaigns':
+        return single(WRITE_CAMPAIGNS);
+      case 'content':
+        return single(WRITE_CONTENT);
+      case 'interactions':
+        return single(WRITE_INTERACTIONS);
+      case 'ratings':
+        return single(WRITE_RATINGS);
+      case 'ties': {
+        const results: QueryResult[] = [];
+        for (const type of ['FOLLOWS', 'KNOWS'] as const) {
+          const group = rows.filter((r) => r.kind === type);
+          if (group.length > 0) results.push(await tx.run(WRITE_TIES[type], { rows: group }));
+        }
+        return results;
+      }
+      case 'engagements': {
+        const results: QueryResult[] = [];
+        for (const target of ['brand', 'product', 'content', 'campaign'] as const) {
+          const group = rows.filter((r) => r.targetKind === target);
+          if (group.length > 0) results.push(await tx.run(WRITE_ENGAGEMENTS[target], { rows: group }));
+        }
+        return results;
+      }
+    }
+  }
+}
