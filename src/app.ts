@@ -69,7 +69,7 @@ export function buildServices(config: Config, db: GraphDatabase) {
   return {
     ingest: new IngestService(ingestRepository, config.BULK_MAX_ROWS),
     entities: new EntityService(new Neo4jEntityRepository(db)),
-    imports: new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES),
+    imports: new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES, config.IMPORT_BATCH_SIZE),
   };
 }
 

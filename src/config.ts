@@ -59,6 +59,7 @@ export const ConfigSchema = z.object({
   API_KEYS: apiKeys.optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024 * 1024),
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(10_000),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
 
   DEMO_DATA: booleanFromEnv.default(true),
