@@ -87,31 +87,10 @@ export function betweenness(g: CsrGraph, options: BetweennessOptions = {}): Betw
   const exact = k === n;
 
   const sources = exact ? null : sampleWithoutReplacement(n, k, createRng(options.seed ?? DEFAULT_BETWEENNESS_SEED));
-  const weighted = options.weighted ?? false;
-  const lengths = weighted ? (g.outWeights ?? null) : null;
-  const ws = new ShortestPathWorkspace({ offsets: g.outOffsets, neighbours: g.outTargets, lengths }, n, true);
-  const delta = new Float64Array(n);
-  const { order, dist, sigma } = ws;
-  const { outOffsets, outTargets } = g;
-
-  for (let i = 0; i < k; i++) {
-    const s = sources ? sources[i] : i;
-    ws.run(s);
-    // Back-propagation in order of decreasing distance ("pull" over out-arcs: the successors w
-    // of v on shortest paths are exactly the out-neighbours with dist[w] = dist[v] + len).
-    for (let j = ws.reached - 1; j > 0; j--) {
-      const v = order[j];
-      const dv = dist[v];
-      const sv = sigma[v];
-      let dsum = 0;
-      for (let p = outOffsets[v], e = outOffsets[v + 1]; p < e; p++) {
-        const w = outTargets[p];
-        if (dist[w] === dv + (lengths ? lengths[p] : 1)) dsum += (sv / sigma[w]) * (1 + delta[w]);
-      }
-      delta[v] = dsum;
-      scores[v] += dsum;
-    }
-  }
+  const weighted = (options.weighted ?? false) && g.outWeights !== null;
+  const sourceAt = (i: number): number => (sources ? sources[i] : i);
+  if (weighted) accumulateWeighted(g, k, sourceAt, scores);
+  else accumulateUnweighted(g, k, sourceAt, scores);
 
   // Rescale exactly as NetworkX 3.6 (endpoints=False): N = n − 1 possible targets.
   const N = n - 1;
@@ -136,4 +115,82 @@ export function betweenness(g: CsrGraph, options: BetweennessOptions = {}): Betw
     errorBoundAllNodes = unit * Math.sqrt(Math.log((2 * n) / d) / (2 * (k - 1)));
   }
   return { scores, exact, samples: k, errorBound, errorBoundAllNodes, confidence };
+}
+
+/**
+ * Brandes over BFS with Int32 distances. Back-propagation is a "pull" over out-arcs: the
+ * successors w of v on shortest paths are the out-neighbours with dist[w] = dist[v] + 1, and each
+ * finished w publishes coef[w] = (1 + δ[w]) / σ[w], so δ[v] = σ[v] · Σ coef[w].
+ */
+function accumulateUnweighted(g: CsrGraph, k: number, sourceAt: (i: number) => number, scores: Float64Array): void {
+  const n = g.n;
+  const { outOffsets, outTargets } = g;
+  const dist = new Int32Array(n).fill(-1);
+  const sigma = new Float64Array(n);
+  const coef = new Float64Array(n);
+  const order = new Int32Array(n);
+  let reached = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < reached; j++) dist[order[j]] = -1;
+    const s = sourceAt(i);
+    dist[s] = 0;
+    sigma[s] = 1;
+    order[0] = s;
+    let head = 0;
+    let tail = 1;
+    while (head < tail) {
+      const v = order[head++];
+      const next = dist[v] + 1;
+      const sv = sigma[v];
+      for (let p = outOffsets[v], e = outOffsets[v + 1]; p < e; p++) {
+        const w = outTargets[p];
+        const dw = dist[w];
+        if (dw < 0) {
+          dist[w] = next;
+          sigma[w] = sv;
+          order[tail++] = w;
+        } else if (dw === next) {
+          sigma[w] += sv;
+        }
+      }
+    }
+    reached = tail;
+    for (let j = tail - 1; j > 0; j--) {
+      const v = order[j];
+      const next = dist[v] + 1;
+      let sum = 0;
+      for (let p = outOffsets[v], e = outOffsets[v + 1]; p < e; p++) {
+        const w = outTargets[p];
+        if (dist[w] === next) sum += coef[w];
+      }
+      const dv = sigma[v] * sum;
+      scores[v] += dv;
+      coef[v] = (1 + dv) / sigma[v];
+    }
+  }
+}
+
+/** Brandes over Dijkstra (arc weights are lengths, > 0); same back-propagation with exact ties. */
+function accumulateWeighted(g: CsrGraph, k: number, sourceAt: (i: number) => number, scores: Float64Array): void {
+  const n = g.n;
+  const lengths = g.outWeights as Float64Array;
+  const ws = new ShortestPathWorkspace({ offsets: g.outOffsets, neighbours: g.outTargets, lengths }, n, true);
+  const { order, dist, sigma } = ws;
+  const { outOffsets, outTargets } = g;
+  const coef = new Float64Array(n);
+  for (let i = 0; i < k; i++) {
+    ws.run(sourceAt(i));
+    for (let j = ws.reached - 1; j > 0; j--) {
+      const v = order[j];
+      const dv = dist[v];
+      let sum = 0;
+      for (let p = outOffsets[v], e = outOffsets[v + 1]; p < e; p++) {
+        const w = outTargets[p];
+        if (dist[w] === dv + lengths[p]) sum += coef[w];
+      }
+      const d = sigma[v] * sum;
+      scores[v] += d;
+      coef[v] = (1 + d) / sigma[v];
+    }
+  }
 }

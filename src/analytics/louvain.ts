@@ -7,7 +7,9 @@
  *     NetworkX shuffles once per level); each node leaves its community and joins the
  *     neighbouring community (or its own) with the largest gain
  *         ΔQ ∝ w(i, C) − γ · tot(C) · k_i / 2m
- *     keeping its own on ties; passes repeat until a pass moves nothing or gains ≤ `threshold`;
+ *     keeping its own on ties. Instead of NetworkX's repeated full passes, nodes are then
+ *     revisited only when a neighbour moved (the queue of Leiden's fast local moving), until no
+ *     move improves modularity — the same stopping point, without rescanning settled nodes;
  * (2) aggregation — each community becomes one node, internal weight kept as a self-loop.
  * Levels stop when a level moves nothing, or after a level whose modularity gain is ≤ `threshold`
  * (1e-7, NetworkX's default; that level's moves are kept, as NetworkX yields it), or `maxLevels`.
@@ -26,7 +28,9 @@
  * memory for the level graphs (typed arrays, built in O(m) by bucketing members per community).
  *
  * Reference: V. D. Blondel, J.-L. Guillaume, R. Lambiotte, E. Lefebvre, "Fast unfolding of
- * communities in large networks", J. Stat. Mech. (2008) P10008. Why our own: graphology-
+ * communities in large networks", J. Stat. Mech. (2008) P10008; queue-based local moving:
+ * V. A. Traag, L. Waltman, N. J. van Eck, "From Louvain to Leiden: guaranteeing well-connected
+ * communities", Sci. Rep. 9 (2019) 5233. Why our own: graphology-
  * communities-louvain needs an undirected graphology graph, ~12 s to build at 1M edges, and
  * NetworkX takes ~150 s; this runs on the CSR (quality is compared with graphology's in the tests).
  */
@@ -45,7 +49,7 @@ export interface LouvainOptions {
   seed?: number;
   /** Use arc weights (default true, as NetworkX weight='weight'). */
   weighted?: boolean;
-  /** Minimum modularity gain for another pass / level. Default 1e-7 (NetworkX). */
+  /** Minimum modularity gain of a level for another level. Default 1e-7 (NetworkX). */
   threshold?: number;
   /** Maximum number of aggregation levels. Default unlimited. */
   maxLevels?: number;
@@ -92,7 +96,7 @@ export function louvain(g: CsrGraph, options: LouvainOptions = {}): LouvainResul
   let level = level0;
   let levels = 0;
   while (levels < maxLevels) {
-    const { comm, moves, gain } = moveNodes(level, m2, gamma, threshold, rng);
+    const { comm, moves, gain } = moveNodes(level, m2, gamma, rng);
     if (moves === 0) break;
     const count = relabel(comm);
     for (let i = 0; i < n; i++) assignment[i] = comm[assignment[i]];
@@ -146,16 +150,15 @@ function firstLevel(u: CsrGraph, weighted: boolean): Level {
 }
 
 /**
- * Local moving phase on one level. Returns the community of each level node (ids are level node
- * ids, not contiguous), the number of moves and the modularity gained.
+ * Local moving phase on one level ("fast local moving", Traag et al. 2019): every node is visited
+ * once in random order; afterwards only nodes whose neighbourhood changed are revisited — when a
+ * node moves, its neighbours outside its new community are queued (FIFO, each at most once at a
+ * time). This reaches the same kind of local optimum as NetworkX's repeated full passes (no single
+ * move improves modularity) while skipping the settled nodes that dominate later passes. Returns
+ * the community of each level node (level node ids, not contiguous), the number of moves and the
+ * modularity gained.
  */
-function moveNodes(
-  level: Level,
-  m2: number,
-  gamma: number,
-  threshold: number,
-  rng: Rng,
-): { comm: Int32Array; moves: number; gain: number } {
+function moveNodes(level: Level, m2: number, gamma: number, rng: Rng): { comm: Int32Array; moves: number; gain: number } {
   const { n, off, adj, w, k } = level;
   const comm = new Int32Array(n);
   for (let i = 0; i < n; i++) comm[i] = i;
@@ -163,52 +166,63 @@ function moveNodes(
   const neighWeight = new Float64Array(n);
   const stamp = new Int32Array(n).fill(-1);
   const touched = new Int32Array(n);
-  const order = randomPermutation(n, rng);
+  // Circular FIFO queue holding each node at most once; starts as a random permutation.
+  const queue = randomPermutation(n, rng);
+  const queued = new Uint8Array(n).fill(1);
+  let head = 0;
+  let size = n;
   const scale = gamma / m2;
   let moves = 0;
   let gain = 0;
-  for (;;) {
-    let passMoves = 0;
-    let passGain = 0;
-    for (let idx = 0; idx < n; idx++) {
-      const i = order[idx];
-      const ci = comm[i];
-      const ki = k[i];
-      let nt = 0;
-      for (let p = off[i], e = off[i + 1]; p < e; p++) {
-        const c = comm[adj[p]];
-        if (stamp[c] !== i) {
-          stamp[c] = i;
-          neighWeight[c] = 0;
-          touched[nt++] = c;
-        }
-        neighWeight[c] += w[p];
+  while (size > 0) {
+    const i = queue[head];
+    head = head + 1 === n ? 0 : head + 1;
+    size--;
+    queued[i] = 0;
+    const ci = comm[i];
+    const ki = k[i];
+    let nt = 0;
+    const start = off[i];
+    const end = off[i + 1];
+    for (let p = start; p < end; p++) {
+      const c = comm[adj[p]];
+      if (stamp[c] !== i) {
+        stamp[c] = i;
+        neighWeight[c] = 0;
+        touched[nt++] = c;
       }
-      tot[ci] -= ki;
-      const f = scale * ki;
-      const stay = (stamp[ci] === i ? neighWeight[ci] : 0) - f * tot[ci];
-      let best = ci;
-      let bestGain = stay;
-      for (let t = 0; t < nt; t++) {
-        const c = touched[t];
-        const gc = neighWeight[c] - f * tot[c];
-        if (gc > bestGain) {
-          bestGain = gc;
-          best = c;
-        }
-      }
-      tot[best] += ki;
-      if (best !== ci) {
-        comm[i] = best;
-        passMoves++;
-        passGain += bestGain - stay;
+      neighWeight[c] += w[p];
+    }
+    tot[ci] -= ki;
+    const f = scale * ki;
+    const stay = (stamp[ci] === i ? neighWeight[ci] : 0) - f * tot[ci];
+    let best = ci;
+    let bestGain = stay;
+    for (let t = 0; t < nt; t++) {
+      const c = touched[t];
+      const gc = neighWeight[c] - f * tot[c];
+      if (gc > bestGain) {
+        bestGain = gc;
+        best = c;
       }
     }
-    // ΔQ of one move = 2 (gain_best − gain_stay) / 2m.
-    const passDelta = (2 * passGain) / m2;
-    moves += passMoves;
-    gain += passDelta;
-    if (passMoves === 0 || passDelta <= threshold) break;
+    tot[best] += ki;
+    // Stamp is per visit: reset so that a later visit of i recomputes its neighbourhood.
+    for (let t = 0; t < nt; t++) stamp[touched[t]] = -1;
+    if (best === ci) continue;
+    comm[i] = best;
+    moves++;
+    gain += (2 * (bestGain - stay)) / m2; // ΔQ of the move
+    for (let p = start; p < end; p++) {
+      const j = adj[p];
+      if (queued[j] === 0 && comm[j] !== best) {
+        queued[j] = 1;
+        let tail = head + size;
+        if (tail >= n) tail -= n;
+        queue[tail] = j;
+        size++;
+      }
+    }
   }
   return { comm, moves, gain };
 }

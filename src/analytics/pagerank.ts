@@ -99,20 +99,22 @@ export function pagerank(g: CsrGraph, options: PagerankOptions = {}): PagerankRe
     const base = ad * uniform + teleport * uniform; // used when p and d are uniform
 
     let err = 0;
-    for (let v = 0; v < n; v++) {
-      let s = 0;
-      const end = inOffsets[v + 1];
-      if (inWeights) {
-        for (let q = inOffsets[v]; q < end; q++) s += contrib[inSources[q]] * inWeights[q];
-      } else {
-        for (let q = inOffsets[v]; q < end; q++) s += contrib[inSources[q]];
+    if (p === null) {
+      // Uniform teleport and dangling distribution: one constant per iteration.
+      err = inWeights
+        ? pullWeighted(n, inOffsets, inSources, inWeights, contrib, x, next, alpha, base)
+        : pullUnweighted(n, inOffsets, inSources, contrib, x, next, alpha, base);
+    } else {
+      const dd = d as Float64Array;
+      for (let v = 0; v < n; v++) {
+        let s = 0;
+        const end = inOffsets[v + 1];
+        if (inWeights) for (let q = inOffsets[v]; q < end; q++) s += contrib[inSources[q]] * inWeights[q];
+        else for (let q = inOffsets[v]; q < end; q++) s += contrib[inSources[q]];
+        const xv = alpha * s + ad * dd[v] + teleport * p[v];
+        next[v] = xv;
+        err += Math.abs(xv - x[v]);
       }
-      let xv = alpha * s;
-      if (p === null) xv += base;
-      else xv += ad * (d as Float64Array)[v] + teleport * p[v];
-      next[v] = xv;
-      const diff = xv - x[v];
-      err += diff < 0 ? -diff : diff;
     }
     const t = x;
     x = next;
@@ -122,6 +124,51 @@ export function pagerank(g: CsrGraph, options: PagerankOptions = {}): PagerankRe
   }
   failConvergence('pagerank', it, delta);
   return { scores: x, iterations: it.maxIter, converged: false, delta };
+}
+
+/** One uniform-teleport iteration, unweighted: next = α·Pᵀ-pull(contrib) + base; returns L1 change. */
+function pullUnweighted(
+  n: number,
+  inOffsets: Int32Array,
+  inSources: Int32Array,
+  contrib: Float64Array,
+  x: Float64Array,
+  next: Float64Array,
+  alpha: number,
+  base: number,
+): number {
+  let err = 0;
+  for (let v = 0; v < n; v++) {
+    let s = 0;
+    for (let q = inOffsets[v], end = inOffsets[v + 1]; q < end; q++) s += contrib[inSources[q]];
+    const xv = alpha * s + base;
+    next[v] = xv;
+    err += Math.abs(xv - x[v]);
+  }
+  return err;
+}
+
+/** The same with arc weights. */
+function pullWeighted(
+  n: number,
+  inOffsets: Int32Array,
+  inSources: Int32Array,
+  inWeights: Float64Array,
+  contrib: Float64Array,
+  x: Float64Array,
+  next: Float64Array,
+  alpha: number,
+  base: number,
+): number {
+  let err = 0;
+  for (let v = 0; v < n; v++) {
+    let s = 0;
+    for (let q = inOffsets[v], end = inOffsets[v + 1]; q < end; q++) s += contrib[inSources[q]] * inWeights[q];
+    const xv = alpha * s + base;
+    next[v] = xv;
+    err += Math.abs(xv - x[v]);
+  }
+  return err;
 }
 
 /** Sparse index→weight map to a dense distribution summing to 1 (validated). */
