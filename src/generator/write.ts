@@ -32,6 +32,7 @@ export interface WriteDatasetOptions extends GenerateOptions {
 }
 
 export interface WrittenFile {
+  kind: DatasetKind;
   file: string;
   rows: number;
   bytes: number;
@@ -40,8 +41,9 @@ export interface WrittenFile {
 export interface WriteDatasetResult {
   dir: string;
   options: ResolvedGenerateOptions;
-  files: Record<DatasetKind, WrittenFile>;
-  groundTruth: WrittenFile;
+  /** The NDJSON files, in the order written (`DATASET_KINDS`). */
+  files: WrittenFile[];
+  groundTruth: { file: string; bytes: number };
   elapsedMs: number;
 }
 
@@ -105,13 +107,13 @@ export async function writeDataset(dir: string, opts: WriteDatasetOptions): Prom
   }
 
   const dataset = datasetOf(world);
-  const files = {} as Record<DatasetKind, WrittenFile>;
+  const files: WrittenFile[] = [];
   for (const kind of DATASET_KINDS) {
     const file = join(dir, DATASET_FILES[kind]);
     const counter = { rows: 0 };
     const rows = dataset.rows(kind, onProgress ? (done, total) => onProgress(kind, done, total) : undefined);
     const bytes = await writeChunks(file, ndjsonLines(rows, serializerFor(kind), counter));
-    files[kind] = { file, rows: counter.rows, bytes };
+    files.push({ kind, file, rows: counter.rows, bytes });
   }
 
   const truthFile = join(dir, GROUND_TRUTH_FILE);
@@ -123,7 +125,7 @@ export async function writeDataset(dir: string, opts: WriteDatasetOptions): Prom
     dir,
     options,
     files,
-    groundTruth: { file: truthFile, rows: 1, bytes: truthBytes },
+    groundTruth: { file: truthFile, bytes: truthBytes },
     elapsedMs: Date.now() - started,
   };
 }
