@@ -72,7 +72,12 @@ export function pagerank(g: CsrGraph, options: PagerankOptions = {}): PagerankRe
   const dangling = new Int32Array(danglingCount);
   for (let u = 0, k = 0; u < n; u++) if (inv[u] === 0) dangling[k++] = u;
 
-  const p = options.personalization ? denseDistribution(options.personalization, n, 'personalization') : null;
+  // p === null means "uniform teleport and uniform dangling" (the fast path below).
+  const p = options.personalization
+    ? denseDistribution(options.personalization, n, 'personalization')
+    : options.dangling
+      ? new Float64Array(n).fill(1 / n)
+      : null;
   const d = options.dangling ? denseDistribution(options.dangling, n, 'dangling') : p;
 
   let x = new Float64Array(n);

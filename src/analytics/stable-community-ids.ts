@@ -37,7 +37,8 @@ export interface StableIdsResult {
 
 /**
  * @param communities new label of each node, integers 0..count−1 (e.g. LouvainResult.communities)
- * @param previous node index → community id in the previous run (nodes absent had none)
+ * @param previous node index → community id in the previous run (nodes absent had none;
+ *   indices outside 0..n−1 — customers gone since — are ignored)
  * @param usedIds every id ever handed out (ids of vanished communities are never reused)
  */
 export function stableCommunityIds(

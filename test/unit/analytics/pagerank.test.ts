@@ -56,6 +56,14 @@ describe('pagerank behaviour', () => {
     expect(r.scores[0]).toBeCloseTo(1 - xb, 12);
   });
 
+  it('sends dangling rank where the dangling option says (hand-solved)', () => {
+    // a → b, b dangling with all its rank sent to a: x_a = 0.075 + 0.85 x_b, x_b = 0.075 + 0.85 x_a.
+    const { graph } = fromEdgeList(['a', 'b'], [['a', 'b']], { directed: true });
+    const r = pagerank(graph, { dangling: new Map([[0, 1]]), tol: 1e-14, maxIter: 1000 });
+    expect(r.scores[0]).toBeCloseTo(0.5, 12);
+    expect(r.scores[1]).toBeCloseTo(0.5, 12);
+  });
+
   it('personalised PageRank on a small hand graph', () => {
     // Cycle a → b → c → a with personalization all on a: x = 0.15·e_a + 0.85·P x,
     // geometric: x_a = 0.15/(1 − 0.85³), x_b = 0.85 x_a, x_c = 0.85² x_a.
