@@ -75,7 +75,9 @@ async function main(): Promise<void> {
   await app.readiness.ensureSchema();
   const interrupted = await app.services.imports.recover();
   if (interrupted > 0) console.log(`${interrupted} import job(s) were interrupted by the last stop; resume them with POST /v1/imports/{id}/resume.`);
-  if (config.DEMO_DATA) await loadDemoDataIfEmpty(app, config);
+  if (config.DEMO_DATA) {
+    await loadDemoDataIfEmpty({ ingest: app.services.ingest, customerCount: () => app.services.entities.count('customer') }, config);
+  }
 
   await app.listen({ host: config.HOST, port: config.PORT });
   const base = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;

@@ -30,6 +30,7 @@ export interface EntityListQuery {
 export interface EntityReadRepository {
   get(entity: EntityRef, id: string): Promise<EntityView | undefined>;
   list(entity: EntityRef, query: EntityListQuery): Promise<Record<string, unknown>[]>;
+  count(entity: EntityRef): Promise<number>;
   exportCustomer(id: string): Promise<Record<string, unknown> | undefined>;
   eraseCustomer(id: string): Promise<{ erased: boolean; content: number; scores: number }>;
 }
@@ -77,6 +78,10 @@ export class EntityService {
     if (items.length <= limit) return { items };
     const page = items.slice(0, limit);
     return { items: page, nextCursor: encodeCursor(String(page[page.length - 1].id)) };
+  }
+
+  count(entity: EntityRef): Promise<number> {
+    return this.repo.count(entity);
   }
 
   async exportCustomer(id: string): Promise<Record<string, unknown>> {

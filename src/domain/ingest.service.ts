@@ -134,6 +134,35 @@ export class IngestService {
     return this.repo.write(kind, rows);
   }
 
+  /**
+   * Loads a stream of rows in batches (the demo loader, the CLI's direct mode for generated data):
+   * each batch is validated whole and written in one transaction; a bad batch stops the load.
+   */
+  async ingestStream<K extends KindName>(
+    kind: K,
+    rows: Iterable<unknown>,
+    batchSize = this.maxRows,
+    onBatch?: (written: number) => void,
+  ): Promise<WriteCounts> {
+    const total: WriteCounts = { received: 0, created: 0, updated: 0 };
+    let batch: unknown[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const counts = await this.ingest(kind, batch);
+      total.received += counts.received;
+      total.created += counts.created;
+      total.updated += counts.updated;
+      batch = [];
+      onBatch?.(total.received);
+    };
+    for (const row of rows) {
+      batch.push(row);
+      if (batch.length >= Math.min(batchSize, this.maxRows)) await flush();
+    }
+    await flush();
+    return total;
+  }
+
   /** Upserts one entity; the id in the path wins over a missing id in the body, and must agree with one given. */
   async upsertOne<K extends KindName>(kind: K, id: string, body: unknown): Promise<WriteCounts> {
     const input = body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as object) } : body;

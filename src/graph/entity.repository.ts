@@ -102,6 +102,11 @@ export class Neo4jEntityRepository implements EntityReadRepository {
     return result.records.map((r) => entityProperties(r.get('p')));
   }
 
+  async count(entity: EntityRef): Promise<number> {
+    const result = await this.db.read((tx) => tx.run(`MATCH (n:${LABELS[entity]}) RETURN count(n) AS n`));
+    return plain(result.records[0].get('n')) as number;
+  }
+
   async exportCustomer(id: string): Promise<Record<string, unknown> | undefined> {
     const result = await this.db.read((tx) => tx.run(EXPORT_CUSTOMER, { id }));
     const record = result.records[0];

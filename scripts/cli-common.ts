@@ -1,0 +1,39 @@
+/** Pieces shared by the CLI commands: failing with a message, progress bars, a direct database session. */
+import cliProgress from 'cli-progress';
+import { buildServices, type Services } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { GraphDatabase } from '../src/graph/database.js';
+
+export function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+export function progressBar(unit: string) {
+  return new cliProgress.SingleBar(
+    {
+      format: `{phase} |{bar}| {percentage}% | {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted}`,
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+export async function withDirectServices<T>(work: (services: Services, db: GraphDatabase) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const uri = config.NEO4J_URI ?? `bolt://127.0.0.1:${config.NEO4J_BOLT_PORT}`;
+  const db = new GraphDatabase({ uri, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE });
+  if (!(await db.ping(5000))) {
+    await db.close();
+    fail(`No database answers at ${uri}. Start the service (npm start) or set NEO4J_URI / NEO4J_PASSWORD.`);
+  }
+  try {
+    return await work(buildServices(config, db), db);
+  } finally {
+    await db.close();
+  }
+}
+
