@@ -31,6 +31,17 @@ export interface Catalog {
   campaignsByBrand: number[][];
 }
 
+/** A theme suiting the month if one is left, else any unused one. */
+function pickTheme(rng: Rng, month: number, used: Set<number>): number {
+  const free = [...CAMPAIGN_THEMES.keys()].filter((t) => !used.has(t));
+  const seasonal = free.filter((t) => CAMPAIGN_THEMES[t].months.includes(month));
+  const generic = free.filter((t) => CAMPAIGN_THEMES[t].months.length === 0);
+  const pool = seasonal.length > 0 && rng.next() < 0.8 ? seasonal : generic.length > 0 ? generic : free;
+  const theme = pool[rng.int(pool.length)];
+  used.add(theme);
+  return theme;
+}
+
 export function buildCatalog(o: ResolvedGenerateOptions, startMs: number, nowMs: number): Catalog {
   const rng = Rng.stream(o.seed, 'catalog');
   const brands: BrandRow[] = [];
@@ -65,7 +76,7 @@ export function buildCatalog(o: ResolvedGenerateOptions, startMs: number, nowMs:
     productsByBrand.push(own);
     productPopularity.push(new AliasTable(weights));
 
-    const themes = rng.shuffle(Int32Array.from(CAMPAIGN_THEMES.keys()));
+    const usedThemes = new Set<number>();
     const campaignCount = 5 + rng.int(4);
     const ownCampaigns: number[] = [];
     for (let k = 0; k < campaignCount; k++) {
@@ -73,6 +84,7 @@ export function buildCatalog(o: ResolvedGenerateOptions, startMs: number, nowMs:
       const slot = (nowMs - startMs) / campaignCount;
       const starts = startMs + slot * (k + rng.uniform(0.05, 0.7));
       const ends = starts + DAY_MS * (14 + rng.int(43));
+      const theme = pickTheme(rng, new Date(starts).getUTCMonth() + 1, usedThemes);
       const c = campaigns.length;
       ownCampaigns.push(c);
       campaignBrand.push(b);
@@ -80,7 +92,7 @@ export function buildCatalog(o: ResolvedGenerateOptions, startMs: number, nowMs:
       campaignEnd.push(Math.floor(ends / 1000) * 1000);
       campaigns.push({
         id: `cmp${String(c + 1).padStart(2, '0')}`,
-        name: `${BRAND_SHORT[b]} ${CAMPAIGN_THEMES[themes[k]]} ${new Date(starts).getUTCFullYear()}`,
+        name: `${BRAND_SHORT[b]} ${CAMPAIGN_THEMES[theme].name} ${new Date(starts).getUTCFullYear()}`,
         brandId,
         startsAt: iso(starts),
         endsAt: iso(ends),

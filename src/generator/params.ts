@@ -21,8 +21,8 @@ export const MAX_CUSTOMERS = 5_000_000;
 export const DEFAULT_NOW = '2025-06-30T00:00:00.000Z';
 
 export const MODEL: ModelParams = {
-  mechanism: { local: 0.45, popular: 0.36, superUser: 0.14, crossCommunity: 0.05 },
-  superUserOwnCommunity: 0.4,
+  mechanism: { local: 0.44, popular: 0.34, superUser: 0.18, crossCommunity: 0.04 },
+  superUserOwnCommunity: 0.45,
   localWindow: 6,
   knows: { local: 0.5, popular: 0.12, crossCommunity: 0.1, closure: 0.4 },
   followBack: { local: 0.3, popular: 0.15, superUser: 0.01, crossCommunity: 0.1, closure: 0.2 },

@@ -74,11 +74,21 @@ export const PRODUCT_MODELS = [
 ] as const;
 export const PRODUCT_VARIANTS = ['', ' Pro', ' Mini', ' Max', ' Lite', ' 2', ' X', ' Plus'] as const;
 
-export const CAMPAIGN_THEMES = [
-  'Spring Launch', 'Summer Sound', 'Back to School', 'Black Friday', 'Holiday Gifting',
-  'New Year Reset', 'Creator Week', 'Trade-In Days', 'Anniversary Sale', 'Fitness Challenge',
-  'Festival Season', 'Work From Anywhere',
-] as const;
+/** Campaign themes with the months (1..12) they suit; an empty list suits any month. */
+export const CAMPAIGN_THEMES: readonly { name: string; months: readonly number[] }[] = [
+  { name: 'New Year Reset', months: [1] },
+  { name: 'Fitness Challenge', months: [1, 2] },
+  { name: 'Spring Launch', months: [3, 4, 5] },
+  { name: 'Festival Season', months: [5, 6, 7] },
+  { name: 'Summer Sound', months: [6, 7, 8] },
+  { name: 'Back to School', months: [8, 9] },
+  { name: 'Black Friday', months: [11] },
+  { name: 'Holiday Gifting', months: [11, 12] },
+  { name: 'Creator Week', months: [] },
+  { name: 'Trade-In Days', months: [] },
+  { name: 'Anniversary Sale', months: [] },
+  { name: 'Work From Anywhere', months: [] },
+];
 
 export const TOPIC_NAMES = [
   'battery-life', 'design', 'customer-service', 'pricing', 'sustainability',

@@ -207,7 +207,7 @@ function outAdjacency(ties: Float64Array, n: number): { offset: Int32Array; adj:
  * Base ties per customer before closure and follow-back, chosen so that the final tie rows
  * average `tiesPerCustomer` (closure adds ~22 %, follow-back ~14 %, deduplication removes ~4 %).
  */
-const TIE_INFLATION = 1.02;
+const TIE_INFLATION = 0.99;
 
 /** Builds the world step by step, yielding progress between steps. */
 export function* buildWorld(o: ResolvedGenerateOptions): Generator<BuildProgress, World, void> {
