@@ -16,6 +16,10 @@ import { healthRoutes } from './http/routes/health.routes.js';
 import { meRoutes } from './http/routes/me.routes.js';
 import { entitiesRoutes } from './http/routes/entities.routes.js';
 import { importsRoutes } from './http/routes/imports.routes.js';
+import { analyticsRoutes } from './http/routes/analytics.routes.js';
+import { AnalyticsRunService } from './domain/analytics-run.service.js';
+import { Neo4jAnalyticsRunRepository } from './graph/analytics-run.repository.js';
+import { Neo4jProjectionRepository } from './graph/projection.repository.js';
 import { EntityService } from './domain/entity.service.js';
 import { ImportService } from './domain/import.service.js';
 import { IngestService } from './domain/ingest.service.js';
@@ -54,6 +58,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       await v1.register(meRoutes);
       await v1.register(entitiesRoutes, { ingest: services.ingest, entities: services.entities });
       await v1.register(importsRoutes, { imports: services.imports });
+      await v1.register(analyticsRoutes, { runs: services.runs });
     },
     { prefix: '/v1' },
   );
@@ -69,6 +74,11 @@ export function buildServices(config: Config, db: GraphDatabase) {
   return {
     ingest: new IngestService(ingestRepository, config.BULK_MAX_ROWS),
     entities: new EntityService(new Neo4jEntityRepository(db)),
+    runs: new AnalyticsRunService(
+      new Neo4jProjectionRepository(db),
+      new Neo4jAnalyticsRunRepository(db, config.ANALYTICS_PUBLISH_BATCH),
+      config.ANALYTICS_KEEP_RUNS,
+    ),
     imports: new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES, config.IMPORT_BATCH_SIZE),
   };
 }

@@ -64,6 +64,7 @@ export const ConfigSchema = z.object({
 
   DEMO_DATA: booleanFromEnv.default(true),
   DEMO_CUSTOMERS: z.coerce.number().int().min(100).max(100_000).default(3000),
+  ANALYTICS_PUBLISH_BATCH: z.coerce.number().int().min(1).max(100_000).default(10_000),
   ANALYTICS_KEEP_RUNS: z.coerce.number().int().min(1).max(1000).default(10),
 });
 

@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.readiness.ensureSchema();
+  const stoppedRuns = await app.services.runs.recover();
+  if (stoppedRuns > 0) console.log(`${stoppedRuns} analytics run(s) were interrupted by the last stop; the previous results are in place.`);
   const interrupted = await app.services.imports.recover();
   if (interrupted > 0) console.log(`${interrupted} import job(s) were interrupted by the last stop; resume them with POST /v1/imports/{id}/resume.`);
   if (config.DEMO_DATA) {

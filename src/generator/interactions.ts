@@ -18,7 +18,7 @@ const KIND_WEIGHTS = [0.14, 0.2, 0.2, 0.32, 0.14];
 const MENTION = 0;
 const SHARE = 2;
 /** Mean events per customer by participation tier (lurker, contributor, creator). */
-const EVENTS_BY_TIER = [1.5, 6, 14];
+const EVENTS_BY_TIER = [2, 8, 20];
 
 /** A neighbour of i from three random draws, chosen in proportion to popularity. */
 function popularNeighbour(w: World, i: number, rng: Rng): number {

@@ -94,6 +94,22 @@ export class GraphDatabase {
     }
   }
 
+  /**
+   * Streams a read query's records to `onRecord` as they arrive (auto-commit, not retried, so a
+   * consumer that accumulates is never fed twice).
+   */
+  async stream(cypher: string, params: Record<string, unknown>, onRecord: (record: Record<string, unknown>) => void): Promise<void> {
+    const session = this.session('READ');
+    try {
+      const result = session.run(cypher, params);
+      for await (const record of result) onRecord(record.toObject() as Record<string, unknown>);
+    } catch (error) {
+      throw mapDatabaseError(error);
+    } finally {
+      await session.close();
+    }
+  }
+
   /** True when the database answers a trivial query within the timeout. */
   async ping(timeoutMs = 3_000): Promise<boolean> {
     const session = this.session('READ');

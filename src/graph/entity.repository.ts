@@ -5,6 +5,7 @@
  */
 import type { EntityListQuery, EntityReadRepository, EntityView, TieView } from '../domain/entity.service.js';
 import { LABELS, type EntityRef } from '../domain/model.js';
+import { SCORE_FIELDS } from '../domain/scoring.js';
 import { int, type GraphDatabase } from './database.js';
 import { entityProperties, plain } from './mappers.js';
 
@@ -37,12 +38,18 @@ export const allowedFilters = (entity: EntityRef): string[] => Object.keys(LIST_
 const ERASE_CUSTOMER = `
 MATCH (c:Customer {id: $id})
 OPTIONAL MATCH (c)-[:POSTED]->(p:Content)
-OPTIONAL MATCH (c)-[:HAS_SCORES]->(s:CustomerScores)
-WITH c, collect(DISTINCT p) AS posts, collect(DISTINCT s) AS scores
+WITH c, collect(DISTINCT p) AS posts
 FOREACH (x IN posts | DETACH DELETE x)
-FOREACH (x IN scores | DETACH DELETE x)
 DETACH DELETE c
-RETURN size(posts) AS content, size(scores) AS scores`;
+RETURN size(posts) AS content`;
+
+/** Removes the customer's entry from every run's kept results (arrays aligned with customerIds). */
+const ERASE_FROM_RUN_RESULTS = `
+MATCH (res:RunResults) WHERE $id IN res.customerIds
+WITH res, [i IN range(0, size(res.customerIds) - 1) WHERE res.customerIds[i] <> $id] AS keep
+SET res.customerIds = [i IN keep | res.customerIds[i]],
+${SCORE_FIELDS.map((f) => `    res.${f} = CASE WHEN res.${f} IS NULL THEN null ELSE [i IN keep | res.${f}[i]] END`).join(',\n')}
+RETURN count(res) AS runs`;
 
 const EXPORT_CUSTOMER = `
 MATCH (c:Customer {id: $id})
@@ -55,7 +62,14 @@ CALL (c) { MATCH (c)-[e:ENGAGED]->(t)
 CALL (c) { MATCH (c)-[x:RATED]->(b:Brand)
   RETURN collect({id: x.id, brandId: b.id, score: x.score, at: x.at}) AS ratings }
 CALL (c) { MATCH (c)-[:POSTED]->(p:Content) RETURN collect(properties(p)) AS content }
-CALL (c) { MATCH (c)-[:HAS_SCORES]->(s:CustomerScores) RETURN collect(properties(s)) AS scoreHistory }
+CALL (c) {
+  OPTIONAL MATCH (res:RunResults) WHERE c.id IN res.customerIds
+  WITH res, [i IN range(0, size(res.customerIds) - 1) WHERE res.customerIds[i] = c.id][0] AS at
+  ORDER BY res.createdAt
+  RETURN collect(CASE WHEN res IS NULL THEN null ELSE {runId: res.runId, createdAt: res.createdAt,
+${SCORE_FIELDS.map((f) => `    ${f}: res.${f}[at]`).join(',\n')}
+  } END) AS scoreHistory
+}
 RETURN properties(c) AS customer, ties, interactions, engagements, ratings, content, scoreHistory`;
 
 export class Neo4jEntityRepository implements EntityReadRepository {
@@ -117,9 +131,12 @@ export class Neo4jEntityRepository implements EntityReadRepository {
   }
 
   async eraseCustomer(id: string): Promise<{ erased: boolean; content: number; scores: number }> {
-    const result = await this.db.write((tx) => tx.run(ERASE_CUSTOMER, { id }));
-    const record = result.records[0];
-    if (!record) return { erased: false, content: 0, scores: 0 };
-    return { erased: true, content: plain(record.get('content')) as number, scores: plain(record.get('scores')) as number };
+    return this.db.write(async (tx) => {
+      const erased = await tx.run(ERASE_CUSTOMER, { id });
+      const record = erased.records[0];
+      if (!record) return { erased: false, content: 0, scores: 0 };
+      const runs = await tx.run(ERASE_FROM_RUN_RESULTS, { id });
+      return { erased: true, content: plain(record.get('content')) as number, scores: plain(runs.records[0].get('runs')) as number };
+    });
   }
 }
