@@ -4,6 +4,7 @@
  *   generate --customers N [--seed S] [--out DIR]        a synthetic customer base as NDJSON files
  *   import <kind> <file.ndjson|file.csv> [--api URL --key KEY] [--batch N]
  *   load <dir> [--api URL --key KEY]                      every kind of a generated folder, in order
+ *   analyze [--algorithms a,b] [--seed S] [--api URL --key KEY]   an analytics run with a progress bar
  *
  * Without --api the CLI talks to the database directly (NEO4J_URI, or the embedded database that
  * `npm start` runs on 127.0.0.1:NEO4J_BOLT_PORT).
@@ -20,12 +21,14 @@ import { AppError } from '../src/domain/errors.js';
 import { ImportService, type ImportJob } from '../src/domain/import.service.js';
 import { KIND_NAMES, type KindName } from '../src/domain/model.js';
 import { writeDataset, DATASET_FILES } from '../src/generator/generate.js';
+import { runAnalyzeCommand } from './cli-analyze.js';
 import { fail, progressBar, withDirectServices } from './cli-common.js';
 
 const USAGE = `usage:
   influence-graph generate --customers N [--seed S] [--out DIR]
   influence-graph import <kind> <file.ndjson|file.csv> [--api URL --key KEY] [--batch N]
   influence-graph load <dir> [--api URL --key KEY]
+  influence-graph analyze [--algorithms pagerank,louvain,…] [--seed S] [--api URL --key KEY]
 kinds: ${KIND_NAMES.join(', ')}`;
 
 /** A CSV file becomes a temporary NDJSON file, so both formats take the same validated path. */
@@ -180,6 +183,9 @@ async function main(): Promise<void> {
       }
       return;
     }
+    case 'analyze':
+      await runAnalyzeCommand({ api: values.api, key, algorithms: values.algorithms, seed: values.seed });
+      return;
     default:
       fail(`unknown command '${command}'\n${USAGE}`);
   }
