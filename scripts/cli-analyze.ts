@@ -24,10 +24,10 @@ export async function runAnalyzeCommand(options: AnalyzeOptions): Promise<void> 
   const body: Record<string, unknown> = {};
   if (options.algorithms) body.algorithms = options.algorithms.split(',').map((s) => s.trim());
   if (options.seed) body.seed = Number(options.seed);
-  const bar = progressBar('phases');
+  const bar = progressBar();
   const show = (run: AnalyticsRun) => {
     const current = run.phases.find((p) => p.status === 'running')?.name ?? run.status;
-    bar.update(run.phases.filter((p) => p.status === 'done').length, { phase: current.padEnd(12) });
+    bar.update(run.phases.filter((p) => p.status === 'done').length, current);
   };
 
   let run: AnalyticsRun;
@@ -37,7 +37,7 @@ export async function runAnalyzeCommand(options: AnalyzeOptions): Promise<void> 
     const res = await fetch(`${base}/v1/analytics/runs`, { method: 'POST', headers, body: JSON.stringify(body) });
     if (res.status !== 202) fail(`The API refused the run (${res.status}): ${await res.text()}`);
     run = (await res.json()) as AnalyticsRun;
-    bar.start(run.phases.length, 0, { phase: 'starting    ' });
+    bar.start(run.phases.length, 0, 'starting', 'phases');
     while (run.status === 'running') {
       await new Promise((r) => setTimeout(r, 500));
       run = (await (await fetch(`${base}/v1/analytics/runs/${run.id}`, { headers })).json()) as AnalyticsRun;
@@ -46,7 +46,7 @@ export async function runAnalyzeCommand(options: AnalyzeOptions): Promise<void> 
   } else {
     run = await withDirectServices(async (services) => {
       const started = await services.runs.start(body, { onProgress: show });
-      bar.start(started.phases.length, 0, { phase: 'starting    ' });
+      bar.start(started.phases.length, 0, 'starting', 'phases');
       return services.runs.wait(started.id);
     });
   }

@@ -9,10 +9,18 @@ export function fail(message: string): never {
   process.exit(1);
 }
 
-export function progressBar(unit: string) {
-  return new cliProgress.SingleBar(
+export interface Progress {
+  start(total: number, value: number, phase: string, unit: string): void;
+  update(value: number, phase?: string): void;
+  total(): number;
+  stop(): void;
+}
+
+/** A progress bar with the phase, count, rate and ETA; plain lines when the output is not a terminal. */
+export function progressBar(): Progress {
+  const bar = new cliProgress.SingleBar(
     {
-      format: `{phase} |{bar}| {percentage}% | {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted}`,
+      format: '{phase} |{bar}| {percentage}% | {value}/{total} {unit} | {rate}/s | ETA {eta_formatted}',
       hideCursor: true,
       noTTYOutput: true,
       notTTYSchedule: 5000,
@@ -20,6 +28,27 @@ export function progressBar(unit: string) {
     },
     cliProgress.Presets.shades_classic,
   );
+  let started = Date.now();
+  let base = 0;
+  const rate = (value: number) => Math.round((value - base) / Math.max(0.001, (Date.now() - started) / 1000));
+  let running = false;
+  return {
+    start(total, value, phase, unit) {
+      if (running) bar.stop();
+      started = Date.now();
+      base = value;
+      running = true;
+      bar.start(total, value, { phase: phase.padEnd(18), unit, rate: 0 });
+    },
+    update(value, phase) {
+      bar.update(value, { rate: rate(value), ...(phase ? { phase: phase.padEnd(18) } : {}) });
+    },
+    total: () => bar.getTotal(),
+    stop() {
+      if (running) bar.stop();
+      running = false;
+    },
+  };
 }
 
 export async function withDirectServices<T>(work: (services: Services, db: GraphDatabase) => Promise<T>): Promise<T> {

@@ -22,7 +22,7 @@ import { ImportService, type ImportJob } from '../src/domain/import.service.js';
 import { KIND_NAMES, type KindName } from '../src/domain/model.js';
 import { writeDataset, DATASET_FILES } from '../src/generator/generate.js';
 import { runAnalyzeCommand } from './cli-analyze.js';
-import { fail, progressBar, withDirectServices } from './cli-common.js';
+import { fail, progressBar, withDirectServices, type Progress } from './cli-common.js';
 
 const USAGE = `usage:
   influence-graph generate --customers N [--seed S] [--out DIR]
@@ -55,29 +55,27 @@ function summary(job: ImportJob, seconds: number): string {
   return `${job.kind}: ${job.status} — ${job.rowsWritten} rows written (${job.created} new, ${job.updated} already there) in ${seconds.toFixed(1)} s, ${Math.round(rate)} rows/s${job.message ? ` — ${job.message}` : ''}`;
 }
 
+/** Validation progresses over the file's bytes, writing over its rows. */
+function showJob(bar: Progress, job: ImportJob): void {
+  if (job.status === 'validating') bar.update(job.bytesRead, `${job.kind} validate`);
+  else if (job.status === 'writing') {
+    if (bar.total() !== job.rowsTotal) bar.start(job.rowsTotal, job.rowsWritten, `${job.kind} write`, 'rows');
+    bar.update(job.rowsWritten);
+  }
+}
+
 async function importDirect(services: Services, kind: KindName, file: string, batch?: number): Promise<ImportJob> {
-  const bar = progressBar('rows');
-  const size = statSync(file).size;
-  bar.start(size, 0, { phase: `${kind} validate` });
-  const job = await services.imports.importFile(kind, file, {
-    batchSize: batch,
-    onProgress: (j) => {
-      if (j.status === 'validating') bar.update(j.bytesRead, { phase: `${kind} validate` });
-      else if (j.status === 'writing') {
-        if (bar.getTotal() !== j.rowsTotal) bar.start(j.rowsTotal, j.rowsWritten, { phase: `${kind} write   ` });
-        bar.update(j.rowsWritten);
-      }
-    },
-  });
+  const bar = progressBar();
+  bar.start(statSync(file).size, 0, `${kind} validate`, 'bytes');
+  const job = await services.imports.importFile(kind, file, { batchSize: batch, onProgress: (j) => showJob(bar, j) });
   bar.stop();
   return job;
 }
 
 async function importViaApi(api: string, key: string, kind: KindName, file: string): Promise<ImportJob> {
   const headers = { authorization: `Bearer ${key}` };
-  const size = statSync(file).size;
-  const bar = progressBar('rows');
-  bar.start(size, 0, { phase: `${kind} upload  ` });
+  const bar = progressBar();
+  bar.start(statSync(file).size, 0, `${kind} upload`, 'bytes');
   let sent = 0;
   const stream = createReadStream(file);
   stream.on('data', (chunk) => bar.update((sent += chunk.length)));
@@ -95,11 +93,7 @@ async function importViaApi(api: string, key: string, kind: KindName, file: stri
   while (job.status === 'validating' || job.status === 'writing') {
     await new Promise((r) => setTimeout(r, 500));
     job = (await (await fetch(`${api.replace(/\/$/, '')}/v1/imports/${job.id}`, { headers })).json()) as ImportJob;
-    if (job.status === 'validating') bar.update(job.bytesRead, { phase: `${kind} validate` });
-    else if (job.status === 'writing') {
-      if (bar.getTotal() !== job.rowsTotal) bar.start(job.rowsTotal, job.rowsWritten, { phase: `${kind} write   ` });
-      bar.update(job.rowsWritten);
-    }
+    showJob(bar, job);
   }
   bar.stop();
   return job;
@@ -146,7 +140,7 @@ async function main(): Promise<void> {
       const customers = Number(values.customers ?? fail('generate needs --customers N'));
       const seed = Number(values.seed ?? 1);
       const out = values.out ?? `data/generated-${customers}-${seed}`;
-      const bar = progressBar('rows');
+      const bar = progressBar();
       let phase = '';
       const started = Date.now();
       const result = await writeDataset(out, {
@@ -154,9 +148,8 @@ async function main(): Promise<void> {
         seed,
         onProgress: (p, done, total) => {
           if (p !== phase) {
-            if (phase) bar.stop();
             phase = p;
-            bar.start(total, done, { phase: p.padEnd(12) });
+            bar.start(total, done, p, 'rows');
           }
           bar.update(done);
         },

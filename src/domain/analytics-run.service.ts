@@ -176,27 +176,29 @@ export class AnalyticsRunService {
       for (const step of phases) await timed(step.name, step.run);
       run.summary = result.summary;
       await timed(PUBLISH_PHASE, async () => {
-        run.status = 'completed';
-        run.finishedAt = new Date().toISOString();
-        run.progress = 1;
-        run.peakRssMb = Math.round(sample() / 2 ** 20);
-        try {
-          await this.runs.publish({
-            run,
-            ids: projection.ids,
-            fields: result.fields,
-            keepRuns: this.keepRuns,
-            cancelled: () => handle.cancel,
-            onBatch: async (done, total) => {
-              onProgress(run);
-              await hooks.onPublishBatch?.(done, total);
-            },
-          });
-        } catch (error) {
-          run.status = 'running';
-          run.finishedAt = undefined;
-          throw error;
-        }
+        // The run is stored as completed inside the publication transaction; this process shows
+        // it as completed only once that transaction has committed.
+        const finishedAt = new Date().toISOString();
+        const completed: AnalyticsRun = {
+          ...run,
+          status: 'completed',
+          finishedAt,
+          progress: 1,
+          peakRssMb: Math.round(sample() / 2 ** 20),
+          phases: run.phases.map((p) => (p.name === PUBLISH_PHASE ? { ...p, status: 'done' } : p)),
+        };
+        await this.runs.publish({
+          run: completed,
+          ids: projection.ids,
+          fields: result.fields,
+          keepRuns: this.keepRuns,
+          cancelled: () => handle.cancel,
+          onBatch: async (done, total) => {
+            onProgress(run);
+            await hooks.onPublishBatch?.(done, total);
+          },
+        });
+        Object.assign(run, { status: 'completed', finishedAt, peakRssMb: completed.peakRssMb });
       });
       onProgress(run);
     } catch (error) {
