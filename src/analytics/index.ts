@@ -47,3 +47,5 @@ export { louvain, DEFAULT_LOUVAIN_SEED } from './louvain.js';
 export type { LouvainOptions, LouvainResult } from './louvain.js';
 export { stableCommunityIds } from './stable-community-ids.js';
 export type { StableIdsResult } from './stable-community-ids.js';
+export { reach } from './reach.js';
+export type { ReachResult } from './reach.js';
