@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, conflict, notFound } from './errors.js';
 import type { Projection, ProjectionSource } from './projection.js';
-import { RunParamsSchema, scoringPhases, SCORE_FIELDS, type RunParams, type ScoreField } from './scoring.js';
+import { ALGORITHMS, RunParamsSchema, scoringPhases, SCORE_FIELDS, type CommunitySummary, type RunParams, type ScoreField, type TextScores } from './scoring.js';
 
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -38,6 +38,8 @@ export interface PublishInput {
   run: AnalyticsRun;
   ids: string[];
   fields: Partial<Record<ScoreField, Float64Array | Int32Array>>;
+  text: TextScores;
+  communities: CommunitySummary[];
   /** Completed runs whose per-run results are kept (older ones are pruned in the same transaction). */
   keepRuns: number;
   /** Checked between write batches; returning true aborts (rolls back) the publication. */
@@ -90,7 +92,7 @@ export class AnalyticsRunService {
       });
     }
     const params = parsed.data;
-    const names = ['projection', 'graph', ...params.algorithms.filter((a, i, all) => all.indexOf(a) === i), PUBLISH_PHASE];
+    const names = ['projection', 'graph', ...ALGORITHMS.filter((a) => params.algorithms.includes(a)), 'influence', PUBLISH_PHASE];
     const run: AnalyticsRun = {
       id: randomUUID(),
       status: 'running',
@@ -191,6 +193,8 @@ export class AnalyticsRunService {
           run: completed,
           ids: projection.ids,
           fields: result.fields,
+          text: result.text,
+          communities: result.communities,
           keepRuns: this.keepRuns,
           cancelled: () => handle.cancel,
           onBatch: async (done, total) => {

@@ -37,6 +37,20 @@ export interface Projection {
   src: Int32Array;
   dst: Int32Array;
   weight: Float64Array;
+  /** 1 where the arc comes from a FOLLOWS or KNOWS tie (possibly with interactions on top), 0 for interaction-only arcs. */
+  isTie: Uint8Array;
+  /** FOLLOWS counts: people following each customer, and people each customer follows. */
+  followers: Int32Array;
+  following: Int32Array;
+  /** Interactions (summed counts, undecayed) each customer received and gave. */
+  interactionsReceived: Int32Array;
+  interactionsGiven: Int32Array;
+  /** Content each customer posted, engagements their content received, engagements they made. */
+  posts: Int32Array;
+  engagementsReceived: Int32Array;
+  engagementsGiven: Int32Array;
+  /** Topic ids each customer posted about. */
+  topics: string[][];
   /** Decayed interaction volume each customer received from / gave to others (count-weighted). */
   amplificationReceived: Float64Array;
   amplificationGiven: Float64Array;

@@ -23,11 +23,24 @@ import {
   pagerank,
   stableCommunityIds,
   weaklyConnectedComponents,
+  clustering,
+  reach,
+  reciprocity,
   type CsrGraph,
 } from '../analytics/index.js';
+import {
+  blendInfluence,
+  COMPONENT_FIELD,
+  DEFAULT_INFLUENCE_WEIGHTS,
+  INFLUENCE_COMPONENTS,
+  participationTiers,
+  percentileRanks,
+  type InfluenceComponent,
+  type ParticipationTier,
+} from './influence.js';
 import type { Projection } from './projection.js';
 
-export const ALGORITHMS = ['degree', 'pagerank', 'betweenness', 'closeness', 'harmonic', 'eigenvector', 'hits', 'kcore', 'wcc', 'louvain'] as const;
+export const ALGORITHMS = ['degree', 'pagerank', 'betweenness', 'closeness', 'harmonic', 'eigenvector', 'hits', 'kcore', 'wcc', 'louvain', 'reach', 'network'] as const;
 export type AlgorithmName = (typeof ALGORITHMS)[number];
 
 /** Every score written back onto Customer nodes, and kept per run. The allow-list of property names. */
@@ -48,6 +61,17 @@ export const SCORE_FIELDS = [
   'community',
   'amplificationReceived',
   'amplificationGiven',
+  'followers',
+  'following',
+  'reach1',
+  'reach2',
+  'interactionsReceived',
+  'interactionsGiven',
+  'posts',
+  'engagementsReceived',
+  'engagementsGiven',
+  'engagementRate',
+  'influence',
 ] as const;
 export type ScoreField = (typeof SCORE_FIELDS)[number];
 
@@ -87,8 +111,30 @@ export const RunParamsSchema = z
   .meta({ id: 'RunParams' });
 export type RunParams = z.infer<typeof RunParamsSchema>;
 
+/** Text and list scores written next to the numeric ones. */
+export interface TextScores {
+  participationTier: ParticipationTier[];
+  topics: string[][];
+}
+
+export interface CommunitySummary {
+  id: number;
+  size: number;
+  /** Tie arcs inside the community over size·(size−1). */
+  density: number;
+  internalTies: number;
+  /** Tie arcs to the communities most tied to this one. */
+  ties: { community: number; arcs: number }[];
+  topics: { topic: string; members: number }[];
+  topMembers: string[];
+  /** Size of the same community id in the previous run (0 when it is new). */
+  previousSize: number;
+}
+
 export interface ScoreSet {
   fields: Partial<Record<ScoreField, Float64Array | Int32Array>>;
+  text: TextScores;
+  communities: CommunitySummary[];
   summary: Record<string, unknown>;
 }
 
@@ -100,11 +146,33 @@ export interface Phase {
 /** Runs of each algorithm as separate phases, so the caller can time, report and cancel between them. */
 export function scoringPhases(p: Projection, params: RunParams, previousMaxCommunityId: number): { phases: Phase[]; result: ScoreSet } {
   const n = p.ids.length;
-  const result: ScoreSet = { fields: {}, summary: { customers: n, arcs: 0, ...p.counts } };
+  const result: ScoreSet = {
+    fields: {},
+    text: { participationTier: [], topics: p.topics },
+    communities: [],
+    summary: { customers: n, arcs: 0, ...p.counts },
+  };
   const f = result.fields;
   const s = result.summary;
   let g: CsrGraph | undefined;
+  let tieGraph: CsrGraph | undefined;
   const graph = () => (g ??= buildCsr(n, p.src, p.dst, p.weight));
+  /** Only the FOLLOWS/KNOWS arcs: who is socially tied to whom, whatever they interacted about. */
+  const ties = () => {
+    if (tieGraph) return tieGraph;
+    let m = 0;
+    for (let i = 0; i < p.isTie.length; i++) m += p.isTie[i];
+    const src = new Int32Array(m);
+    const dst = new Int32Array(m);
+    for (let i = 0, j = 0; i < p.isTie.length; i++) {
+      if (p.isTie[i]) {
+        src[j] = p.src[i];
+        dst[j] = p.dst[i];
+        j++;
+      }
+    }
+    return (tieGraph = buildCsr(n, src, dst, null, { mergeParallel: 'max' }));
+  };
   const phases: Phase[] = [
     {
       name: 'graph',
@@ -112,6 +180,18 @@ export function scoringPhases(p: Projection, params: RunParams, previousMaxCommu
         s.arcs = graph().m;
         f.amplificationReceived = p.amplificationReceived;
         f.amplificationGiven = p.amplificationGiven;
+        f.followers = p.followers;
+        f.following = p.following;
+        f.interactionsReceived = p.interactionsReceived;
+        f.interactionsGiven = p.interactionsGiven;
+        f.posts = p.posts;
+        f.engagementsReceived = p.engagementsReceived;
+        f.engagementsGiven = p.engagementsGiven;
+        // Engagement rate: engagements on the customer's content plus interactions they received, per piece of content posted.
+        const rate = new Float64Array(n);
+        for (let i = 0; i < n; i++) rate[i] = p.posts[i] > 0 ? (p.engagementsReceived[i] + p.interactionsReceived[i]) / p.posts[i] : NaN;
+        f.engagementRate = rate;
+        result.text.participationTier = participationTiers(p.posts, p.interactionsGiven, p.engagementsGiven);
       },
     },
   ];
@@ -194,5 +274,95 @@ export function scoringPhases(p: Projection, params: RunParams, previousMaxCommu
       maxCommunityId: stable.maxUsedId,
     };
   });
+  on('reach', () => {
+    const r = reach(ties(), 'in');
+    f.reach1 = r.reach1;
+    f.reach2 = r.reach2;
+  });
+  on('network', () => {
+    const t = ties();
+    const c = clustering(t);
+    const rec = t.m > 0 ? reciprocity(t).overall : 0;
+    s.network = {
+      customers: n,
+      tieArcs: t.m,
+      density: n > 1 ? t.m / (n * (n - 1)) : 0,
+      reciprocity: rec,
+      averageClustering: c.average,
+      transitivity: c.transitivity,
+      degreeDistribution: logBinnedDegrees(t),
+    };
+  });
+  phases.push({
+    name: 'influence',
+    run: () => {
+      const pct: Partial<Record<InfluenceComponent, Float64Array>> = {};
+      for (const c of INFLUENCE_COMPONENTS) {
+        const values = f[COMPONENT_FIELD[c]];
+        if (values) pct[c] = percentileRanks(values);
+      }
+      f.influence = blendInfluence(pct, DEFAULT_INFLUENCE_WEIGHTS, n);
+      if (f.community) result.communities = summariseCommunities(p, ties(), f.community, f.influence);
+      s.influence = { weights: DEFAULT_INFLUENCE_WEIGHTS, components: Object.keys(pct) };
+    },
+  });
   return { phases, result };
+}
+
+/** Degree distribution of the tie graph (in + out arcs), in logarithmic bins [2^k, 2^(k+1)). */
+function logBinnedDegrees(g: CsrGraph): { from: number; to: number; customers: number }[] {
+  const bins: number[] = [];
+  let zero = 0;
+  for (let v = 0; v < g.n; v++) {
+    const d = g.outOffsets[v + 1] - g.outOffsets[v] + (g.inOffsets[v + 1] - g.inOffsets[v]);
+    if (d === 0) {
+      zero++;
+      continue;
+    }
+    const k = Math.floor(Math.log2(d));
+    bins[k] = (bins[k] ?? 0) + 1;
+  }
+  const out = zero > 0 ? [{ from: 0, to: 0, customers: zero }] : [];
+  for (let k = 0; k < bins.length; k++) out.push({ from: 2 ** k, to: 2 ** (k + 1) - 1, customers: bins[k] ?? 0 });
+  return out;
+}
+
+const MAX_COMMUNITY_SUMMARIES = 2000;
+
+function summariseCommunities(p: Projection, t: CsrGraph, community: ArrayLike<number>, influence: ArrayLike<number>): CommunitySummary[] {
+  const byId = new Map<number, { members: number[]; internal: number; external: Map<number, number>; topics: Map<string, number> }>();
+  const entry = (id: number) => {
+    let e = byId.get(id);
+    if (!e) byId.set(id, (e = { members: [], internal: 0, external: new Map(), topics: new Map() }));
+    return e;
+  };
+  for (let v = 0; v < t.n; v++) {
+    const e = entry(community[v]);
+    e.members.push(v);
+    for (const topic of p.topics[v]) e.topics.set(topic, (e.topics.get(topic) ?? 0) + 1);
+    for (let a = t.outOffsets[v]; a < t.outOffsets[v + 1]; a++) {
+      const other = community[t.outTargets[a]];
+      if (other === community[v]) e.internal++;
+      else e.external.set(other, (e.external.get(other) ?? 0) + 1);
+    }
+  }
+  const previous = new Map<number, number>();
+  for (const c of p.previousCommunity) if (c >= 0) previous.set(c, (previous.get(c) ?? 0) + 1);
+  return [...byId.entries()]
+    .sort((a, b) => b[1].members.length - a[1].members.length || a[0] - b[0])
+    .slice(0, MAX_COMMUNITY_SUMMARIES)
+    .map(([id, e]) => {
+      const size = e.members.length;
+      const visible = e.members.filter((v) => !p.optedOut[v]);
+      return {
+        id,
+        size,
+        density: size > 1 ? e.internal / (size * (size - 1)) : 0,
+        internalTies: e.internal,
+        ties: [...e.external.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5).map(([community, arcs]) => ({ community, arcs })),
+        topics: [...e.topics.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5).map(([topic, members]) => ({ topic, members })),
+        topMembers: visible.sort((a, b) => influence[b] - influence[a] || a - b).slice(0, 5).map((v) => p.ids[v]),
+        previousSize: previous.get(id) ?? 0,
+      };
+    });
 }

@@ -12,7 +12,22 @@ import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 
 /** Scores stored as integers. */
-export const INTEGER_FIELDS: ReadonlySet<ScoreField> = new Set(['inDegree', 'outDegree', 'coreNumber', 'componentId', 'community']);
+export const INTEGER_FIELDS: ReadonlySet<ScoreField> = new Set([
+  'inDegree',
+  'outDegree',
+  'coreNumber',
+  'componentId',
+  'community',
+  'followers',
+  'following',
+  'reach1',
+  'reach2',
+  'interactionsReceived',
+  'interactionsGiven',
+  'posts',
+  'engagementsReceived',
+  'engagementsGiven',
+]);
 
 const SAVE = `MERGE (r:AnalyticsRun {id: $id}) SET r += $props`;
 const GET = `MATCH (r:AnalyticsRun {id: $id}) RETURN properties(r) AS r`;
@@ -117,7 +132,12 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
         const end = Math.min(ids.length, start + this.batchSize);
         const rows = new Array(end - start);
         for (let i = start; i < end; i++) {
-          const scores: Record<string, unknown> = { scoresRunId: run.id, scoresUpdatedAt: updatedAt };
+          const scores: Record<string, unknown> = {
+            scoresRunId: run.id,
+            scoresUpdatedAt: updatedAt,
+            participationTier: input.text.participationTier[i] ?? null,
+            topics: input.text.topics[i] ?? [],
+          };
           // Scores this run did not compute are cleared, so a customer never shows two runs at once.
           for (const field of SCORE_FIELDS) {
             const array = fields[field];
@@ -130,7 +150,7 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
       }
       if (input.cancelled()) throw new RunCancelled('cancelled');
       await tx.run(SAVE, { id: run.id, props: toProps(run) });
-      const arrays: Record<string, unknown> = { customerIds: ids, fields: present };
+      const arrays: Record<string, unknown> = { customerIds: ids, fields: present, communities: JSON.stringify(input.communities) };
       for (const field of present) arrays[field] = Array.from(fields[field]!, (x) => (Number.isFinite(x) ? x : 0));
       await tx.run(WRITE_RESULTS, { runId: run.id, createdAt: updatedAt, arrays });
       await tx.run(PRUNE, { keep: int(input.keepRuns) });

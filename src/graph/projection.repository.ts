@@ -28,20 +28,32 @@ const INTERACTIONS = `
 WITH datetime($asOf) AS asOf
 MATCH (a:Customer)-[i:INTERACTED]->(b:Customer)
 WITH a, b, sum(coalesce(i.count, 1) * 2.0 ^ (-1.0 * duration.inSeconds(i.at, asOf).seconds / $halfLifeSeconds)) AS volume,
-     count(i) AS n
-WITH a, collect(b.id) AS targets, collect(volume) AS weights, sum(n) AS n
-RETURN a.id AS source, targets, weights, n`;
+     sum(coalesce(i.count, 1)) AS raw, count(i) AS n
+WITH a, collect(b.id) AS targets, collect(volume) AS weights, collect(raw) AS raws, sum(n) AS n
+RETURN a.id AS source, targets, weights, raws, n`;
+
+const POSTS = `
+MATCH (c:Customer)-[:POSTED]->(p:Content)
+OPTIONAL MATCH (p)-[:ABOUT]->(t:Topic)
+WITH c, count(DISTINCT p) AS posts, collect(DISTINCT t.id) AS topics
+OPTIONAL MATCH (c)-[:POSTED]->(:Content)<-[e:ENGAGED]-(:Customer)
+RETURN c.id AS id, posts, topics, count(e) AS received`;
+
+const ENGAGEMENTS_GIVEN = `
+MATCH (c:Customer)-[e:ENGAGED]->()
+RETURN c.id AS id, count(e) AS given`;
 
 /** Growable parallel arrays of arcs. */
 class ArcBuffer {
   src = new Int32Array(1 << 16);
   dst = new Int32Array(1 << 16);
   w = new Float64Array(1 << 16);
+  tie = new Uint8Array(1 << 16);
   length = 0;
 
-  push(u: number, v: number, weight: number): void {
+  push(u: number, v: number, weight: number, tie: boolean): void {
     if (this.length === this.src.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+      const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
         const b = new (a.constructor as new (n: number) => T)(a.length * 2);
         b.set(a);
         return b;
@@ -49,10 +61,12 @@ class ArcBuffer {
       this.src = grow(this.src);
       this.dst = grow(this.dst);
       this.w = grow(this.w);
+      this.tie = grow(this.tie);
     }
     this.src[this.length] = u;
     this.dst[this.length] = v;
     this.w[this.length] = weight;
+    this.tie[this.length] = tie ? 1 : 0;
     this.length++;
   }
 }
@@ -78,6 +92,14 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const arcs = new ArcBuffer();
     const amplificationReceived = new Float64Array(n);
     const amplificationGiven = new Float64Array(n);
+    const followers = new Int32Array(n);
+    const following = new Int32Array(n);
+    const interactionsReceived = new Int32Array(n);
+    const interactionsGiven = new Int32Array(n);
+    const posts = new Int32Array(n);
+    const engagementsReceived = new Int32Array(n);
+    const engagementsGiven = new Int32Array(n);
+    const topics: string[][] = Array.from({ length: n }, () => []);
     const counts = { follows: 0, knows: 0, interactions: 0 };
     const asOf = options.asOf ?? new Date().toISOString();
 
@@ -86,18 +108,26 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       if (u === undefined) return;
       const targets = r.targets as string[];
       const weights = r.weights as number[];
+      const raws = r.raws as unknown[] | undefined;
       for (let j = 0; j < targets.length; j++) {
         const v = index.get(targets[j]);
         if (v === undefined) continue;
         const w = Number(weights[j]);
         if (kind === 'interactions') {
           const volume = Number.isFinite(w) && w > 0 ? w : 0;
+          const raw = plain(raws![j]) as number;
           amplificationReceived[v] += volume;
           amplificationGiven[u] += volume;
-          if (volume > 0) arcs.push(u, v, options.interactionWeight * volume);
+          interactionsReceived[v] += raw;
+          interactionsGiven[u] += raw;
+          if (volume > 0) arcs.push(u, v, options.interactionWeight * volume, false);
         } else {
-          arcs.push(u, v, w > 0 ? w : 1);
-          if (kind === 'knows') arcs.push(v, u, w > 0 ? w : 1);
+          arcs.push(u, v, w > 0 ? w : 1, true);
+          if (kind === 'knows') arcs.push(v, u, w > 0 ? w : 1, true);
+          else {
+            followers[v]++;
+            following[u]++;
+          }
           counts[kind]++;
         }
       }
@@ -110,6 +140,17 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       this.stream(FOLLOWS, {}, (r) => (add('follows')(r), tick())),
       this.stream(KNOWS, {}, (r) => (add('knows')(r), tick())),
       this.stream(INTERACTIONS, { asOf, halfLifeSeconds: options.halfLifeDays * 86_400 }, (r) => (add('interactions')(r), tick())),
+      this.stream(POSTS, {}, (r) => {
+        const i = index.get(r.id as string);
+        if (i === undefined) return;
+        posts[i] = plain(r.posts) as number;
+        engagementsReceived[i] = plain(r.received) as number;
+        topics[i] = (r.topics as string[]).slice().sort();
+      }),
+      this.stream(ENGAGEMENTS_GIVEN, {}, (r) => {
+        const i = index.get(r.id as string);
+        if (i !== undefined) engagementsGiven[i] = plain(r.given) as number;
+      }),
     ]);
 
     const optedOut = new Uint8Array(n);
@@ -121,6 +162,15 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       src: arcs.src.slice(0, arcs.length),
       dst: arcs.dst.slice(0, arcs.length),
       weight: arcs.w.slice(0, arcs.length),
+      isTie: arcs.tie.slice(0, arcs.length),
+      followers,
+      following,
+      interactionsReceived,
+      interactionsGiven,
+      posts,
+      engagementsReceived,
+      engagementsGiven,
+      topics,
       amplificationReceived,
       amplificationGiven,
       counts,

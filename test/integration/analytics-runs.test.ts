@@ -91,7 +91,8 @@ describe('analytics runs on reference graphs', () => {
     expect(second.json().code).toBe('RUN_IN_PROGRESS');
     const done = await ctx.app.services.runs.wait(first.json().id);
     expect(done.phases.map((p) => p.name)).toEqual([
-      'projection', 'graph', 'degree', 'pagerank', 'betweenness', 'closeness', 'harmonic', 'eigenvector', 'hits', 'kcore', 'wcc', 'louvain', 'publish',
+      'projection', 'graph', 'degree', 'pagerank', 'betweenness', 'closeness', 'harmonic', 'eigenvector', 'hits', 'kcore', 'wcc', 'louvain',
+      'reach', 'network', 'influence', 'publish',
     ]);
     expect(done.phases.every((p) => p.status === 'done' && typeof p.ms === 'number')).toBe(true);
     expect(done.progress).toBe(1);

@@ -1,0 +1,91 @@
+/**
+ * The influence score: a blend of four signals, each turned into a percentile rank over the whole
+ * customer base so that they share a scale:
+ *
+ *   influence = Σ_k w_k · percentile_k / Σ_k w_k        (0..100)
+ *
+ *   pagerank       PageRank on the weighted attention graph (who the network listens to)
+ *   reach          unique people within 2 hops along FOLLOWS/KNOWS (audience size, counted once)
+ *   amplification  decayed interactions received from others (shares, mentions, replies…)
+ *   bridging       betweenness (sits on the paths between otherwise distant people)
+ *
+ * Default weights 0.4 / 0.25 / 0.25 / 0.1; any weights can be given per request. Percentiles are
+ * mid-ranks: 100 · (#below + ½ · #equal) / n.
+ */
+export const INFLUENCE_COMPONENTS = ['pagerank', 'reach', 'amplification', 'bridging'] as const;
+export type InfluenceComponent = (typeof INFLUENCE_COMPONENTS)[number];
+export type InfluenceWeights = Record<InfluenceComponent, number>;
+
+export const DEFAULT_INFLUENCE_WEIGHTS: InfluenceWeights = { pagerank: 0.4, reach: 0.25, amplification: 0.25, bridging: 0.1 };
+
+/** The stored score behind each component. */
+export const COMPONENT_FIELD = {
+  pagerank: 'pagerank',
+  reach: 'reach2',
+  amplification: 'amplificationReceived',
+  bridging: 'betweenness',
+} as const;
+
+/** Mid-rank percentiles (0..100) of the values; NaN values rank lowest. O(n log n). */
+export function percentileRanks(values: ArrayLike<number>): Float64Array {
+  const n = values.length;
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  const key = (i: number) => (Number.isNaN(values[i]) ? -Infinity : values[i]);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(a) - key(b));
+  let start = 0;
+  while (start < n) {
+    let end = start;
+    while (end + 1 < n && key(order[end + 1]) === key(order[start])) end++;
+    const pct = (100 * (start + (end - start + 1) / 2)) / n;
+    for (let j = start; j <= end; j++) out[order[j]] = pct;
+    start = end + 1;
+  }
+  return out;
+}
+
+/** Blends component percentiles with the weights; components without data are left out (weights renormalised). */
+export function blendInfluence(percentiles: Partial<Record<InfluenceComponent, ArrayLike<number>>>, weights: InfluenceWeights, n: number): Float64Array {
+  const out = new Float64Array(n);
+  let total = 0;
+  for (const c of INFLUENCE_COMPONENTS) if (percentiles[c] && weights[c] > 0) total += weights[c];
+  if (total === 0) return out;
+  for (const c of INFLUENCE_COMPONENTS) {
+    const p = percentiles[c];
+    const w = weights[c];
+    if (!p || w <= 0) continue;
+    for (let i = 0; i < n; i++) out[i] += (w * p[i]) / total;
+  }
+  return out;
+}
+
+/** 90-9-1 participation: creators (top 1% by activity, with content), contributors (next 9%, any activity), lurkers. */
+export const PARTICIPATION_TIERS = ['creator', 'contributor', 'lurker'] as const;
+export type ParticipationTier = (typeof PARTICIPATION_TIERS)[number];
+
+/**
+ * Activity = 3 · posts + interactions given + engagements given. Customers are ranked by activity;
+ * the top 1% of the base who posted anything are creators, the next 9% with any activity are
+ * contributors, everyone else is a lurker. With fewer active customers the tiers are smaller.
+ */
+export function participationTiers(posts: Int32Array, interactionsGiven: Int32Array, engagementsGiven: Int32Array): ParticipationTier[] {
+  const n = posts.length;
+  const activity = Array.from({ length: n }, (_, i) => 3 * posts[i] + interactionsGiven[i] + engagementsGiven[i]);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => activity[b] - activity[a] || a - b);
+  const tiers: ParticipationTier[] = new Array(n).fill('lurker');
+  const creators = Math.max(1, Math.round(n * 0.01));
+  const contributors = Math.max(1, Math.round(n * 0.09));
+  let made = 0;
+  let contributed = 0;
+  for (const i of order) {
+    if (activity[i] === 0) break;
+    if (made < creators && posts[i] > 0) {
+      tiers[i] = 'creator';
+      made++;
+    } else if (contributed < contributors) {
+      tiers[i] = 'contributor';
+      contributed++;
+    }
+  }
+  return tiers;
+}
