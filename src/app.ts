@@ -20,6 +20,13 @@ import { analyticsRoutes } from './http/routes/analytics.routes.js';
 import { AnalyticsRunService } from './domain/analytics-run.service.js';
 import { Neo4jAnalyticsRunRepository } from './graph/analytics-run.repository.js';
 import { Neo4jProjectionRepository } from './graph/projection.repository.js';
+import { Neo4jSnapshotRepository } from './graph/snapshot.repository.js';
+import { Neo4jSocialProofRepository } from './graph/social-proof.repository.js';
+import { InsightsService } from './domain/insights.service.js';
+import { SnapshotService } from './domain/snapshot.service.js';
+import { SocialProofService } from './domain/social-proof.service.js';
+import { SuperUsersService } from './domain/super-users.service.js';
+import { insightsRoutes } from './http/routes/insights.routes.js';
 import { EntityService } from './domain/entity.service.js';
 import { ImportService } from './domain/import.service.js';
 import { IngestService } from './domain/ingest.service.js';
@@ -59,6 +66,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       await v1.register(entitiesRoutes, { ingest: services.ingest, entities: services.entities });
       await v1.register(importsRoutes, { imports: services.imports });
       await v1.register(analyticsRoutes, { runs: services.runs });
+      await v1.register(insightsRoutes, { superUsers: services.superUsers, insights: services.insights, socialProof: services.socialProof });
     },
     { prefix: '/v1' },
   );
@@ -71,14 +79,22 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
 /** The domain services on their Neo4j repositories; also used by the CLI. */
 export function buildServices(config: Config, db: GraphDatabase) {
   const ingestRepository = new Neo4jIngestRepository(db);
+  const runs = new AnalyticsRunService(
+    new Neo4jProjectionRepository(db),
+    new Neo4jAnalyticsRunRepository(db, config.ANALYTICS_PUBLISH_BATCH),
+    config.ANALYTICS_KEEP_RUNS,
+  );
+  const snapshots = new SnapshotService(new Neo4jSnapshotRepository(db));
+  runs.onCompleted(() => snapshots.reload());
+  const superUsers = new SuperUsersService(snapshots);
   return {
     ingest: new IngestService(ingestRepository, config.BULK_MAX_ROWS),
+    runs,
+    snapshots,
+    superUsers,
+    insights: new InsightsService(snapshots, superUsers),
+    socialProof: new SocialProofService(new Neo4jSocialProofRepository(db)),
     entities: new EntityService(new Neo4jEntityRepository(db)),
-    runs: new AnalyticsRunService(
-      new Neo4jProjectionRepository(db),
-      new Neo4jAnalyticsRunRepository(db, config.ANALYTICS_PUBLISH_BATCH),
-      config.ANALYTICS_KEEP_RUNS,
-    ),
     imports: new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES, config.IMPORT_BATCH_SIZE),
   };
 }

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     console.log(`\n${signal}: stopping…`);
+    app.services.snapshots.stop();
     await app.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     if (embedded) await embedded.stop();
@@ -78,8 +79,13 @@ async function main(): Promise<void> {
   const interrupted = await app.services.imports.recover();
   if (interrupted > 0) console.log(`${interrupted} import job(s) were interrupted by the last stop; resume them with POST /v1/imports/{id}/resume.`);
   if (config.DEMO_DATA) {
-    await loadDemoDataIfEmpty({ ingest: app.services.ingest, customerCount: () => app.services.entities.count('customer') }, config);
+    const loaded = await loadDemoDataIfEmpty({ ingest: app.services.ingest, customerCount: () => app.services.entities.count('customer') }, config);
+    if (loaded) {
+      const run = await app.services.runs.start({});
+      console.log(`Analysing the demo data (run ${run.id}); results appear when it completes.`);
+    }
   }
+  app.services.snapshots.startPolling();
 
   await app.listen({ host: config.HOST, port: config.PORT });
   const base = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;

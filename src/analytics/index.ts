@@ -49,3 +49,7 @@ export { stableCommunityIds } from './stable-community-ids.js';
 export type { StableIdsResult } from './stable-community-ids.js';
 export { reach } from './reach.js';
 export type { ReachResult } from './reach.js';
+export { bfsTree, kBestPaths, arcStrength, DEFAULT_PATH_MAX_HOPS } from './paths.js';
+export type { BfsTree, BfsTreeOptions, KBestPathsOptions, Path, PathDirection, PathMode } from './paths.js';
+export { signedPagerank } from './signed-pagerank.js';
+export type { SignedPagerankOptions, SignedPagerankResult } from './signed-pagerank.js';

@@ -71,12 +71,18 @@ const PUBLISH_PHASE = 'publish';
 
 export class AnalyticsRunService {
   private current: { run: AnalyticsRun; cancel: boolean; done: Promise<void> } | undefined;
+  private readonly completedListeners: ((run: AnalyticsRun) => Promise<void> | void)[] = [];
 
   constructor(
     private readonly projection: ProjectionSource,
     private readonly runs: AnalyticsRunRepository,
     private readonly keepRuns: number,
   ) {}
+
+  /** Called (and awaited) after a run's results are committed, before the run counts as finished here. */
+  onCompleted(listener: (run: AnalyticsRun) => Promise<void> | void): void {
+    this.completedListeners.push(listener);
+  }
 
   recover(): Promise<number> {
     return this.runs.markInterrupted();
@@ -204,6 +210,13 @@ export class AnalyticsRunService {
         });
         Object.assign(run, { status: 'completed', finishedAt, peakRssMb: completed.peakRssMb });
       });
+      for (const listener of this.completedListeners) {
+        try {
+          await listener(run);
+        } catch (error) {
+          console.error('after-run listener failed:', error);
+        }
+      }
       onProgress(run);
     } catch (error) {
       const cancelled = error instanceof RunCancelled || handle.cancel;

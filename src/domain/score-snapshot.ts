@@ -1,0 +1,124 @@
+/**
+ * The read model of the last completed analytics run, held in memory in typed arrays so the
+ * ranking endpoints answer in microseconds rather than scanning the database: every customer's
+ * scores, their percentile ranks, the previous run's values (for changes), the community
+ * summaries and the run's network summary. Opted-out customers stay in the arrays (they are part
+ * of the structure) but are never listed.
+ */
+import { INFLUENCE_COMPONENTS, COMPONENT_FIELD, percentileRanks, type InfluenceComponent, type InfluenceWeights } from './influence.js';
+import type { CommunitySummary, ScoreField } from './scoring.js';
+
+export interface SnapshotRun {
+  id: string;
+  finishedAt: string;
+  summary: Record<string, unknown>;
+  phases: { name: string; ms?: number }[];
+}
+
+export interface SnapshotData {
+  run: SnapshotRun;
+  previousRun?: { id: string; finishedAt: string; ids: string[]; fields: Partial<Record<ScoreField, number[]>> };
+  ids: string[];
+  name: (string | null)[];
+  handle: (string | null)[];
+  segment: (string | null)[];
+  region: (string | null)[];
+  optedOut: Uint8Array;
+  participationTier: (string | null)[];
+  topics: string[][];
+  fields: Partial<Record<ScoreField, Float64Array>>;
+  communities: CommunitySummary[];
+}
+
+export class ScoreSnapshot {
+  readonly n: number;
+  readonly index: Map<string, number>;
+  private readonly percentileCache = new Map<ScoreField, Float64Array>();
+  private readonly orderCache = new Map<string, Int32Array>();
+  private readonly previousIndex: Map<string, number> | undefined;
+  readonly communitiesById: Map<number, CommunitySummary>;
+  readonly communitySize: Map<number, number>;
+
+  constructor(readonly data: SnapshotData) {
+    this.n = data.ids.length;
+    this.index = new Map(data.ids.map((id, i) => [id, i]));
+    this.previousIndex = data.previousRun ? new Map(data.previousRun.ids.map((id, i) => [id, i])) : undefined;
+    this.communitiesById = new Map(data.communities.map((c) => [c.id, c]));
+    this.communitySize = new Map();
+    const community = data.fields.community;
+    if (community) for (let i = 0; i < this.n; i++) this.communitySize.set(community[i], (this.communitySize.get(community[i]) ?? 0) + 1);
+  }
+
+  get runId(): string {
+    return this.data.run.id;
+  }
+
+  field(name: ScoreField): Float64Array | undefined {
+    return this.data.fields[name];
+  }
+
+  value(name: ScoreField, i: number): number | null {
+    const v = this.data.fields[name]?.[i];
+    return v === undefined || Number.isNaN(v) ? null : v;
+  }
+
+  /** Mid-rank percentile (0..100) of every customer for a score, computed once per snapshot. */
+  percentiles(name: ScoreField): Float64Array | undefined {
+    const values = this.data.fields[name];
+    if (!values) return undefined;
+    let p = this.percentileCache.get(name);
+    if (!p) this.percentileCache.set(name, (p = percentileRanks(values)));
+    return p;
+  }
+
+  componentPercentiles(c: InfluenceComponent): Float64Array | undefined {
+    return this.percentiles(COMPONENT_FIELD[c]);
+  }
+
+  /** The previous run's value of a score for a customer, or null. */
+  previous(name: ScoreField, id: string): number | null {
+    const i = this.previousIndex?.get(id);
+    if (i === undefined) return null;
+    const v = this.data.previousRun?.fields[name]?.[i];
+    return v === undefined || v === null || Number.isNaN(v) ? null : v;
+  }
+
+  /** Influence with the given weights (0..100), cached per weight vector. */
+  influence(weights: InfluenceWeights): Float64Array {
+    const key = `influence:${INFLUENCE_COMPONENTS.map((c) => weights[c]).join(',')}`;
+    const cached = this.scoreCache.get(key);
+    if (cached) return cached;
+    let total = 0;
+    const parts: [Float64Array, number][] = [];
+    for (const c of INFLUENCE_COMPONENTS) {
+      const p = this.componentPercentiles(c);
+      if (p && weights[c] > 0) {
+        parts.push([p, weights[c]]);
+        total += weights[c];
+      }
+    }
+    const out = new Float64Array(this.n);
+    for (const [p, w] of parts) for (let i = 0; i < this.n; i++) out[i] += (w * p[i]) / total;
+    this.remember(this.scoreCache, key, out);
+    return out;
+  }
+
+  private readonly scoreCache = new Map<string, Float64Array>();
+
+  /** Customer indices sorted by a score, highest first (ties by id), cached per key. */
+  order(key: string, score: ArrayLike<number>): Int32Array {
+    const cached = this.orderCache.get(key);
+    if (cached) return cached;
+    const order = Int32Array.from({ length: this.n }, (_, i) => i);
+    const ids = this.data.ids;
+    const v = (i: number) => (Number.isNaN(score[i]) ? -Infinity : score[i]);
+    order.sort((a, b) => v(b) - v(a) || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+    this.remember(this.orderCache, key, order);
+    return order;
+  }
+
+  private remember<T>(cache: Map<string, T>, key: string, value: T): void {
+    if (cache.size >= 32) cache.delete(cache.keys().next().value as string);
+    cache.set(key, value);
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * Super users: customers ranked by the influence blend (see influence.ts) of the last completed
+ * run, with each entry's component values, percentiles and a one-line explanation; filters,
+ * sorting by any component, cursor pagination and CSV. Served from the in-memory snapshot.
+ */
+import { AppError } from './errors.js';
+import {
+  COMPONENT_FIELD,
+  DEFAULT_INFLUENCE_WEIGHTS,
+  INFLUENCE_COMPONENTS,
+  type InfluenceComponent,
+  type InfluenceWeights,
+} from './influence.js';
+import type { ScoreSnapshot } from './score-snapshot.js';
+import type { SnapshotService } from './snapshot.service.js';
+
+export const SUPER_USER_SORTS = ['influence', ...INFLUENCE_COMPONENTS] as const;
+export type SuperUserSort = (typeof SUPER_USER_SORTS)[number];
+
+export interface CustomerFilter {
+  community?: number;
+  segment?: string;
+  region?: string;
+  topic?: string;
+  tier?: string;
+  minReach?: number;
+  /** Extra predicate from other features (e.g. stance), by customer index. */
+  where?: (snapshot: ScoreSnapshot, i: number) => boolean;
+}
+
+export interface SuperUserQuery extends CustomerFilter {
+  weights?: Partial<InfluenceWeights>;
+  sort?: SuperUserSort;
+  limit: number;
+  cursor?: string;
+}
+
+export interface ComponentView {
+  value: number | null;
+  percentile: number;
+  weight: number;
+}
+
+export interface SuperUser {
+  rank: number;
+  id: string;
+  name: string | null;
+  handle: string | null;
+  segment: string | null;
+  region: string | null;
+  community: number | null;
+  participationTier: string | null;
+  influence: number;
+  reach1: number | null;
+  reach2: number | null;
+  components: Record<InfluenceComponent, ComponentView>;
+  explanation: string;
+}
+
+export interface SuperUserPage {
+  runId: string;
+  weights: InfluenceWeights;
+  sort: SuperUserSort;
+  items: SuperUser[];
+  nextCursor?: string;
+}
+
+const top = (percentile: number) => {
+  const share = Math.max(0.1, 100 - percentile);
+  return `top ${share < 1 ? share.toFixed(1) : Math.round(share)}%`;
+};
+const count = (v: number | null) => (v === null ? '?' : Math.round(v).toLocaleString('en-US'));
+
+function phrase(c: InfluenceComponent, s: ScoreSnapshot, i: number, pct: number): string {
+  switch (c) {
+    case 'pagerank':
+      return `PageRank ${top(pct)}`;
+    case 'reach':
+      return `reaches ${count(s.value('reach2', i))} people within 2 hops (${top(pct)})`;
+    case 'amplification':
+      return `amplified ${count(s.value('interactionsReceived', i))} times by others (${top(pct)})`;
+    case 'bridging':
+      return `bridges parts of the network (betweenness ${top(pct)})`;
+  }
+}
+
+export function resolveWeights(given: Partial<InfluenceWeights> | undefined): InfluenceWeights {
+  const weights = { ...DEFAULT_INFLUENCE_WEIGHTS };
+  if (given && Object.values(given).some((w) => w !== undefined)) {
+    for (const c of INFLUENCE_COMPONENTS) weights[c] = given[c] ?? 0;
+  }
+  if (INFLUENCE_COMPONENTS.every((c) => weights[c] <= 0)) {
+    throw new AppError('VALIDATION_FAILED', 400, 'At least one influence weight must be positive', {
+      problems: [{ path: ['query', 'pagerankWeight'], message: 'all weights are 0' }],
+    });
+  }
+  return weights;
+}
+
+/** True when customer i is listable and passes the filter. */
+export function matches(s: ScoreSnapshot, i: number, f: CustomerFilter): boolean {
+  const d = s.data;
+  if (d.optedOut[i]) return false;
+  if (f.community !== undefined && s.value('community', i) !== f.community) return false;
+  if (f.segment !== undefined && d.segment[i] !== f.segment) return false;
+  if (f.region !== undefined && d.region[i] !== f.region) return false;
+  if (f.tier !== undefined && d.participationTier[i] !== f.tier) return false;
+  if (f.topic !== undefined && !d.topics[i].includes(f.topic)) return false;
+  if (f.minReach !== undefined && (s.value('reach2', i) ?? 0) < f.minReach) return false;
+  if (f.where && !f.where(s, i)) return false;
+  return true;
+}
+
+interface Cursor {
+  r: string;
+  o: number;
+}
+
+const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decode(cursor: string, runId: string): number {
+  let parsed: Partial<Cursor> = {};
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    // handled below
+  }
+  if (typeof parsed.o !== 'number' || typeof parsed.r !== 'string') {
+    throw new AppError('VALIDATION_FAILED', 400, 'The cursor is not valid', { problems: [{ path: ['query', 'cursor'], message: 'not a cursor this API returned' }] });
+  }
+  if (parsed.r !== runId) {
+    throw new AppError('CURSOR_EXPIRED', 409, 'A newer analytics run has completed since this cursor was issued; start again from the first page');
+  }
+  return parsed.o;
+}
+
+export class SuperUsersService {
+  constructor(private readonly snapshots: SnapshotService) {}
+
+  /** The ranking: customer indices in order, with the score array they were ordered by. */
+  ranking(s: ScoreSnapshot, weights: InfluenceWeights, sort: SuperUserSort): { order: Int32Array; influence: Float64Array } {
+    const influence = s.influence(weights);
+    if (sort === 'influence') return { order: s.order(`influence:${INFLUENCE_COMPONENTS.map((c) => weights[c]).join(',')}`, influence), influence };
+    const values = s.field(COMPONENT_FIELD[sort]);
+    if (!values) throw new AppError('SCORE_NOT_COMPUTED', 409, `The last run did not compute ${sort}; run analytics with it`);
+    return { order: s.order(`field:${sort}`, values), influence };
+  }
+
+  entry(s: ScoreSnapshot, i: number, rank: number, weights: InfluenceWeights, influence: Float64Array): SuperUser {
+    const d = s.data;
+    const components = {} as Record<InfluenceComponent, ComponentView>;
+    const contributions: [InfluenceComponent, number][] = [];
+    for (const c of INFLUENCE_COMPONENTS) {
+      const pct = s.componentPercentiles(c)?.[i] ?? 0;
+      components[c] = { value: s.value(COMPONENT_FIELD[c], i), percentile: Math.round(pct * 10) / 10, weight: weights[c] };
+      if (weights[c] > 0) contributions.push([c, weights[c] * pct]);
+    }
+    contributions.sort((a, b) => b[1] - a[1]);
+    const why = contributions.slice(0, 2).map(([c]) => phrase(c, s, i, components[c].percentile));
+    return {
+      rank,
+      id: d.ids[i],
+      name: d.name[i],
+      handle: d.handle[i],
+      segment: d.segment[i],
+      region: d.region[i],
+      community: s.value('community', i),
+      participationTier: d.participationTier[i],
+      influence: Math.round(influence[i] * 100) / 100,
+      reach1: s.value('reach1', i),
+      reach2: s.value('reach2', i),
+      components,
+      explanation: `#${rank}, influence ${influence[i].toFixed(1)}/100: ${why.join('; ')}`,
+    };
+  }
+
+  async list(q: SuperUserQuery): Promise<SuperUserPage> {
+    const s = await this.snapshots.current();
+    const weights = resolveWeights(q.weights);
+    const sort = q.sort ?? 'influence';
+    const offset = q.cursor ? decode(q.cursor, s.runId) : 0;
+    const { order, influence } = this.ranking(s, weights, sort);
+    const items: SuperUser[] = [];
+    let seen = 0;
+    let more = false;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k];
+      if (!matches(s, i, q)) continue;
+      if (seen++ < offset) continue;
+      if (items.length === q.limit) {
+        more = true;
+        break;
+      }
+      items.push(this.entry(s, i, seen, weights, influence));
+    }
+    return { runId: s.runId, weights, sort, items, nextCursor: more ? encode({ r: s.runId, o: offset + q.limit }) : undefined };
+  }
+
+  /** Every matching customer in ranking order as CSV lines (header first), up to `limit` rows. */
+  async *csv(q: Omit<SuperUserQuery, 'cursor'>): AsyncGenerator<string> {
+    const s = await this.snapshots.current();
+    const weights = resolveWeights(q.weights);
+    const { order, influence } = this.ranking(s, weights, q.sort ?? 'influence');
+    yield `${CSV_COLUMNS.join(',')}\n`;
+    let rank = 0;
+    let lines: string[] = [];
+    for (let k = 0; k < order.length && rank < q.limit; k++) {
+      const i = order[k];
+      if (!matches(s, i, q)) continue;
+      const e = this.entry(s, i, ++rank, weights, influence);
+      lines.push(csvLine(e));
+      if (lines.length === 1000) {
+        yield lines.join('');
+        lines = [];
+      }
+    }
+    if (lines.length) yield lines.join('');
+  }
+}
+
+export const CSV_COLUMNS = [
+  'rank',
+  'id',
+  'name',
+  'handle',
+  'segment',
+  'region',
+  'community',
+  'participationTier',
+  'influence',
+  'pagerank',
+  'pagerankPercentile',
+  'reach1',
+  'reach2',
+  'reachPercentile',
+  'amplification',
+  'amplificationPercentile',
+  'betweenness',
+  'bridgingPercentile',
+  'explanation',
+];
+
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvLine(e: SuperUser): string {
+  const c = e.components;
+  return (
+    [
+      e.rank,
+      e.id,
+      e.name,
+      e.handle,
+      e.segment,
+      e.region,
+      e.community,
+      e.participationTier,
+      e.influence,
+      c.pagerank.value,
+      c.pagerank.percentile,
+      e.reach1,
+      e.reach2,
+      c.reach.percentile,
+      c.amplification.value,
+      c.amplification.percentile,
+      c.bridging.value,
+      c.bridging.percentile,
+      e.explanation,
+    ]
+      .map(csvField)
+      .join(',') + '\n'
+  );
+}
