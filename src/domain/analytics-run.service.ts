@@ -53,6 +53,8 @@ export interface AnalyticsRunRepository {
   list(limit: number): Promise<AnalyticsRun[]>;
   /** The largest community id ever handed out by a published run (−1 when none). */
   maxCommunityId(): Promise<number>;
+  /** Community of each customer in the latest completed run that detected communities. */
+  previousCommunities(): Promise<Map<string, number>>;
   markInterrupted(): Promise<number>;
   /** Writes everything of a completed run in one transaction. */
   publish(input: PublishInput): Promise<void>;
@@ -179,7 +181,12 @@ export class AnalyticsRunService {
     };
 
     try {
-      const projection: Projection = await timed('projection', () => this.projection.project(run.params.projection));
+      const projection: Projection = await timed('projection', async () => {
+        const [p, previous] = await Promise.all([this.projection.project(run.params.projection), this.runs.previousCommunities()]);
+        // Communities continue from the last run that detected them, even if later runs skipped Louvain.
+        p.previousCommunity = Int32Array.from(p.ids, (id) => previous.get(id) ?? -1);
+        return p;
+      });
       const { phases, result } = scoringPhases(projection, run.params, await this.runs.maxCommunityId());
       for (const step of phases) await timed(step.name, step.run);
       run.summary = result.summary;

@@ -31,7 +31,7 @@ export interface Projection {
   ids: string[];
   /** 1 where the customer opted out (kept in the structure, never listed). */
   optedOut: Uint8Array;
-  /** Community id each customer had in the published run, −1 for none. */
+  /** Community id each customer had in the last run that detected communities, −1 for none (filled in by the run). */
   previousCommunity: Int32Array;
   /** Arcs of the combined graph (parallel arcs already summed). */
   src: Int32Array;

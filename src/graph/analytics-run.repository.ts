@@ -33,6 +33,11 @@ const SAVE = `MERGE (r:AnalyticsRun {id: $id}) SET r += $props`;
 const GET = `MATCH (r:AnalyticsRun {id: $id}) RETURN properties(r) AS r`;
 const LIST = `MATCH (r:AnalyticsRun) RETURN properties(r) AS r ORDER BY r.startedAt DESC LIMIT $limit`;
 const MAX_COMMUNITY = `MATCH (r:AnalyticsRun {status: 'completed'}) RETURN max(r.maxCommunityId) AS m`;
+const PREVIOUS_COMMUNITIES = `
+MATCH (r:AnalyticsRun {status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
+WHERE 'community' IN res.fields
+RETURN res.customerIds AS ids, res.community AS communities
+ORDER BY r.finishedAt DESC LIMIT 1`;
 const INTERRUPT = `
 MATCH (r:AnalyticsRun {status: 'running'})
 SET r.status = 'interrupted', r.finishedAt = toString(datetime()),
@@ -115,6 +120,17 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
     const result = await this.db.read((tx) => tx.run(MAX_COMMUNITY));
     const m = plain(result.records[0]?.get('m'));
     return typeof m === 'number' ? m : -1;
+  }
+
+  async previousCommunities(): Promise<Map<string, number>> {
+    const result = await this.db.read((tx) => tx.run(PREVIOUS_COMMUNITIES));
+    const record = result.records[0];
+    const map = new Map<string, number>();
+    if (!record) return map;
+    const ids = record.get('ids') as string[];
+    const communities = record.get('communities') as unknown[];
+    ids.forEach((id, i) => map.set(id, plain(communities[i]) as number));
+    return map;
   }
 
   async markInterrupted(): Promise<number> {

@@ -11,7 +11,7 @@ import { plain } from './mappers.js';
 
 const CUSTOMERS = `
 MATCH (c:Customer)
-RETURN c.id AS id, coalesce(c.optedOut, false) AS optedOut, c.community AS community
+RETURN c.id AS id, coalesce(c.optedOut, false) AS optedOut
 ORDER BY id`;
 
 const FOLLOWS = `
@@ -77,12 +77,9 @@ export class Neo4jProjectionRepository implements ProjectionSource {
   async project(options: ProjectionOptions, onProgress: (what: string, rows: number) => void = () => undefined): Promise<Projection> {
     const ids: string[] = [];
     const optedOutList: boolean[] = [];
-    const previous: number[] = [];
     await this.stream(CUSTOMERS, {}, (r) => {
       ids.push(r.id as string);
       optedOutList.push(r.optedOut === true);
-      const c = r.community === null || r.community === undefined ? -1 : (plain(r.community) as number);
-      previous.push(c);
     });
     onProgress('customers', ids.length);
     const n = ids.length;
@@ -158,7 +155,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     return {
       ids,
       optedOut,
-      previousCommunity: Int32Array.from(previous),
+      previousCommunity: new Int32Array(n).fill(-1),
       src: arcs.src.slice(0, arcs.length),
       dst: arcs.dst.slice(0, arcs.length),
       weight: arcs.w.slice(0, arcs.length),

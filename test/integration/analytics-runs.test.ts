@@ -82,6 +82,10 @@ describe('analytics runs on reference graphs', () => {
     const run = await runToEnd(ctx, { seed: 3 });
     expect(await scores(ctx, 'community')).toEqual(before);
     expect((run.summary as { louvain: { newIds: number } }).louvain.newIds).toBe(0);
+    // A run without Louvain in between does not break the continuity of the ids.
+    await runToEnd(ctx, { algorithms: ['pagerank'] });
+    await runToEnd(ctx, { seed: 3 });
+    expect(await scores(ctx, 'community')).toEqual(before);
   });
 
   it('answers 409 while a run is in progress, lists the history and reports phases', async () => {
