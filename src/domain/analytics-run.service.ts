@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, conflict, notFound } from './errors.js';
 import type { Projection, ProjectionSource } from './projection.js';
-import { ALGORITHMS, RunParamsSchema, scoringPhases, SCORE_FIELDS, type CommunitySummary, type RunParams, type ScoreField, type TextScores } from './scoring.js';
+import { ALGORITHMS, RunParamsSchema, scoringPhases, SCORE_FIELDS, type CommunitySummary, type RunParams, type ScoreField, type StanceScores, type TextScores } from './scoring.js';
 
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -39,6 +39,7 @@ export interface PublishInput {
   ids: string[];
   fields: Partial<Record<ScoreField, Float64Array | Int32Array>>;
   text: TextScores;
+  stance?: StanceScores;
   communities: CommunitySummary[];
   /** Completed runs whose per-run results are kept (older ones are pruned in the same transaction). */
   keepRuns: number;
@@ -207,6 +208,7 @@ export class AnalyticsRunService {
           ids: projection.ids,
           fields: result.fields,
           text: result.text,
+          stance: result.stance,
           communities: result.communities,
           keepRuns: this.keepRuns,
           cancelled: () => handle.cancel,

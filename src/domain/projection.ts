@@ -15,12 +15,14 @@
  * following you still listens to you). Sentiment does not change the weight: a hostile share
  * spreads a voice as far as a friendly one; sentiment is judged by the stance analysis.
  */
+import type { StanceEvidence } from './stance.js';
+
 export interface ProjectionOptions {
   /** Multiplier of the decayed interaction counts (default 0.5). */
   interactionWeight: number;
   /** Half-life of an interaction's contribution, in days (default 180). */
   halfLifeDays: number;
-  /** The date ages are measured from (default: now). ISO 8601. */
+  /** The date ages are measured from. Default: the newest interaction, engagement or rating stored (so a historical import is read as of its own time). ISO 8601. */
   asOf?: string;
 }
 
@@ -54,6 +56,16 @@ export interface Projection {
   /** Decayed interaction volume each customer received from / gave to others (count-weighted). */
   amplificationReceived: Float64Array;
   amplificationGiven: Float64Array;
+  /** Per arc: decayed interaction volume with positive sentiment (× sentiment) and with negative sentiment (× |sentiment|). */
+  positiveVolume: Float64Array;
+  negativeVolume: Float64Array;
+  /** Brand ids (sorted) and, per brand index, the stance evidence of each customer index that has any. */
+  brands: string[];
+  evidence: Map<number, StanceEvidence>[];
+  /** Time of each customer's latest purchase (epoch ms), NaN when none. */
+  lastPurchaseAt: Float64Array;
+  /** The date ages were measured from (resolved). */
+  asOf: string;
   /** How many relationships went into the arcs. */
   counts: { follows: number; knows: number; interactions: number };
 }

@@ -23,6 +23,7 @@ import {
   pagerank,
   stableCommunityIds,
   weaklyConnectedComponents,
+  signedPagerank,
   clustering,
   reach,
   reciprocity,
@@ -39,8 +40,24 @@ import {
   type ParticipationTier,
 } from './influence.js';
 import type { Projection } from './projection.js';
+import { computeStance, DEFAULT_STANCE_PARAMS } from './stance.js';
 
-export const ALGORITHMS = ['degree', 'pagerank', 'betweenness', 'closeness', 'harmonic', 'eigenvector', 'hits', 'kcore', 'wcc', 'louvain', 'reach', 'network'] as const;
+export const ALGORITHMS = [
+  'degree',
+  'pagerank',
+  'betweenness',
+  'closeness',
+  'harmonic',
+  'eigenvector',
+  'hits',
+  'kcore',
+  'wcc',
+  'louvain',
+  'reach',
+  'network',
+  'stance',
+  'trust',
+] as const;
 export type AlgorithmName = (typeof ALGORITHMS)[number];
 
 /** Every score written back onto Customer nodes, and kept per run. The allow-list of property names. */
@@ -72,6 +89,11 @@ export const SCORE_FIELDS = [
   'engagementsGiven',
   'engagementRate',
   'influence',
+  'trust',
+  'distrust',
+  'netTrust',
+  'stanceScore',
+  'stanceConfidence',
 ] as const;
 export type ScoreField = (typeof SCORE_FIELDS)[number];
 
@@ -106,6 +128,20 @@ export const RunParamsSchema = z
       })
       .prefault({}),
     louvain: z.object({ resolution: z.number().gt(0).max(100).default(1) }).prefault({}),
+    stance: z
+      .object({
+        halfLifeDays: z.number().gt(0).max(36500).default(DEFAULT_STANCE_PARAMS.halfLifeDays),
+        npsWeight: z.number().min(0).max(100).default(DEFAULT_STANCE_PARAMS.npsWeight),
+        engagementWeight: z.number().min(0).max(100).default(DEFAULT_STANCE_PARAMS.engagementWeight),
+        contentWeight: z.number().min(0).max(100).default(DEFAULT_STANCE_PARAMS.contentWeight),
+        advocateThreshold: z.number().min(-1).max(1).default(DEFAULT_STANCE_PARAMS.advocateThreshold),
+        detractorThreshold: z.number().min(-1).max(1).default(DEFAULT_STANCE_PARAMS.detractorThreshold),
+        minEvidence: z.number().min(0).max(1000).default(DEFAULT_STANCE_PARAMS.minEvidence),
+      })
+      .prefault({}),
+    trust: z
+      .object({ alpha: z.number().min(0).lt(1).default(0.85), beta: z.number().min(0).max(10).default(1) })
+      .prefault({}),
   })
   .strict()
   .meta({ id: 'RunParams' });
@@ -131,9 +167,43 @@ export interface CommunitySummary {
   previousSize: number;
 }
 
+export const STANCE_CLASSES = ['unknown', 'detractor', 'passive', 'advocate'] as const;
+export type StanceClass = (typeof STANCE_CLASSES)[number];
+
+/** Stance of every customer toward every brand; arrays are customer-major: index i · brands.length + b. */
+export interface StanceScores {
+  brands: string[];
+  classes: Int8Array;
+  scores: Float64Array;
+  confidence: Float64Array;
+  /** Latest NPS answer, −1 for none. */
+  latestNps: Int8Array;
+  positive: Int32Array;
+  negative: Int32Array;
+}
+
+export interface BrandStanceSummary {
+  advocates: number;
+  passives: number;
+  detractors: number;
+  unknown: number;
+  respondents: number;
+  promoters: number;
+  npsPassives: number;
+  npsDetractors: number;
+  /** % promoters − % detractors among respondents (latest answer each), −100..100; null without respondents. */
+  nps: number | null;
+  /** The same with each respondent weighted by influence (0..100). */
+  weightedNps: number | null;
+  /** Unique people within 1 and 2 hops of any advocate / detractor (their combined audience, themselves excluded). */
+  advocateReach: { oneHop: number; twoHops: number };
+  detractorReach: { oneHop: number; twoHops: number };
+}
+
 export interface ScoreSet {
   fields: Partial<Record<ScoreField, Float64Array | Int32Array>>;
   text: TextScores;
+  stance?: StanceScores;
   communities: CommunitySummary[];
   summary: Record<string, unknown>;
 }
@@ -293,6 +363,55 @@ export function scoringPhases(p: Projection, params: RunParams, previousMaxCommu
       degreeDistribution: logBinnedDegrees(t),
     };
   });
+  on('stance', () => {
+    const B = p.brands.length;
+    const st: StanceScores = {
+      brands: p.brands,
+      classes: new Int8Array(n * B),
+      scores: new Float64Array(n * B),
+      confidence: new Float64Array(n * B),
+      latestNps: new Int8Array(n * B).fill(-1),
+      positive: new Int32Array(n * B),
+      negative: new Int32Array(n * B),
+    };
+    const asOf = Date.parse(p.asOf);
+    for (let b = 0; b < B; b++) {
+      for (const [i, evidence] of p.evidence[b]) {
+        const r = computeStance(evidence, { ...params.stance, asOf });
+        const k = i * B + b;
+        st.classes[k] = STANCE_CLASSES.indexOf(r.stance);
+        st.scores[k] = r.score;
+        st.confidence[k] = r.confidence;
+        st.latestNps[k] = r.evidence.latestNps ?? -1;
+        st.positive[k] = r.evidence.positive;
+        st.negative[k] = r.evidence.negative;
+      }
+    }
+    result.stance = st;
+    if (B > 0) {
+      // The first brand (by id) is the primary one, whose stance is also written as plain properties.
+      f.stanceScore = Float64Array.from({ length: n }, (_, i) => (st.classes[i * B] === 0 ? NaN : st.scores[i * B]));
+      f.stanceConfidence = Float64Array.from({ length: n }, (_, i) => st.confidence[i * B]);
+    }
+    s.stance = { asOf: p.asOf, brands: p.brands, primaryBrand: p.brands[0] ?? null };
+  });
+  on('trust', () => {
+    // Trust flows along ties and friendly interactions, distrust along hostile ones.
+    const m = p.src.length;
+    const posW = new Float64Array(m);
+    const negW = new Float64Array(m);
+    for (let a = 0; a < m; a++) {
+      posW[a] = (p.isTie[a] ? p.weight[a] : 0) + params.projection.interactionWeight * p.positiveVolume[a];
+      negW[a] = params.projection.interactionWeight * p.negativeVolume[a];
+    }
+    const pos = buildCsr(n, p.src, p.dst, posW);
+    const neg = buildCsr(n, p.src, p.dst, negW);
+    const r = signedPagerank(pos, neg, { alpha: params.trust.alpha, beta: params.trust.beta, onNonConvergence: 'return' });
+    f.trust = r.trust;
+    f.distrust = r.distrust;
+    f.netTrust = r.net;
+    s.trust = { iterations: r.iterations, converged: r.converged };
+  });
   phases.push({
     name: 'influence',
     run: () => {
@@ -303,6 +422,12 @@ export function scoringPhases(p: Projection, params: RunParams, previousMaxCommu
       }
       f.influence = blendInfluence(pct, DEFAULT_INFLUENCE_WEIGHTS, n);
       if (f.community) result.communities = summariseCommunities(p, ties(), f.community, f.influence);
+      if (result.stance) {
+        const st = result.stance;
+        const brands: Record<string, BrandStanceSummary> = {};
+        st.brands.forEach((brand, b) => (brands[brand] = summariseBrand(st, b, ties(), f.influence!, p.optedOut)));
+        (s.stance as Record<string, unknown>).summary = brands;
+      }
       s.influence = { weights: DEFAULT_INFLUENCE_WEIGHTS, components: Object.keys(pct) };
     },
   });
@@ -325,6 +450,78 @@ function logBinnedDegrees(g: CsrGraph): { from: number; to: number; customers: n
   const out = zero > 0 ? [{ from: 0, to: 0, customers: zero }] : [];
   for (let k = 0; k < bins.length; k++) out.push({ from: 2 ** k, to: 2 ** (k + 1) - 1, customers: bins[k] ?? 0 });
   return out;
+}
+
+/** Unique people within 1 and 2 hops (along in-arcs: the audience) of a set of sources, the sources excluded. */
+export function combinedReach(g: CsrGraph, sources: number[]): { oneHop: number; twoHops: number } {
+  const mark = new Uint8Array(g.n);
+  for (const v of sources) mark[v] = 1;
+  const first: number[] = [];
+  for (const v of sources) {
+    for (let a = g.inOffsets[v]; a < g.inOffsets[v + 1]; a++) {
+      const u = g.inSources[a];
+      if (!mark[u]) {
+        mark[u] = 2;
+        first.push(u);
+      }
+    }
+  }
+  let second = 0;
+  for (const v of [...sources, ...first]) {
+    for (let a = g.inOffsets[v]; a < g.inOffsets[v + 1]; a++) {
+      const u = g.inSources[a];
+      if (!mark[u]) {
+        mark[u] = 3;
+        second++;
+      }
+    }
+  }
+  return { oneHop: first.length, twoHops: first.length + second };
+}
+
+function summariseBrand(st: StanceScores, b: number, t: CsrGraph, influence: ArrayLike<number>, optedOut: Uint8Array): BrandStanceSummary {
+  const B = st.brands.length;
+  const n = t.n;
+  const counts = [0, 0, 0, 0];
+  const advocates: number[] = [];
+  const detractors: number[] = [];
+  let respondents = 0;
+  let promoters = 0;
+  let npsPassives = 0;
+  let npsDetractors = 0;
+  let weighted = 0;
+  let weights = 0;
+  for (let i = 0; i < n; i++) {
+    const k = i * B + b;
+    const c = st.classes[k];
+    counts[c]++;
+    if (c === 3) advocates.push(i);
+    if (c === 1) detractors.push(i);
+    const nps = st.latestNps[k];
+    if (nps < 0 || optedOut[i]) continue;
+    respondents++;
+    const sign = nps >= 9 ? 1 : nps >= 7 ? 0 : -1;
+    if (sign === 1) promoters++;
+    else if (sign === 0) npsPassives++;
+    else npsDetractors++;
+    weighted += influence[i] * sign;
+    weights += influence[i];
+  }
+  const pct = (x: number) => Math.round(x * 10) / 10;
+  return {
+    advocates: counts[3],
+    passives: counts[2],
+    detractors: counts[1],
+    unknown: counts[0],
+    respondents,
+    promoters,
+    npsPassives,
+    npsDetractors,
+    nps: respondents > 0 ? pct((100 * (promoters - npsDetractors)) / respondents) : null,
+    weightedNps: weights > 0 ? pct((100 * weighted) / weights) : null,
+    advocateReach: combinedReach(t, advocates),
+    detractorReach: combinedReach(t, detractors),
+  };
 }
 
 const MAX_COMMUNITY_SUMMARIES = 2000;

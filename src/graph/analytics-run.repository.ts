@@ -7,7 +7,7 @@
  */
 import type { AnalyticsRun, AnalyticsRunRepository, PublishInput } from '../domain/analytics-run.service.js';
 import { RunCancelled } from '../domain/analytics-run.service.js';
-import { SCORE_FIELDS, type ScoreField } from '../domain/scoring.js';
+import { SCORE_FIELDS, STANCE_CLASSES, type ScoreField, type StanceScores } from '../domain/scoring.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 
@@ -91,6 +91,20 @@ function fromProps(raw: unknown, id?: string): AnalyticsRun {
   return run;
 }
 
+/** Stance properties of customer i: per brand lists aligned with stanceBrands, and the primary brand's stance. */
+function stanceProperties(st: StanceScores | undefined, i: number): Record<string, unknown> {
+  if (!st || st.brands.length === 0) return { stance: null, stanceBrands: null, stances: null, stanceScores: null };
+  const B = st.brands.length;
+  const classes = Array.from({ length: B }, (_, b) => STANCE_CLASSES[st.classes[i * B + b]]);
+  return {
+    stance: classes[0],
+    stanceBrands: st.brands,
+    stances: classes,
+    stanceScores: Array.from({ length: B }, (_, b) => st.scores[i * B + b]),
+    latestNps: Array.from({ length: B }, (_, b) => int(st.latestNps[i * B + b])),
+  };
+}
+
 const value = (field: ScoreField, x: number) => {
   if (!Number.isFinite(x)) return null;
   return INTEGER_FIELDS.has(field) ? int(x) : x;
@@ -153,6 +167,7 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
             scoresUpdatedAt: updatedAt,
             participationTier: input.text.participationTier[i] ?? null,
             topics: input.text.topics[i] ?? [],
+            ...stanceProperties(input.stance, i),
           };
           // Scores this run did not compute are cleared, so a customer never shows two runs at once.
           for (const field of SCORE_FIELDS) {
@@ -167,6 +182,11 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
       if (input.cancelled()) throw new RunCancelled('cancelled');
       await tx.run(SAVE, { id: run.id, props: toProps(run) });
       const arrays: Record<string, unknown> = { customerIds: ids, fields: present, communities: JSON.stringify(input.communities) };
+      if (input.stance) {
+        arrays.stanceBrandIds = input.stance.brands;
+        arrays.stanceClasses = Array.from(input.stance.classes, (c) => int(c));
+        arrays.stanceScores = Array.from(input.stance.scores);
+      }
       for (const field of present) arrays[field] = Array.from(fields[field]!, (x) => (Number.isFinite(x) ? x : 0));
       await tx.run(WRITE_RESULTS, { runId: run.id, createdAt: updatedAt, arrays });
       await tx.run(PRUNE, { keep: int(input.keepRuns) });

@@ -96,7 +96,7 @@ describe('analytics runs on reference graphs', () => {
     const done = await ctx.app.services.runs.wait(first.json().id);
     expect(done.phases.map((p) => p.name)).toEqual([
       'projection', 'graph', 'degree', 'pagerank', 'betweenness', 'closeness', 'harmonic', 'eigenvector', 'hits', 'kcore', 'wcc', 'louvain',
-      'reach', 'network', 'influence', 'publish',
+      'reach', 'network', 'stance', 'trust', 'influence', 'publish',
     ]);
     expect(done.phases.every((p) => p.status === 'done' && typeof p.ms === 'number')).toBe(true);
     expect(done.progress).toBe(1);
