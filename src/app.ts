@@ -79,13 +79,17 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
 /** The domain services on their Neo4j repositories; also used by the CLI. */
 export function buildServices(config: Config, db: GraphDatabase) {
   const ingestRepository = new Neo4jIngestRepository(db);
+  const projections = new Neo4jProjectionRepository(db);
   const runs = new AnalyticsRunService(
-    new Neo4jProjectionRepository(db),
+    projections,
     new Neo4jAnalyticsRunRepository(db, config.ANALYTICS_PUBLISH_BATCH),
     config.ANALYTICS_KEEP_RUNS,
   );
-  const snapshots = new SnapshotService(new Neo4jSnapshotRepository(db));
-  runs.onCompleted(() => snapshots.reload());
+  const snapshots = new SnapshotService(new Neo4jSnapshotRepository(db), projections);
+  runs.onCompleted(async (run, projection) => {
+    snapshots.adopt(run.id, projection);
+    await snapshots.reload();
+  });
   const superUsers = new SuperUsersService(snapshots);
   return {
     ingest: new IngestService(ingestRepository, config.BULK_MAX_ROWS),

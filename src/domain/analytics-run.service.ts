@@ -74,7 +74,7 @@ const PUBLISH_PHASE = 'publish';
 
 export class AnalyticsRunService {
   private current: { run: AnalyticsRun; cancel: boolean; done: Promise<void> } | undefined;
-  private readonly completedListeners: ((run: AnalyticsRun) => Promise<void> | void)[] = [];
+  private readonly completedListeners: ((run: AnalyticsRun, projection: Projection) => Promise<void> | void)[] = [];
 
   constructor(
     private readonly projection: ProjectionSource,
@@ -83,7 +83,7 @@ export class AnalyticsRunService {
   ) {}
 
   /** Called (and awaited) after a run's results are committed, before the run counts as finished here. */
-  onCompleted(listener: (run: AnalyticsRun) => Promise<void> | void): void {
+  onCompleted(listener: (run: AnalyticsRun, projection: Projection) => Promise<void> | void): void {
     this.completedListeners.push(listener);
   }
 
@@ -221,7 +221,7 @@ export class AnalyticsRunService {
       });
       for (const listener of this.completedListeners) {
         try {
-          await listener(run);
+          await listener(run, projection);
         } catch (error) {
           console.error('after-run listener failed:', error);
         }

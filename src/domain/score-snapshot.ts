@@ -6,13 +6,14 @@
  * of the structure) but are never listed.
  */
 import { INFLUENCE_COMPONENTS, COMPONENT_FIELD, percentileRanks, type InfluenceComponent, type InfluenceWeights } from './influence.js';
-import type { CommunitySummary, ScoreField } from './scoring.js';
+import { STANCE_CLASSES, type BrandStanceSummary, type CommunitySummary, type ScoreField, type StanceClass } from './scoring.js';
 
 export interface SnapshotRun {
   id: string;
   finishedAt: string;
   summary: Record<string, unknown>;
   phases: { name: string; ms?: number }[];
+  params: { projection?: { interactionWeight?: number; halfLifeDays?: number; asOf?: string } };
 }
 
 export interface SnapshotData {
@@ -28,6 +29,10 @@ export interface SnapshotData {
   topics: string[][];
   fields: Partial<Record<ScoreField, Float64Array>>;
   communities: CommunitySummary[];
+  /** Stance toward each brand of the run, customer-major (i · brands.length + b); absent when the run had no stance phase. */
+  stance?: { brands: string[]; classes: Int8Array; scores: Float64Array; latestNps: Int8Array };
+  /** Summaries (counts, NPS, reach per brand) of the last completed runs, newest first. */
+  history: { runId: string; finishedAt: string; stance?: Record<string, BrandStanceSummary> }[];
 }
 
 export class ScoreSnapshot {
@@ -47,6 +52,22 @@ export class ScoreSnapshot {
     this.communitySize = new Map();
     const community = data.fields.community;
     if (community) for (let i = 0; i < this.n; i++) this.communitySize.set(community[i], (this.communitySize.get(community[i]) ?? 0) + 1);
+  }
+
+  /** Index of a brand in the stance arrays (the primary brand when none is named); undefined when unknown. */
+  brandIndex(brand?: string): number | undefined {
+    const brands = this.data.stance?.brands ?? [];
+    if (brands.length === 0) return undefined;
+    if (brand === undefined) return 0;
+    const b = brands.indexOf(brand);
+    return b < 0 ? undefined : b;
+  }
+
+  stanceOf(i: number, b: number): { stance: StanceClass; score: number | null } {
+    const st = this.data.stance!;
+    const k = i * st.brands.length + b;
+    const stance = STANCE_CLASSES[st.classes[k]] ?? 'unknown';
+    return { stance, score: stance === 'unknown' ? null : st.scores[k] };
   }
 
   get runId(): string {

@@ -4,6 +4,8 @@
  * runs completed by another process (the CLI, a second service instance).
  */
 import { AppError } from './errors.js';
+import { networkGraphOf, type NetworkGraph } from './network-graph.js';
+import { DEFAULT_PROJECTION, type Projection, type ProjectionSource } from './projection.js';
 import { ScoreSnapshot, type SnapshotData } from './score-snapshot.js';
 
 export interface SnapshotSource {
@@ -16,8 +18,36 @@ export class SnapshotService {
   private snapshot: ScoreSnapshot | undefined;
   private loading: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private network: { runId: string; graph: Promise<NetworkGraph> } | undefined;
 
-  constructor(private readonly source: SnapshotSource) {}
+  constructor(
+    private readonly source: SnapshotSource,
+    private readonly projections: ProjectionSource,
+  ) {}
+
+  /**
+   * The graph of the current snapshot's run for path questions: the run's own projection when this
+   * process ran it, otherwise projected from the database on first use (and kept).
+   */
+  async graph(): Promise<NetworkGraph> {
+    const s = await this.current();
+    if (this.network?.runId !== s.runId) {
+      const asOf = (s.data.run.summary.stance as { asOf?: string } | undefined)?.asOf;
+      const graph = this.projections
+        .project({ ...DEFAULT_PROJECTION, ...s.data.run.params.projection, ...(asOf ? { asOf } : {}) })
+        .then(networkGraphOf);
+      this.network = { runId: s.runId, graph };
+      graph.catch(() => {
+        if (this.network?.graph === graph) this.network = undefined;
+      });
+    }
+    return this.network.graph;
+  }
+
+  /** Adopts a run's projection as the path graph (called after the run's results are committed). */
+  adopt(runId: string, projection: Projection): void {
+    this.network = { runId, graph: Promise.resolve(networkGraphOf(projection)) };
+  }
 
   /** The current snapshot; 409 when no analytics run has completed yet. */
   async current(): Promise<ScoreSnapshot> {

@@ -4,8 +4,8 @@
  */
 import type { SnapshotData, SnapshotRun } from '../domain/score-snapshot.js';
 import type { SnapshotSource } from '../domain/snapshot.service.js';
-import { SCORE_FIELDS, type CommunitySummary, type ScoreField } from '../domain/scoring.js';
-import type { GraphDatabase } from './database.js';
+import { SCORE_FIELDS, STANCE_CLASSES, type BrandStanceSummary, type CommunitySummary, type ScoreField } from '../domain/scoring.js';
+import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 
 const LATEST = `
@@ -16,14 +16,20 @@ const RUNS = `
 MATCH (r:AnalyticsRun {status: 'completed'})
 WITH r ORDER BY r.finishedAt DESC LIMIT 2
 OPTIONAL MATCH (r)-[:HAS_RESULTS]->(res:RunResults)
-RETURN r.id AS id, r.finishedAt AS finishedAt, r.summary AS summary, r.phases AS phases, res`;
+RETURN r.id AS id, r.finishedAt AS finishedAt, r.summary AS summary, r.phases AS phases, r.params AS params, res`;
 
 const CUSTOMERS = `
 MATCH (c:Customer) WHERE c.scoresRunId = $runId
 RETURN c.id AS id, c.name AS name, c.handle AS handle, c.segment AS segment, c.region AS region,
        coalesce(c.optedOut, false) AS optedOut, c.participationTier AS tier, coalesce(c.topics, []) AS topics,
-       [f IN $fields | c[f]] AS values
+       [f IN $fields | c[f]] AS values,
+       c.stances AS stances, c.stanceScores AS stanceScores, c.latestNps AS latestNps
 ORDER BY id`;
+
+const HISTORY = `
+MATCH (r:AnalyticsRun {status: 'completed'})
+RETURN r.id AS id, r.finishedAt AS finishedAt, r.summary AS summary
+ORDER BY r.finishedAt DESC LIMIT $limit`;
 
 export class Neo4jSnapshotRepository implements SnapshotSource {
   constructor(private readonly db: GraphDatabase) {}
@@ -42,6 +48,7 @@ export class Neo4jSnapshotRepository implements SnapshotSource {
       finishedAt: latest.get('finishedAt'),
       summary: JSON.parse(latest.get('summary') ?? '{}'),
       phases: JSON.parse(latest.get('phases') ?? '[]'),
+      params: JSON.parse(latest.get('params') ?? '{}'),
     };
     const latestResults = latest.get('res') as { properties: Record<string, unknown> } | null;
     const communities: CommunitySummary[] = latestResults?.properties.communities
@@ -68,6 +75,11 @@ export class Neo4jSnapshotRepository implements SnapshotSource {
     const tier: (string | null)[] = [];
     const topics: string[][] = [];
     const columns: number[][] = SCORE_FIELDS.map(() => []);
+    const stanceBrands = ((run.summary.stance as { brands?: string[] } | undefined)?.brands ?? []) as string[];
+    const B = stanceBrands.length;
+    const classes: number[] = [];
+    const stanceScores: number[] = [];
+    const latestNps: number[] = [];
     await this.db.stream(CUSTOMERS, { runId: run.id, fields: [...SCORE_FIELDS] }, (r) => {
       ids.push(r.id as string);
       name.push((r.name as string) ?? null);
@@ -77,6 +89,16 @@ export class Neo4jSnapshotRepository implements SnapshotSource {
       optedOut.push(r.optedOut ? 1 : 0);
       tier.push((r.tier as string) ?? null);
       topics.push(r.topics as string[]);
+      if (B > 0) {
+        const st = (r.stances as string[] | null) ?? [];
+        const sc = (r.stanceScores as number[] | null) ?? [];
+        const nps = (r.latestNps as unknown[] | null) ?? [];
+        for (let b = 0; b < B; b++) {
+          classes.push(Math.max(0, STANCE_CLASSES.indexOf((st[b] ?? 'unknown') as (typeof STANCE_CLASSES)[number])));
+          stanceScores.push(sc[b] ?? 0);
+          latestNps.push(nps[b] === undefined ? -1 : (plain(nps[b]) as number));
+        }
+      }
       const values = r.values as unknown[];
       for (let k = 0; k < values.length; k++) {
         const v = values[k];
@@ -87,9 +109,16 @@ export class Neo4jSnapshotRepository implements SnapshotSource {
     SCORE_FIELDS.forEach((f, k) => {
       if (columns[k].some((v) => !Number.isNaN(v))) fields[f] = Float64Array.from(columns[k]);
     });
+    const history = await this.db.read((tx) => tx.run(HISTORY, { limit: int(20) }));
     return {
       run,
       previousRun,
+      stance: B > 0 ? { brands: stanceBrands, classes: Int8Array.from(classes), scores: Float64Array.from(stanceScores), latestNps: Int8Array.from(latestNps) } : undefined,
+      history: history.records.map((h) => ({
+        runId: h.get('id') as string,
+        finishedAt: h.get('finishedAt') as string,
+        stance: (JSON.parse((h.get('summary') as string) ?? '{}').stance as { summary?: Record<string, BrandStanceSummary> } | undefined)?.summary,
+      })),
       ids,
       name,
       handle,
