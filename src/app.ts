@@ -27,6 +27,8 @@ import { SnapshotService } from './domain/snapshot.service.js';
 import { SocialProofService } from './domain/social-proof.service.js';
 import { SuperUsersService } from './domain/super-users.service.js';
 import { insightsRoutes } from './http/routes/insights.routes.js';
+import { stanceRoutes } from './http/routes/stance.routes.js';
+import { StanceInsightsService } from './domain/stance-insights.service.js';
 import { EntityService } from './domain/entity.service.js';
 import { ImportService } from './domain/import.service.js';
 import { IngestService } from './domain/ingest.service.js';
@@ -67,6 +69,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       await v1.register(importsRoutes, { imports: services.imports });
       await v1.register(analyticsRoutes, { runs: services.runs });
       await v1.register(insightsRoutes, { superUsers: services.superUsers, insights: services.insights, socialProof: services.socialProof });
+      await v1.register(stanceRoutes, { stance: services.stance });
     },
     { prefix: '/v1' },
   );
@@ -85,7 +88,8 @@ export function buildServices(config: Config, db: GraphDatabase) {
     new Neo4jAnalyticsRunRepository(db, config.ANALYTICS_PUBLISH_BATCH),
     config.ANALYTICS_KEEP_RUNS,
   );
-  const snapshots = new SnapshotService(new Neo4jSnapshotRepository(db), projections);
+  const snapshotRepository = new Neo4jSnapshotRepository(db);
+  const snapshots = new SnapshotService(snapshotRepository, projections);
   runs.onCompleted(async (run, projection) => {
     snapshots.adopt(run.id, projection);
     await snapshots.reload();
@@ -97,6 +101,7 @@ export function buildServices(config: Config, db: GraphDatabase) {
     snapshots,
     superUsers,
     insights: new InsightsService(snapshots, superUsers),
+    stance: new StanceInsightsService(snapshots, superUsers, snapshotRepository),
     socialProof: new SocialProofService(new Neo4jSocialProofRepository(db)),
     entities: new EntityService(new Neo4jEntityRepository(db)),
     imports: new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES, config.IMPORT_BATCH_SIZE),

@@ -137,6 +137,7 @@ export const RunParamsSchema = z
         advocateThreshold: z.number().min(-1).max(1).default(DEFAULT_STANCE_PARAMS.advocateThreshold),
         detractorThreshold: z.number().min(-1).max(1).default(DEFAULT_STANCE_PARAMS.detractorThreshold),
         minEvidence: z.number().min(0).max(1000).default(DEFAULT_STANCE_PARAMS.minEvidence),
+        supersededFactor: z.number().min(0).max(1).default(DEFAULT_STANCE_PARAMS.supersededFactor),
       })
       .prefault({}),
     trust: z

@@ -18,9 +18,13 @@
  *     score = Σ w_i·s_i / W        ∈ [−1, 1]  (0 when W = 0)
  *     confidence = 1 − e^(−W/3)    ∈ [0, 1): a fresh NPS answer and a fresh engagement (W = 3)
  *                                  give 0.63, twice that evidence 0.86
- * stance = 'unknown' when W < minEvidence (default 1: less than one fresh engagement's worth);
- * otherwise 'advocate' when score ≥ advocateThreshold (0.3), 'detractor' when score ≤
- * detractorThreshold (−0.3), 'passive' in between.
+ * stance = 'unknown' when W < minEvidence (default 0.1: a tenth of a fresh engagement's worth);
+ * otherwise 'advocate' when score ≥ advocateThreshold (0.2), 'detractor' when score ≤
+ * detractorThreshold (−0.2), 'passive' in between. The defaults were chosen on generated customer
+ * bases with planted stances (see test/integration/stance.test.ts): ±0.2 separates planted
+ * advocates and detractors from passives best; a higher minEvidence mostly turns old, sparse but
+ * correct evidence into 'unknown'. Every NPS answer is also multiplied by supersededFactor
+ * (0.25) for each later answer the same customer gave, so the latest answer counts most.
  * Evidence dated after asOf is ignored: it did not exist at asOf, which makes a stance computed
  * for a past date reproducible (pass the current time to include everything recorded so far).
  * `evidence` summarises what was counted: the latest NPS answer (the last given among equal
@@ -58,12 +62,14 @@ export interface StanceParams {
   engagementWeight: number;
   /** Weight of a fresh post about the brand (default 1.5). */
   contentWeight: number;
-  /** score ≥ this → advocate (default 0.3). */
+  /** score ≥ this → advocate (default 0.2). */
   advocateThreshold: number;
-  /** score ≤ this → detractor (default −0.3). */
+  /** score ≤ this → detractor (default −0.2). */
   detractorThreshold: number;
-  /** Below this total weight the stance is 'unknown' (default 1.0). */
+  /** Below this total weight the stance is 'unknown' (default 0.1). */
   minEvidence: number;
+  /** Factor applied to an NPS answer for each later answer of the same customer (default 0.25). */
+  supersededFactor: number;
 }
 
 export type StanceLabel = 'advocate' | 'passive' | 'detractor' | 'unknown';
@@ -93,9 +99,10 @@ export const DEFAULT_STANCE_PARAMS: Readonly<Omit<StanceParams, 'asOf'>> = Objec
   npsWeight: 2,
   engagementWeight: 1,
   contentWeight: 1.5,
-  advocateThreshold: 0.3,
-  detractorThreshold: -0.3,
-  minEvidence: 1.0,
+  advocateThreshold: 0.2,
+  detractorThreshold: -0.2,
+  minEvidence: 0.1,
+  supersededFactor: 0.25,
 });
 
 const DAY_MS = 86_400_000;
@@ -156,12 +163,19 @@ export function computeStance(e: StanceEvidence, p: StanceParams): Stance {
     else neutral++;
   };
 
+  // The latest NPS answer counts most: each answer is also discounted by supersededFactor for
+  // every later answer the customer gave (an answer replaces the one before it).
   let latest: { score: number; at: number } | null = null;
-  for (const r of e.ratings) {
-    if (r.at > p.asOf) continue;
-    count(p.npsWeight * decay(r.at), npsSignal(r.score));
-    if (latest === null || r.at >= latest.at) latest = r;
-  }
+  // Newest first; of answers on the same date the one given last is the newer.
+  const answers = e.ratings
+    .map((r, given) => ({ r, given }))
+    .filter(({ r }) => r.at <= p.asOf)
+    .sort((a, b) => b.r.at - a.r.at || b.given - a.given)
+    .map(({ r }) => r);
+  answers.forEach((r, newer) => {
+    count(p.npsWeight * decay(r.at) * Math.pow(p.supersededFactor, newer), npsSignal(r.score));
+  });
+  if (answers.length > 0) latest = answers[0];
   for (const g of e.engagements) {
     if (g.at > p.asOf) continue;
     count(p.engagementWeight * decay(g.at), engagementSignal(g.sentiment, g.kind));
@@ -206,6 +220,7 @@ function checkParams(p: StanceParams): void {
   for (const f of ['npsWeight', 'engagementWeight', 'contentWeight', 'minEvidence'] as const) {
     if (!(p[f] >= 0) || !Number.isFinite(p[f])) bad(f, 'must be a finite number >= 0');
   }
+  if (!(p.supersededFactor >= 0 && p.supersededFactor <= 1)) bad('supersededFactor', 'must be in [0, 1]');
   for (const f of ['advocateThreshold', 'detractorThreshold'] as const) {
     if (!(p[f] >= -1 && p[f] <= 1)) bad(f, 'must be in [-1, 1]');
   }

@@ -35,6 +35,12 @@ export interface SuperUserQuery extends CustomerFilter {
   cursor?: string;
 }
 
+/** A ranking other than the influence blend (advocates, detractors): a score per customer, highest first. */
+export interface CustomRanking {
+  key: string;
+  score: (s: ScoreSnapshot, influence: Float64Array) => Float64Array;
+}
+
 export interface ComponentView {
   value: number | null;
   percentile: number;
@@ -138,8 +144,12 @@ export class SuperUsersService {
   constructor(private readonly snapshots: SnapshotService) {}
 
   /** The ranking: customer indices in order, with the score array they were ordered by. */
-  ranking(s: ScoreSnapshot, weights: InfluenceWeights, sort: SuperUserSort): { order: Int32Array; influence: Float64Array } {
+  ranking(s: ScoreSnapshot, weights: InfluenceWeights, sort: SuperUserSort, custom?: CustomRanking): { order: Int32Array; influence: Float64Array } {
     const influence = s.influence(weights);
+    if (custom) {
+      const key = `${custom.key}:${INFLUENCE_COMPONENTS.map((c) => weights[c]).join(',')}`;
+      return { order: s.order(key, custom.score(s, influence)), influence };
+    }
     if (sort === 'influence') return { order: s.order(`influence:${INFLUENCE_COMPONENTS.map((c) => weights[c]).join(',')}`, influence), influence };
     const values = s.field(COMPONENT_FIELD[sort]);
     if (!values) throw new AppError('SCORE_NOT_COMPUTED', 409, `The last run did not compute ${sort}; run analytics with it`);
@@ -174,12 +184,12 @@ export class SuperUsersService {
     };
   }
 
-  async list(q: SuperUserQuery): Promise<SuperUserPage> {
+  async list(q: SuperUserQuery, custom?: CustomRanking): Promise<SuperUserPage> {
     const s = await this.snapshots.current();
     const weights = resolveWeights(q.weights);
     const sort = q.sort ?? 'influence';
     const offset = q.cursor ? decode(q.cursor, s.runId) : 0;
-    const { order, influence } = this.ranking(s, weights, sort);
+    const { order, influence } = this.ranking(s, weights, sort, custom);
     const items: SuperUser[] = [];
     let seen = 0;
     let more = false;
@@ -197,18 +207,19 @@ export class SuperUsersService {
   }
 
   /** Every matching customer in ranking order as CSV lines (header first), up to `limit` rows. */
-  async *csv(q: Omit<SuperUserQuery, 'cursor'>): AsyncGenerator<string> {
+  async *csv(q: Omit<SuperUserQuery, 'cursor'>, custom?: CustomRanking, extra?: CsvExtra): AsyncGenerator<string> {
     const s = await this.snapshots.current();
     const weights = resolveWeights(q.weights);
-    const { order, influence } = this.ranking(s, weights, q.sort ?? 'influence');
-    yield `${CSV_COLUMNS.join(',')}\n`;
+    const { order, influence } = this.ranking(s, weights, q.sort ?? 'influence', custom);
+    yield `${[...CSV_COLUMNS, ...(extra?.columns ?? [])].join(',')}\n`;
     let rank = 0;
     let lines: string[] = [];
     for (let k = 0; k < order.length && rank < q.limit; k++) {
       const i = order[k];
       if (!matches(s, i, q)) continue;
       const e = this.entry(s, i, ++rank, weights, influence);
-      lines.push(csvLine(e));
+      const more = extra ? extra.values(s, i).map(csvField) : [];
+      lines.push(more.length ? `${csvLine(e).slice(0, -1)},${more.join(',')}\n` : csvLine(e));
       if (lines.length === 1000) {
         yield lines.join('');
         lines = [];
@@ -216,6 +227,12 @@ export class SuperUsersService {
     }
     if (lines.length) yield lines.join('');
   }
+}
+
+/** Columns appended to the CSV by other rankings (e.g. the stance of advocates). */
+export interface CsvExtra {
+  columns: string[];
+  values: (s: ScoreSnapshot, i: number) => unknown[];
 }
 
 export const CSV_COLUMNS = [

@@ -4,6 +4,7 @@
  */
 import type { SnapshotData, SnapshotRun } from '../domain/score-snapshot.js';
 import type { SnapshotSource } from '../domain/snapshot.service.js';
+import type { RunStance, StanceHistorySource } from '../domain/stance-insights.service.js';
 import { SCORE_FIELDS, STANCE_CLASSES, type BrandStanceSummary, type CommunitySummary, type ScoreField } from '../domain/scoring.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
@@ -31,8 +32,29 @@ MATCH (r:AnalyticsRun {status: 'completed'})
 RETURN r.id AS id, r.finishedAt AS finishedAt, r.summary AS summary
 ORDER BY r.finishedAt DESC LIMIT $limit`;
 
-export class Neo4jSnapshotRepository implements SnapshotSource {
+const RUN_STANCE = `
+MATCH (r:AnalyticsRun {id: $runId, status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
+WHERE res.stanceBrandIds IS NOT NULL
+RETURN r.finishedAt AS finishedAt, res.customerIds AS ids, res.stanceBrandIds AS brands,
+       res.stanceClasses AS classes, res.stanceScores AS scores`;
+
+export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySource {
+  async runStance(runId: string): Promise<RunStance | undefined> {
+    const result = await this.db.read((tx) => tx.run(RUN_STANCE, { runId }));
+    const r = result.records[0];
+    if (!r) return undefined;
+    return {
+      runId,
+      finishedAt: r.get('finishedAt') as string,
+      ids: r.get('ids') as string[],
+      brands: r.get('brands') as string[],
+      classes: (r.get('classes') as unknown[]).map((c) => plain(c) as number),
+      scores: r.get('scores') as number[],
+    };
+  }
+
   constructor(private readonly db: GraphDatabase) {}
+
 
   async latestCompletedRunId(): Promise<string | undefined> {
     const result = await this.db.read((tx) => tx.run(LATEST));

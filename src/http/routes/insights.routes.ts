@@ -2,10 +2,12 @@
  * What marketing tools ask: super users (JSON or CSV), a customer's social metrics and social
  * proof, communities and network metrics — all from the last completed analytics run.
  */
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { PARTICIPATION_TIERS } from '../../domain/influence.js';
+import { STANCE_CLASSES } from '../../domain/scoring.js';
 import type { InsightsService } from '../../domain/insights.service.js';
 import type { SocialProofService } from '../../domain/social-proof.service.js';
 import { SUPER_USER_SORTS, type CustomerFilter, type SuperUsersService } from '../../domain/super-users.service.js';
@@ -44,6 +46,8 @@ export const CustomerFilterQuery = {
   topic: z.string().max(128).optional().describe('Customers who posted about this topic id'),
   tier: z.enum(PARTICIPATION_TIERS).optional().describe('Participation tier (90-9-1)'),
   minReach: z.coerce.number().int().min(0).optional().describe('Minimum people within 2 hops'),
+  stance: z.enum(STANCE_CLASSES).optional().describe('Only customers with this stance toward `brand`'),
+  brand: z.string().max(128).optional().describe('Brand of the stance filter and of advocate/detractor lists (default: the primary brand, first by id)'),
 };
 
 export const RankingQuery = z.object({
@@ -59,11 +63,35 @@ export const RankingQuery = z.object({
 });
 
 export function filterOf(q: z.infer<typeof RankingQuery>): CustomerFilter {
-  return { community: q.community, segment: q.segment, region: q.region, topic: q.topic, tier: q.tier, minReach: q.minReach };
+  const filter: CustomerFilter = { community: q.community, segment: q.segment, region: q.region, topic: q.topic, tier: q.tier, minReach: q.minReach };
+  if (q.stance) {
+    const wanted = q.stance;
+    filter.where = (s, i) => {
+      const b = s.brandIndex(q.brand);
+      return b !== undefined && s.data.stance !== undefined && s.stanceOf(i, b).stance === wanted;
+    };
+  }
+  return filter;
 }
 
 export function weightsOf(q: z.infer<typeof RankingQuery>) {
   return { pagerank: q.pagerankWeight, reach: q.reachWeight, amplification: q.amplificationWeight, bridging: q.bridgingWeight };
+}
+
+/** Streams CSV lines; the first chunk is pulled before answering, so an error still gets a proper status. */
+export async function sendCsv(reply: FastifyReply, filename: string, lines: AsyncGenerator<string>) {
+  const first = await lines.next();
+  const body = Readable.from(
+    (async function* () {
+      if (!first.done) yield first.value;
+      yield* lines;
+    })(),
+  );
+  // A stream is sent as it is: no JSON serializer applies to it.
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .send(body as never);
 }
 
 export const insightsRoutes: FastifyPluginAsyncZod<{ superUsers: SuperUsersService; insights: InsightsService; socialProof: SocialProofService }> = async (
@@ -97,22 +125,7 @@ export const insightsRoutes: FastifyPluginAsyncZod<{ superUsers: SuperUsersServi
     async (request, reply) => {
       const q = request.query;
       const base = { ...filterOf(q), weights: weightsOf(q), sort: q.sort };
-      if (q.format === 'csv') {
-        const lines = opts.superUsers.csv({ ...base, limit: q.limit });
-        // Pull the first chunk before answering, so an error still gets a proper status.
-        const first = await lines.next();
-        const body = Readable.from(
-          (async function* () {
-            if (!first.done) yield first.value;
-            yield* lines;
-          })(),
-        );
-        // A stream is sent as it is: no JSON serializer applies to it.
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="super-users.csv"')
-          .send(body as never);
-      }
+      if (q.format === 'csv') return sendCsv(reply, 'super-users.csv', opts.superUsers.csv({ ...base, limit: q.limit }));
       return opts.superUsers.list({ ...base, limit: Math.min(q.limit, 500), cursor: q.cursor });
     },
   );

@@ -110,6 +110,16 @@ describe('recency', () => {
   });
 });
 
+describe('superseded answers', () => {
+  it('a later NPS answer outweighs an earlier one of nearly the same age', () => {
+    const s = computeStance(evidence({ ratings: [{ score: 10, at: daysAgo(31) }, { score: 1, at: daysAgo(1) }] }), params());
+    expect(s.evidence.latestNps).toBe(1);
+    expect(s.stance).toBe('detractor');
+    const noDiscount = computeStance(evidence({ ratings: [{ score: 10, at: daysAgo(31) }, { score: 1, at: daysAgo(1) }] }), params({ supersededFactor: 1 }));
+    expect(noDiscount.stance).toBe('passive');
+  });
+});
+
 describe('engagements and content', () => {
   it('engagement-only evidence: sentiment, or the kind prior when sentiment is 0', () => {
     expect(engagementSignal(0, 'complaint')).toBe(-0.6);
@@ -166,7 +176,7 @@ describe('unknown, confidence and thresholds', () => {
   });
 
   it('too little evidence is unknown but keeps its score', () => {
-    const s = computeStance(evidence({ engagements: [{ sentiment: 0.9, kind: 'share', at: daysAgo(180) }] }), params());
+    const s = computeStance(evidence({ engagements: [{ sentiment: 0.9, kind: 'share', at: daysAgo(180) }] }), params({ minEvidence: 1 }));
     expect(s.evidence.weight).toBeCloseTo(0.5, 12);
     expect(s.stance).toBe('unknown');
     expect(s.score).toBeCloseTo(0.9, 12);
@@ -188,12 +198,14 @@ describe('unknown, confidence and thresholds', () => {
 
   it('thresholds decide between advocate, passive and detractor (inclusive)', () => {
     const post = (sentiment: number): StanceEvidence => evidence({ content: [{ sentiment, at: NOW }] });
-    expect(computeStance(post(0.25), params()).stance).toBe('passive');
-    expect(computeStance(post(0.25), params({ advocateThreshold: 0.2 })).stance).toBe('advocate');
+    expect(computeStance(post(0.15), params()).stance).toBe('passive');
+    expect(computeStance(post(0.2), params()).stance).toBe('advocate');
+    expect(computeStance(post(0.25), params({ advocateThreshold: 0.3 })).stance).toBe('passive');
     expect(computeStance(post(0.5), params({ advocateThreshold: 0.5 })).stance).toBe('advocate');
     expect(computeStance(post(-0.5), params({ detractorThreshold: -0.5 })).stance).toBe('detractor');
-    expect(computeStance(post(-0.25), params()).stance).toBe('passive');
-    expect(computeStance(post(-0.25), params({ detractorThreshold: -0.2 })).stance).toBe('detractor');
+    expect(computeStance(post(-0.15), params()).stance).toBe('passive');
+    expect(computeStance(post(-0.2), params()).stance).toBe('detractor');
+    expect(computeStance(post(-0.25), params({ detractorThreshold: -0.3 })).stance).toBe('passive');
   });
 });
 
@@ -201,7 +213,7 @@ describe('validation', () => {
   it('default parameters', () => {
     expect(DEFAULT_STANCE_PARAMS).toEqual({
       halfLifeDays: 180, npsWeight: 2, engagementWeight: 1, contentWeight: 1.5,
-      advocateThreshold: 0.3, detractorThreshold: -0.3, minEvidence: 1.0,
+      advocateThreshold: 0.2, detractorThreshold: -0.2, minEvidence: 0.1, supersededFactor: 0.25,
     });
   });
 
