@@ -28,6 +28,9 @@ import { SocialProofService } from './domain/social-proof.service.js';
 import { SuperUsersService } from './domain/super-users.service.js';
 import { insightsRoutes } from './http/routes/insights.routes.js';
 import { stanceRoutes } from './http/routes/stance.routes.js';
+import { pathsRoutes } from './http/routes/paths.routes.js';
+import { PathsService } from './domain/paths.service.js';
+import { Neo4jHopDetailsRepository } from './graph/hop-details.repository.js';
 import { StanceInsightsService } from './domain/stance-insights.service.js';
 import { EntityService } from './domain/entity.service.js';
 import { ImportService } from './domain/import.service.js';
@@ -70,6 +73,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       await v1.register(analyticsRoutes, { runs: services.runs });
       await v1.register(insightsRoutes, { superUsers: services.superUsers, insights: services.insights, socialProof: services.socialProof });
       await v1.register(stanceRoutes, { stance: services.stance });
+      await v1.register(pathsRoutes, { paths: services.paths });
     },
     { prefix: '/v1' },
   );
@@ -102,6 +106,7 @@ export function buildServices(config: Config, db: GraphDatabase) {
     superUsers,
     insights: new InsightsService(snapshots, superUsers),
     stance: new StanceInsightsService(snapshots, superUsers, snapshotRepository),
+    paths: new PathsService(snapshots, new Neo4jHopDetailsRepository(db)),
     socialProof: new SocialProofService(new Neo4jSocialProofRepository(db)),
     entities: new EntityService(new Neo4jEntityRepository(db)),
     imports: new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES, config.IMPORT_BATCH_SIZE),

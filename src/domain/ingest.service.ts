@@ -6,8 +6,15 @@
  * across kinds when the earlier kind was loaded first; see KINDS for the order).
  */
 import type { z } from 'zod';
-import { validationError, type Problem } from './errors.js';
+import { AppError, validationError, type Problem } from './errors.js';
 import { KINDS, normalizeRow, type EntityRef, type KindName, type RowOf } from './model.js';
+
+/** Thrown inside a write transaction when rows reference something that does not exist (the transaction rolls back). */
+export class UnresolvedReferences extends AppError {
+  constructor(readonly rows: number) {
+    super('UNRESOLVED_REFERENCES', 400, `${rows} row(s) reference entities that do not exist; nothing was written`);
+  }
+}
 
 export interface WriteCounts {
   received: number;
@@ -17,7 +24,10 @@ export interface WriteCounts {
 
 export interface IngestRepository {
   existingIds(entity: EntityRef, ids: string[]): Promise<Set<string>>;
-  /** Writes the rows in one transaction. */
+  /**
+   * Writes the rows in one transaction. For ties and events (kinds without an entity of their own)
+   * a row whose references do not exist makes the whole write fail with UnresolvedReferences.
+   */
   write<K extends KindName>(kind: K, rows: RowOf<K>[]): Promise<WriteCounts>;
 }
 
@@ -121,17 +131,29 @@ export class IngestService {
       ]);
     }
     const { rows, problems } = validateRows(kind, raw);
-    if (problems.length === 0) {
+    const referenceProblems = async () => {
       const refs = new ReferenceChecker();
       rows.forEach((row, i) => refs.add(kind, row, ['body', i]));
-      problems.push(...(await refs.problems(this.repo)));
+      return refs.problems(this.repo);
+    };
+    // Entities with references are checked first; ties and events are written optimistically and
+    // checked only when the write finds an end missing (it then rolls back): the common case
+    // costs one query instead of two.
+    if (problems.length === 0 && KINDS[kind].entity !== null) problems.push(...(await referenceProblems()));
+    if (problems.length === 0 && rows.length > 0) {
+      try {
+        return await this.repo.write(kind, rows);
+      } catch (error) {
+        if (!(error instanceof UnresolvedReferences)) throw error;
+        problems.push(...(await referenceProblems()));
+        if (problems.length === 0) throw error;
+      }
     }
     if (problems.length > 0) {
       const rowsWithProblems = new Set(problems.map((p) => p.path[1])).size;
       throw validationError(`${rowsWithProblems} row(s) are invalid; nothing was written`, problems);
     }
-    if (rows.length === 0) return { received: 0, created: 0, updated: 0 };
-    return this.repo.write(kind, rows);
+    return { received: 0, created: 0, updated: 0 };
   }
 
   /**

@@ -6,7 +6,9 @@
  */
 import type { QueryResult } from 'neo4j-driver';
 import type { IngestRepository, WriteCounts } from '../domain/ingest.service.js';
+import { UnresolvedReferences } from '../domain/ingest.service.js';
 import { LABELS, type EntityRef, type KindName, type RowOf } from '../domain/model.js';
+import { plain } from './mappers.js';
 import type { GraphDatabase, Tx } from './database.js';
 
 const dt = (field: string) => `CASE WHEN ${field} IS NULL THEN null ELSE datetime(${field}) END`;
@@ -66,7 +68,8 @@ UNWIND $rows AS r
 MATCH (a:Customer {id: r.from})
 MATCH (b:Customer {id: r.to})
 MERGE (a)-[t:${type}]->(b)
-SET t.since = ${dt('r.since')}, t.weight = r.weight`;
+SET t.since = ${dt('r.since')}, t.weight = r.weight
+RETURN count(*) AS matched`;
 const WRITE_TIES = { FOLLOWS: tieQuery('FOLLOWS'), KNOWS: tieQuery('KNOWS') } as const;
 
 const WRITE_INTERACTIONS = `
@@ -74,14 +77,16 @@ UNWIND $rows AS r
 MATCH (a:Customer {id: r.from})
 MATCH (b:Customer {id: r.to})
 MERGE (a)-[i:INTERACTED {id: r.id}]->(b)
-SET i.kind = r.kind, i.at = datetime(r.at), i.count = r.count, i.sentiment = r.sentiment`;
+SET i.kind = r.kind, i.at = datetime(r.at), i.count = r.count, i.sentiment = r.sentiment
+RETURN count(*) AS matched`;
 
 const engagementQuery = (label: string) => `
 UNWIND $rows AS r
 MATCH (c:Customer {id: r.customerId})
 MATCH (t:${label} {id: r.targetId})
 MERGE (c)-[e:ENGAGED {id: r.id}]->(t)
-SET e.kind = r.kind, e.at = datetime(r.at), e.sentiment = r.sentiment, e.channel = r.channel, e.targetKind = r.targetKind`;
+SET e.kind = r.kind, e.at = datetime(r.at), e.sentiment = r.sentiment, e.channel = r.channel, e.targetKind = r.targetKind
+RETURN count(*) AS matched`;
 const WRITE_ENGAGEMENTS = {
   brand: engagementQuery(LABELS.brand),
   product: engagementQuery(LABELS.product),
@@ -94,7 +99,8 @@ UNWIND $rows AS r
 MATCH (c:Customer {id: r.customerId})
 MATCH (b:Brand {id: r.brandId})
 MERGE (c)-[x:RATED {id: r.id}]->(b)
-SET x.score = r.score, x.at = datetime(r.at)`;
+SET x.score = r.score, x.at = datetime(r.at)
+RETURN count(*) AS matched`;
 
 const EXISTING = Object.fromEntries(
   Object.entries(LABELS).map(([ref, label]) => [ref, `UNWIND $ids AS id MATCH (n:${label} {id: id}) RETURN n.id AS id`]),
@@ -136,7 +142,16 @@ export class Neo4jIngestRepository implements IngestRepository {
   async write<K extends KindName>(kind: K, rows: RowOf<K>[]): Promise<WriteCounts> {
     const params = rows.map((r) => param(r as Record<string, unknown>));
     const entity = ['customers', 'brands', 'topics', 'products', 'campaigns', 'content'].includes(kind);
-    const results = await this.db.write((tx) => this.writeIn(tx, kind, params));
+    const results = await this.db.write(async (tx) => {
+      const written = await this.writeIn(tx, kind, params);
+      // Ties and events MATCH both ends: a row whose customer or target does not exist writes
+      // nothing. Any such row aborts the whole transaction, so a request lands whole or not at all.
+      if (!entity) {
+        const matched = written.reduce((sum, r) => sum + (plain(r.records[0]?.get('matched') ?? 0) as number), 0);
+        if (matched < rows.length) throw new UnresolvedReferences(rows.length - matched);
+      }
+      return written;
+    });
     // Content counts its nodes; every other entity kind creates exactly its own node per new row.
     return countsOf(results, entity, rows.length);
   }

@@ -152,6 +152,7 @@ public final class Launcher {
         config.put("db.tx_log.rotation.retention_policy", "2 files");
         config.put("dbms.usage_report.enabled", "false");
         config.put("server.directories.logs", home.resolve("logs").toString());
+        config.put("server.directories.import", home.resolve("import").toString());
         config.put("internal.dbms.bolt.netty_server_shutdown_quiet_period", "0");
         return config;
     }
