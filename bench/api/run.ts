@@ -1,0 +1,168 @@
+/**
+ * API bench: throughput and latency of the read endpoints under load, on a generated customer
+ * base loaded into a real (embedded, throw-away) Neo4j and analysed, next to a trivial endpoint in
+ * the same run. Load comes from autocannon at a fixed rate, over loopback only.
+ *
+ *   npx tsx bench/api/run.ts [--customers 100000] [--seed 1] [--rate 500] [--seconds 20] [--connections 20]
+ *
+ * Endpoints: GET /health (trivial), GET /v1/super-users?limit=50, GET /v1/customers/{id}/metrics
+ * (a different customer on every request), GET /v1/customers/{id}/social-proof?target=brand:b1.
+ * Writes bench/results/api-<date>.md and .json. Not a test: no assertion on time.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { ApiKeyRegistry, hashApiKey } from '../../src/domain/api-keys.js';
+import { loadGeneratedDataset } from '../../src/demo.js';
+import { GraphDatabase } from '../../src/graph/database.js';
+import { startEmbeddedNeo4j } from '../../src/neo4j/embedded.js';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const CUSTOMERS = Number(arg('customers', '100000'));
+const SEED = Number(arg('seed', '1'));
+const RATE = Number(arg('rate', '500'));
+const SECONDS = Number(arg('seconds', '20'));
+const CONNECTIONS = Number(arg('connections', '20'));
+const KEY = 'bench-read-key';
+const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
+
+const sh = (cmd: string) => {
+  try {
+    return execSync(cmd, { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+};
+
+interface Row {
+  endpoint: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+  load: number;
+}
+
+async function hit(base: string, name: string, requests: autocannon.Request[] | undefined, url: string): Promise<Row> {
+  const result = await autocannon({
+    url: `${base}${url}`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    overallRate: RATE,
+    headers: { authorization: `Bearer ${KEY}` },
+    requests,
+  });
+  return {
+    endpoint: name,
+    requests: result.requests.total,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    load: Math.round(loadavg()[0] * 100) / 100,
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const neo4j = await startEmbeddedNeo4j({ ephemeral: true, port: 0, password: 'bench-password', heap: '2g', pagecache: '1g' });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    NEO4J_URI: neo4j.uri,
+    NEO4J_PASSWORD: 'bench-password',
+    API_KEYS: `bench:read:${hashApiKey(KEY)}`,
+    DEMO_DATA: 'false',
+  });
+  const db = new GraphDatabase({ uri: neo4j.uri, user: 'neo4j', password: 'bench-password' });
+  const app = await buildApp(config, { db, apiKeys: new ApiKeyRegistry(config.API_KEYS!), logger: false });
+  try {
+    await app.readiness.ensureSchema();
+    const loadStart = Date.now();
+    console.log(`loading ${CUSTOMERS} generated customers…`);
+    await loadGeneratedDataset(app.services.ingest, CUSTOMERS, SEED, (kind, rows) => {
+      if (rows % 100_000 === 0) console.log(`  ${kind}: ${rows}`);
+    });
+    const loadSeconds = (Date.now() - loadStart) / 1000;
+    console.log(`loaded in ${loadSeconds.toFixed(1)} s; analysing…`);
+    const run = await app.services.runs.wait((await app.services.runs.start({ betweenness: { samples: 64 } })).id);
+    if (run.status !== 'completed') throw new Error(`run ${run.status}: ${run.message}`);
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+
+    const snapshot = await app.services.snapshots.current();
+    const ids = snapshot.data.ids.filter((_, i) => !snapshot.data.optedOut[i]);
+    const pick = (k: number) => ids[(k * 7919) % ids.length];
+    const rotating = (make: (id: string) => string): autocannon.Request[] =>
+      Array.from({ length: 1000 }, (_, k) => ({ method: 'GET', path: make(pick(k)) }));
+
+    const rows: Row[] = [];
+    // Warm-up, then each endpoint at the fixed rate.
+    await autocannon({ url: `${address}/v1/super-users?limit=50`, connections: 4, amount: 500, headers: { authorization: `Bearer ${KEY}` } });
+    rows.push(await hit(address, 'GET /health (trivial)', undefined, '/health'));
+    rows.push(await hit(address, 'GET /v1/super-users?limit=50', undefined, '/v1/super-users?limit=50'));
+    rows.push(await hit(address, 'GET /v1/customers/{id}/metrics', rotating((id) => `/v1/customers/${id}/metrics`), '/'));
+    rows.push(await hit(address, 'GET /v1/customers/{id}/social-proof?target=brand:b1', rotating((id) => `/v1/customers/${id}/social-proof?target=brand:b1`), '/'));
+    for (const r of rows) console.log(r);
+
+    const machine = {
+      nproc: sh('nproc'),
+      cpu: sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trim(),
+      node: process.version,
+      java: sh('java -version 2>&1 | head -1'),
+      uptime: sh('uptime'),
+    };
+    const date = new Date().toISOString().slice(0, 10);
+    const command = `npx tsx bench/api/run.ts --customers ${CUSTOMERS} --seed ${SEED} --rate ${RATE} --seconds ${SECONDS} --connections ${CONNECTIONS}`;
+    const report = { command, date, customers: CUSTOMERS, loadSeconds, run: { phases: run.phases, summary: run.summary.customers }, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, rows, machine, wallSeconds: (Date.now() - started) / 1000 };
+    mkdirSync(RESULTS, { recursive: true });
+    writeFileSync(path.join(RESULTS, `api-${date}.json`), JSON.stringify(report, null, 2));
+    const table = rows
+      .map((r) => `| ${r.endpoint} | ${r.rps} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors} | ${r.load} |`)
+      .join('\n');
+    writeFileSync(
+      path.join(RESULTS, `api-${date}.md`),
+      `# API bench — ${date}
+
+Target (issue): p99 under 20 ms at 500 requests per second for super users and metrics.
+
+Command: \`${command}\`
+
+${CUSTOMERS} generated customers (seed ${SEED}) loaded through the ingest service in ${loadSeconds.toFixed(0)} s and analysed
+(one run, betweenness sampled at 64 sources) in a throw-away embedded Neo4j; the service in the bench process on
+127.0.0.1; autocannon in the same process at a fixed overall rate of ${RATE} requests/s over ${CONNECTIONS} connections for
+${SECONDS} s per endpoint; metrics and social proof rotate over 1000 customers.
+
+| endpoint | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | load (1 min) |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${table}
+
+Machine: ${machine.nproc} cores (${machine.cpu}), Node ${machine.node}, ${machine.java}; \`${machine.uptime}\`.
+The load generator shares the machine (and the process) with the service, so figures are conservative.
+`,
+    );
+    console.log(`wrote ${path.join(RESULTS, `api-${date}.md`)}`);
+  } finally {
+    await app.close();
+    await db.close();
+    await neo4j.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
