@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGeneratedDataset } from '../../src/demo.js';
 import { generateDataset } from '../../src/generator/generate.js';
+import { CustomerMetricsSchema, SuperUserPageSchema } from '../../src/http/routes/insights.routes.js';
 import { auth, clearDatabase, createTestApp, type TestContext } from './helpers.js';
 
 const T = '2026-06-01T10:00:00Z';
@@ -79,6 +80,8 @@ describe('insights on a hand-built graph', () => {
     const res = await get(ctx, '/v1/super-users?limit=20');
     expect(res.statusCode).toBe(200);
     const page = res.json();
+    // The route serialises with JSON.stringify for speed; the payload must still match its schema.
+    expect(SuperUserPageSchema.strict().parse(page)).toBeTruthy();
     expect(page.weights).toEqual({ pagerank: 0.4, reach: 0.25, amplification: 0.25, bridging: 0.1 });
     const top = page.items[0];
     expect(top.id).toBe('ha');
@@ -140,6 +143,7 @@ describe('insights on a hand-built graph', () => {
     const res = await get(ctx, '/v1/customers/ha/metrics');
     expect(res.statusCode).toBe(200);
     const m = res.json();
+    expect(CustomerMetricsSchema.strict().parse(m)).toBeTruthy();
     expect(m.followers).toBe(6);
     expect(m.following).toBe(0);
     expect(m.reach.oneHop.value).toBe(6);

@@ -11,12 +11,36 @@ import { STANCE_CLASSES } from '../../domain/scoring.js';
 import type { InsightsService } from '../../domain/insights.service.js';
 import type { SocialProofService } from '../../domain/social-proof.service.js';
 import { SUPER_USER_SORTS, type CustomerFilter, type SuperUsersService } from '../../domain/super-users.service.js';
-import { authedErrors, errorResponses, SECURITY } from '../schemas/common.schemas.js';
+import { authedErrors, errorResponses, plainJsonSerializer, SECURITY } from '../schemas/common.schemas.js';
 import { IdParamsSchema } from '../schemas/data.schemas.js';
 
 const nullableNumber = z.number().nullable();
 const ComponentSchema = z.object({ value: nullableNumber, percentile: z.number(), weight: z.number() });
 const ChangeSchema = z.object({ value: nullableNumber, percentile: nullableNumber, previous: nullableNumber, change: nullableNumber });
+
+export const CustomerMetricsSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  runId: z.string(),
+  computedAt: z.string(),
+  previousRunId: z.string().nullable(),
+  followers: nullableNumber,
+  following: nullableNumber,
+  reach: z.object({ oneHop: ChangeSchema, twoHops: ChangeSchema }),
+  amplification: z.object({ received: ChangeSchema, given: ChangeSchema, interactionsReceived: nullableNumber, interactionsGiven: nullableNumber }),
+  engagement: z.object({
+    posts: nullableNumber,
+    engagementsReceived: nullableNumber,
+    engagementsGiven: nullableNumber,
+    ratePerPost: nullableNumber,
+    definition: z.string(),
+  }),
+  participationTier: z.string().nullable(),
+  influence: ChangeSchema.extend({ score: z.number(), rank: z.number().int(), of: z.number().int() }),
+  community: z.object({ id: nullableNumber, size: nullableNumber, previous: nullableNumber, changed: z.boolean().nullable() }),
+  topics: z.array(z.string()),
+  centralities: z.record(z.string(), ChangeSchema),
+}).meta({ id: 'CustomerMetrics' });
 
 export const SuperUserSchema = z
   .object({
@@ -35,6 +59,14 @@ export const SuperUserSchema = z
     explanation: z.string(),
   })
   .meta({ id: 'SuperUser' });
+
+export const SuperUserPageSchema = z.object({
+  runId: z.string(),
+  weights: z.object({ pagerank: z.number(), reach: z.number(), amplification: z.number(), bridging: z.number() }),
+  sort: z.enum(SUPER_USER_SORTS),
+  items: z.array(SuperUserSchema),
+  nextCursor: z.string().optional(),
+});
 
 const weight = z.coerce.number().min(0).max(100).optional();
 
@@ -102,6 +134,7 @@ export const insightsRoutes: FastifyPluginAsyncZod<{ superUsers: SuperUsersServi
     '/super-users',
     {
       config: { scope: 'read' },
+      serializerCompiler: plainJsonSerializer,
       schema: {
         tags: ['influence'],
         summary: 'Customers ranked by influence (PageRank, reach, amplification, bridging), with explanations',
@@ -110,13 +143,7 @@ export const insightsRoutes: FastifyPluginAsyncZod<{ superUsers: SuperUsersServi
         security: SECURITY,
         querystring: RankingQuery,
         response: {
-          200: z.object({
-            runId: z.string(),
-            weights: z.object({ pagerank: z.number(), reach: z.number(), amplification: z.number(), bridging: z.number() }),
-            sort: z.enum(SUPER_USER_SORTS),
-            items: z.array(SuperUserSchema),
-            nextCursor: z.string().optional(),
-          }),
+          200: SuperUserPageSchema,
           ...authedErrors,
           ...errorResponses(409),
         },
@@ -134,35 +161,14 @@ export const insightsRoutes: FastifyPluginAsyncZod<{ superUsers: SuperUsersServi
     '/customers/:id/metrics',
     {
       config: { scope: 'read' },
+      serializerCompiler: plainJsonSerializer,
       schema: {
         tags: ['influence'],
         summary: 'A customer’s social metrics, centralities with percentiles, community, and changes since the previous run',
         security: SECURITY,
         params: IdParamsSchema,
         response: {
-          200: z.object({
-            id: z.string(),
-            name: z.string().nullable(),
-            runId: z.string(),
-            computedAt: z.string(),
-            previousRunId: z.string().nullable(),
-            followers: nullableNumber,
-            following: nullableNumber,
-            reach: z.object({ oneHop: ChangeSchema, twoHops: ChangeSchema }),
-            amplification: z.object({ received: ChangeSchema, given: ChangeSchema, interactionsReceived: nullableNumber, interactionsGiven: nullableNumber }),
-            engagement: z.object({
-              posts: nullableNumber,
-              engagementsReceived: nullableNumber,
-              engagementsGiven: nullableNumber,
-              ratePerPost: nullableNumber,
-              definition: z.string(),
-            }),
-            participationTier: z.string().nullable(),
-            influence: ChangeSchema.extend({ score: z.number(), rank: z.number().int(), of: z.number().int() }),
-            community: z.object({ id: nullableNumber, size: nullableNumber, previous: nullableNumber, changed: z.boolean().nullable() }),
-            topics: z.array(z.string()),
-            centralities: z.record(z.string(), ChangeSchema),
-          }),
+          200: CustomerMetricsSchema,
           ...authedErrors,
           ...errorResponses(404, 409),
         },

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { STANCE_CLASSES } from '../../domain/scoring.js';
 import type { Side, StanceInsightsService } from '../../domain/stance-insights.service.js';
-import { authedErrors, errorResponses, SECURITY } from '../schemas/common.schemas.js';
+import { authedErrors, errorResponses, plainJsonSerializer, SECURITY } from '../schemas/common.schemas.js';
 import { filterOf, RankingQuery, sendCsv, SuperUserSchema, weightsOf } from './insights.routes.js';
 
 const nullableNumber = z.number().nullable();
@@ -20,6 +20,7 @@ export const stanceRoutes: FastifyPluginAsyncZod<{ stance: StanceInsightsService
       `/${side}s`,
       {
         config: { scope: 'read' },
+        serializerCompiler: plainJsonSerializer,
         schema: {
           tags: ['stance'],
           summary: `${side === 'advocate' ? 'Advocates' : 'Detractors'} of a brand ranked by influence × strength of stance`,
