@@ -1,5 +1,5 @@
 /** Shared pieces of the integration tests: the real test database, an app wired to it, API keys. */
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -58,3 +58,20 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
 export async function clearDatabase(db: GraphDatabase): Promise<void> {
   await db.autoCommit('MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
 }
+
+/** Loads rows of one kind through the bulk API and expects them accepted. */
+export async function post(ctx: TestContext, kind: string, rows: object[]): Promise<void> {
+  const res = await ctx.app.inject({ method: 'POST', url: `/v1/${kind}/bulk`, headers: auth('write'), payload: rows });
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+/** Runs analytics to the end and expects it completed. */
+export async function analyse(ctx: TestContext, body: object = {}) {
+  const run = await ctx.app.services.runs.start(body);
+  const done = await ctx.app.services.runs.wait(run.id);
+  expect(done.status, done.message).toBe('completed');
+  return done;
+}
+
+/** GET with a read key. */
+export const get = (ctx: TestContext, url: string) => ctx.app.inject({ method: 'GET', url, headers: auth('read') });

@@ -2,23 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGeneratedDataset } from '../../src/demo.js';
 import { generateDataset } from '../../src/generator/generate.js';
 import { CustomerMetricsSchema, SuperUserPageSchema } from '../../src/http/routes/insights.routes.js';
-import { auth, clearDatabase, createTestApp, type TestContext } from './helpers.js';
+import { analyse, auth, clearDatabase, createTestApp, get, post, type TestContext } from './helpers.js';
 
 const T = '2026-06-01T10:00:00Z';
-
-async function post(ctx: TestContext, kind: string, rows: object[]) {
-  const res = await ctx.app.inject({ method: 'POST', url: `/v1/${kind}/bulk`, headers: auth('write'), payload: rows });
-  expect(res.statusCode, res.body).toBe(200);
-}
-
-async function analyse(ctx: TestContext, body: object = {}) {
-  const run = await ctx.app.services.runs.start(body);
-  const done = await ctx.app.services.runs.wait(run.id);
-  expect(done.status, done.message).toBe('completed');
-  return done;
-}
-
-const get = (ctx: TestContext, url: string) => ctx.app.inject({ method: 'GET', url, headers: auth('read') });
 
 /**
  * Two groups joined by one bridge:

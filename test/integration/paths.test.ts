@@ -7,7 +7,7 @@ import { Neo4jHopDetailsRepository } from '../../src/graph/hop-details.repositor
 import { authPlugin } from '../../src/http/plugins/auth.plugin.js';
 import { errorsPlugin } from '../../src/http/plugins/errors.plugin.js';
 import { pathsRoutes } from '../../src/http/routes/paths.routes.js';
-import { auth, clearDatabase, createTestApp, type TestContext } from './helpers.js';
+import { auth, clearDatabase, createTestApp, post, type TestContext } from './helpers.js';
 
 /** The newest event: interaction ages (and stance ages) are measured from it, so interactions at T decay by exactly 1. */
 const T = '2026-06-01T10:00:00Z';
@@ -142,11 +142,6 @@ function allPaths(source: string, target: string, maxHops: number): { nodes: str
 }
 
 // ---------------------------------------------------------------------------------------------
-
-async function post(ctx: TestContext, kind: string, rows: object[]) {
-  const res = await ctx.app.inject({ method: 'POST', url: `/v1/${kind}/bulk`, headers: auth('write'), payload: rows });
-  expect(res.statusCode, res.body).toBe(200);
-}
 
 async function load(ctx: TestContext) {
   await post(ctx, 'brands', [

@@ -1,21 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGeneratedDataset } from '../../src/demo.js';
 import { generateDataset } from '../../src/generator/generate.js';
-import { auth, clearDatabase, createTestApp, type TestContext } from './helpers.js';
-
-async function post(ctx: TestContext, kind: string, rows: object[]) {
-  const res = await ctx.app.inject({ method: 'POST', url: `/v1/${kind}/bulk`, headers: auth('write'), payload: rows });
-  expect(res.statusCode, res.body).toBe(200);
-}
-
-async function analyse(ctx: TestContext, body: object = {}) {
-  const run = await ctx.app.services.runs.start(body);
-  const done = await ctx.app.services.runs.wait(run.id);
-  expect(done.status, done.message).toBe('completed');
-  return done;
-}
-
-const get = (ctx: TestContext, url: string) => ctx.app.inject({ method: 'GET', url, headers: auth('read') });
+import { analyse, auth, clearDatabase, createTestApp, get, post, type TestContext } from './helpers.js';
 
 /**
  * Brand "acme". Promoters p1 (10), p2 (9); passive m1 (8); detractors d1 (2), d2 (5); q1 answered
