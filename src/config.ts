@@ -53,7 +53,7 @@ export const ConfigSchema = z.object({
   NEO4J_PASSWORD: z.string().min(8, 'at least 8 characters').default('influence-graph'),
   NEO4J_DATABASE: z.string().min(1).optional(),
   NEO4J_BOLT_PORT: z.coerce.number().int().min(1).max(65535).default(7687),
-  NEO4J_HEAP: memorySize.default('1g'),
+  NEO4J_HEAP: memorySize.default('2g'),
   NEO4J_PAGECACHE: memorySize.default('512m'),
 
   API_KEYS: apiKeys.optional(),

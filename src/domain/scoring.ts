@@ -97,6 +97,25 @@ export const SCORE_FIELDS = [
 ] as const;
 export type ScoreField = (typeof SCORE_FIELDS)[number];
 
+/**
+ * The scores also written as plain properties on every Customer node (with `scoresRunId` and the
+ * primary brand's `stance`), for Cypher. They are few on purpose: the publication writes them for
+ * every customer in one transaction (so readers never see two runs mixed), and Neo4j holds that
+ * transaction's changes in its heap — about 350 bytes per property written (measured: 40
+ * properties on 100k customers exceed the 1.4 GiB transaction limit of a 2 GiB heap; 16 take 33 s). Every score, these
+ * included, is kept per run as arrays on the run's (:RunResults) node.
+ */
+export const PLAIN_FIELDS = [
+  'influence',
+  'pagerank',
+  'betweenness',
+  'community',
+  'reach2',
+  'amplificationReceived',
+  'netTrust',
+  'stanceScore',
+] as const satisfies readonly ScoreField[];
+
 export const RunParamsSchema = z
   .object({
     algorithms: z.array(z.enum(ALGORITHMS)).min(1).default([...ALGORITHMS]).describe('Which algorithms to run (default: all)'),

@@ -7,7 +7,7 @@
  */
 import type { AnalyticsRun, AnalyticsRunRepository, PublishInput } from '../domain/analytics-run.service.js';
 import { RunCancelled } from '../domain/analytics-run.service.js';
-import { SCORE_FIELDS, STANCE_CLASSES, type ScoreField, type StanceScores } from '../domain/scoring.js';
+import { PLAIN_FIELDS, SCORE_FIELDS, STANCE_CLASSES, type ScoreField } from '../domain/scoring.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 
@@ -91,20 +91,6 @@ function fromProps(raw: unknown, id?: string): AnalyticsRun {
   return run;
 }
 
-/** Stance properties of customer i: per brand lists aligned with stanceBrands, and the primary brand's stance. */
-function stanceProperties(st: StanceScores | undefined, i: number): Record<string, unknown> {
-  if (!st || st.brands.length === 0) return { stance: null, stanceBrands: null, stances: null, stanceScores: null };
-  const B = st.brands.length;
-  const classes = Array.from({ length: B }, (_, b) => STANCE_CLASSES[st.classes[i * B + b]]);
-  return {
-    stance: classes[0],
-    stanceBrands: st.brands,
-    stances: classes,
-    stanceScores: Array.from({ length: B }, (_, b) => st.scores[i * B + b]),
-    latestNps: Array.from({ length: B }, (_, b) => int(st.latestNps[i * B + b])),
-  };
-}
-
 const value = (field: ScoreField, x: number) => {
   if (!Number.isFinite(x)) return null;
   return INTEGER_FIELDS.has(field) ? int(x) : x;
@@ -162,15 +148,13 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
         const end = Math.min(ids.length, start + this.batchSize);
         const rows = new Array(end - start);
         for (let i = start; i < end; i++) {
+          const st = input.stance;
           const scores: Record<string, unknown> = {
             scoresRunId: run.id,
-            scoresUpdatedAt: updatedAt,
-            participationTier: input.text.participationTier[i] ?? null,
-            topics: input.text.topics[i] ?? [],
-            ...stanceProperties(input.stance, i),
+            stance: st && st.brands.length > 0 ? STANCE_CLASSES[st.classes[i * st.brands.length]] : null,
           };
           // Scores this run did not compute are cleared, so a customer never shows two runs at once.
-          for (const field of SCORE_FIELDS) {
+          for (const field of PLAIN_FIELDS) {
             const array = fields[field];
             scores[field] = array ? value(field, array[i]) : null;
           }
@@ -181,13 +165,21 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
       }
       if (input.cancelled()) throw new RunCancelled('cancelled');
       await tx.run(SAVE, { id: run.id, props: toProps(run) });
-      const arrays: Record<string, unknown> = { customerIds: ids, fields: present, communities: JSON.stringify(input.communities) };
+      const arrays: Record<string, unknown> = {
+        customerIds: ids,
+        fields: present,
+        communities: JSON.stringify(input.communities),
+        participationTier: input.text.participationTier,
+        topics: input.text.topics.map((t) => t.join('|')),
+      };
       if (input.stance) {
         arrays.stanceBrandIds = input.stance.brands;
         arrays.stanceClasses = Array.from(input.stance.classes, (c) => int(c));
         arrays.stanceScores = Array.from(input.stance.scores);
+        arrays.stanceLatestNps = Array.from(input.stance.latestNps, (c) => int(c));
       }
-      for (const field of present) arrays[field] = Array.from(fields[field]!, (x) => (Number.isFinite(x) ? x : 0));
+      // NaN (no value: e.g. engagement rate without posts) is kept as NaN.
+      for (const field of present) arrays[field] = Array.from(fields[field]!);
       await tx.run(WRITE_RESULTS, { runId: run.id, createdAt: updatedAt, arrays });
       await tx.run(PRUNE, { keep: int(input.keepRuns) });
     });

@@ -48,11 +48,13 @@ const ERASE_FROM_RUN_RESULTS = `
 MATCH (res:RunResults) WHERE $id IN res.customerIds
 WITH res, [i IN range(0, size(res.customerIds) - 1) WHERE res.customerIds[i] <> $id] AS keep
 SET res.customerIds = [i IN keep | res.customerIds[i]],
-${SCORE_FIELDS.map((f) => `    res.${f} = CASE WHEN res.${f} IS NULL THEN null ELSE [i IN keep | res.${f}[i]] END`).join(',\n')},
+${[...SCORE_FIELDS, 'participationTier', 'topics'].map((f) => `    res.${f} = CASE WHEN res.${f} IS NULL THEN null ELSE [i IN keep | res.${f}[i]] END`).join(',\n')},
     res.stanceClasses = CASE WHEN res.stanceClasses IS NULL THEN null
       ELSE reduce(acc = [], i IN keep | acc + res.stanceClasses[i * size(res.stanceBrandIds) .. (i + 1) * size(res.stanceBrandIds)]) END,
     res.stanceScores = CASE WHEN res.stanceScores IS NULL THEN null
-      ELSE reduce(acc = [], i IN keep | acc + res.stanceScores[i * size(res.stanceBrandIds) .. (i + 1) * size(res.stanceBrandIds)]) END
+      ELSE reduce(acc = [], i IN keep | acc + res.stanceScores[i * size(res.stanceBrandIds) .. (i + 1) * size(res.stanceBrandIds)]) END,
+    res.stanceLatestNps = CASE WHEN res.stanceLatestNps IS NULL THEN null
+      ELSE reduce(acc = [], i IN keep | acc + res.stanceLatestNps[i * size(res.stanceBrandIds) .. (i + 1) * size(res.stanceBrandIds)]) END
 RETURN count(res) AS runs`;
 
 const EXPORT_CUSTOMER = `
@@ -72,6 +74,8 @@ CALL (c) {
   ORDER BY res.createdAt
   RETURN collect(CASE WHEN res IS NULL THEN null ELSE {runId: res.runId, createdAt: res.createdAt,
 ${SCORE_FIELDS.map((f) => `    ${f}: res.${f}[at]`).join(',\n')},
+    participationTier: res.participationTier[at],
+    topics: CASE WHEN res.topics IS NULL THEN [] ELSE [t IN split(res.topics[at], '|') WHERE t <> ''] END,
     stances: CASE WHEN res.stanceBrandIds IS NULL THEN [] ELSE
       [b IN range(0, size(res.stanceBrandIds) - 1) | {brand: res.stanceBrandIds[b],
         stanceClass: res.stanceClasses[at * size(res.stanceBrandIds) + b], score: res.stanceScores[at * size(res.stanceBrandIds) + b]}] END

@@ -19,13 +19,11 @@ WITH r ORDER BY r.finishedAt DESC LIMIT 2
 OPTIONAL MATCH (r)-[:HAS_RESULTS]->(res:RunResults)
 RETURN r.id AS id, r.finishedAt AS finishedAt, r.summary AS summary, r.phases AS phases, r.params AS params, res`;
 
+/** What the snapshot shows of each customer besides the run's scores (which come from its RunResults arrays). */
 const CUSTOMERS = `
-MATCH (c:Customer) WHERE c.scoresRunId = $runId
+MATCH (c:Customer)
 RETURN c.id AS id, c.name AS name, c.handle AS handle, c.segment AS segment, c.region AS region,
-       coalesce(c.optedOut, false) AS optedOut, c.participationTier AS tier, coalesce(c.topics, []) AS topics,
-       [f IN $fields | c[f]] AS values,
-       c.stances AS stances, c.stanceScores AS stanceScores, c.latestNps AS latestNps
-ORDER BY id`;
+       coalesce(c.optedOut, false) AS optedOut`;
 
 const HISTORY = `
 MATCH (r:AnalyticsRun {status: 'completed'})
@@ -88,54 +86,50 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
       previousRun = { id: prev.get('id'), finishedAt: prev.get('finishedAt'), ids: prevResults.properties.customerIds as string[], fields };
     }
 
-    const ids: string[] = [];
-    const name: (string | null)[] = [];
-    const handle: (string | null)[] = [];
-    const segment: (string | null)[] = [];
-    const region: (string | null)[] = [];
-    const optedOut: number[] = [];
-    const tier: (string | null)[] = [];
-    const topics: string[][] = [];
-    const columns: number[][] = SCORE_FIELDS.map(() => []);
-    const stanceBrands = ((run.summary.stance as { brands?: string[] } | undefined)?.brands ?? []) as string[];
-    const B = stanceBrands.length;
-    const classes: number[] = [];
-    const stanceScores: number[] = [];
-    const latestNps: number[] = [];
-    await this.db.stream(CUSTOMERS, { runId: run.id, fields: [...SCORE_FIELDS] }, (r) => {
-      ids.push(r.id as string);
-      name.push((r.name as string) ?? null);
-      handle.push((r.handle as string) ?? null);
-      segment.push((r.segment as string) ?? null);
-      region.push((r.region as string) ?? null);
-      optedOut.push(r.optedOut ? 1 : 0);
-      tier.push((r.tier as string) ?? null);
-      topics.push(r.topics as string[]);
-      if (B > 0) {
-        const st = (r.stances as string[] | null) ?? [];
-        const sc = (r.stanceScores as number[] | null) ?? [];
-        const nps = (r.latestNps as unknown[] | null) ?? [];
-        for (let b = 0; b < B; b++) {
-          classes.push(Math.max(0, STANCE_CLASSES.indexOf((st[b] ?? 'unknown') as (typeof STANCE_CLASSES)[number])));
-          stanceScores.push(sc[b] ?? 0);
-          latestNps.push(nps[b] === undefined ? -1 : (plain(nps[b]) as number));
-        }
-      }
-      const values = r.values as unknown[];
-      for (let k = 0; k < values.length; k++) {
-        const v = values[k];
-        columns[k].push(v === null || v === undefined ? NaN : (plain(v) as number));
-      }
-    });
+    // Scores, tiers, topics and stances: the run's arrays, aligned with its customerIds.
+    const res = latestResults?.properties ?? {};
+    const ids = (res.customerIds as string[] | undefined) ?? [];
+    const n = ids.length;
+    const index = new Map(ids.map((id, i) => [id, i]));
     const fields: Partial<Record<ScoreField, Float64Array>> = {};
-    SCORE_FIELDS.forEach((f, k) => {
-      if (columns[k].some((v) => !Number.isNaN(v))) fields[f] = Float64Array.from(columns[k]);
+    for (const f of SCORE_FIELDS) {
+      const values = res[f];
+      if (Array.isArray(values)) fields[f] = Float64Array.from(values, (v) => (v === null ? NaN : (plain(v) as number)));
+    }
+    const tier = Array.isArray(res.participationTier) ? (res.participationTier as string[]) : new Array<string | null>(n).fill(null);
+    const topics = Array.isArray(res.topics) ? (res.topics as string[]).map((t) => (t ? t.split('|') : [])) : Array.from({ length: n }, () => []);
+    const stanceBrands = (res.stanceBrandIds as string[] | undefined) ?? [];
+    const B = stanceBrands.length;
+    const stance =
+      B > 0
+        ? {
+            brands: stanceBrands,
+            classes: Int8Array.from(res.stanceClasses as unknown[], (c) => plain(c) as number),
+            scores: Float64Array.from(res.stanceScores as number[]),
+            latestNps: Int8Array.from((res.stanceLatestNps as unknown[] | undefined) ?? new Array(n * B).fill(-1), (c) => plain(c) as number),
+          }
+        : undefined;
+
+    // Who the customers are (customers erased since the run are gone; those added since have no scores).
+    const name: (string | null)[] = new Array(n).fill(null);
+    const handle: (string | null)[] = new Array(n).fill(null);
+    const segment: (string | null)[] = new Array(n).fill(null);
+    const region: (string | null)[] = new Array(n).fill(null);
+    const optedOut = new Uint8Array(n).fill(1);
+    await this.db.stream(CUSTOMERS, {}, (r) => {
+      const i = index.get(r.id as string);
+      if (i === undefined) return;
+      name[i] = (r.name as string) ?? null;
+      handle[i] = (r.handle as string) ?? null;
+      segment[i] = (r.segment as string) ?? null;
+      region[i] = (r.region as string) ?? null;
+      optedOut[i] = r.optedOut ? 1 : 0;
     });
     const history = await this.db.read((tx) => tx.run(HISTORY, { limit: int(20) }));
     return {
       run,
       previousRun,
-      stance: B > 0 ? { brands: stanceBrands, classes: Int8Array.from(classes), scores: Float64Array.from(stanceScores), latestNps: Int8Array.from(latestNps) } : undefined,
+      stance,
       history: history.records.map((h) => ({
         runId: h.get('id') as string,
         finishedAt: h.get('finishedAt') as string,
@@ -146,7 +140,7 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
       handle,
       segment,
       region,
-      optedOut: Uint8Array.from(optedOut),
+      optedOut,
       participationTier: tier,
       topics,
       fields,

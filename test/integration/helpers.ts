@@ -75,3 +75,17 @@ export async function analyse(ctx: TestContext, body: object = {}) {
 
 /** GET with a read key. */
 export const get = (ctx: TestContext, url: string) => ctx.app.inject({ method: 'GET', url, headers: auth('read') });
+
+/** A score of every customer from the latest completed run's kept results (every score is there). */
+export async function runScores(ctx: TestContext, field: string): Promise<Map<string, number>> {
+  const result = await ctx.db.autoCommit(
+    `MATCH (r:AnalyticsRun {status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
+     WITH res ORDER BY r.finishedAt DESC LIMIT 1
+     RETURN res.customerIds AS ids, res[$field] AS values`,
+    { field },
+  );
+  const record = result.records[0];
+  const ids = record.get('ids') as string[];
+  const values = record.get('values') as unknown[];
+  return new Map(ids.map((id, i) => [id, Number(values[i])]));
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGeneratedDataset } from '../../src/demo.js';
 import { generateDataset } from '../../src/generator/generate.js';
-import { analyse, auth, clearDatabase, createTestApp, get, post, type TestContext } from './helpers.js';
+import { analyse, auth, clearDatabase, createTestApp, get, post, runScores, type TestContext } from './helpers.js';
 
 /**
  * Brand "acme". Promoters p1 (10), p2 (9); passive m1 (8); detractors d1 (2), d2 (5); q1 answered
@@ -118,11 +118,13 @@ describe('stance on a hand-built graph', () => {
       { from: 'p1', to: 'm1', kind: 'share', at: AT, sentiment: 0.9, count: 3 },
     ]);
     await analyse(ctx);
-    const r = await ctx.db.autoCommit("MATCH (c:Customer) WHERE c.id IN ['d1', 'm1'] RETURN c.id AS id, c.netTrust AS net, c.distrust AS distrust");
-    const byId = Object.fromEntries(r.records.map((x) => [x.get('id'), { net: x.get('net'), distrust: x.get('distrust') }]));
-    expect(byId.d1.distrust).toBeGreaterThan(0);
-    expect(byId.m1.distrust).toBe(0);
-    expect(byId.d1.net).toBeLessThan(byId.m1.net);
+    const distrust = await runScores(ctx, 'distrust');
+    const net = await runScores(ctx, 'netTrust');
+    expect(distrust.get('d1')).toBeGreaterThan(0);
+    expect(distrust.get('m1')).toBe(0);
+    expect(net.get('d1')).toBeLessThan(net.get('m1')!);
+    const plain = await ctx.db.autoCommit("MATCH (c:Customer {id: 'd1'}) RETURN c.netTrust AS net");
+    expect(plain.records[0].get('net')).toBe(net.get('d1'));
   });
 });
 
@@ -147,12 +149,9 @@ describe('stance on generated data', () => {
          OR EXISTS { MATCH (c)-[:POSTED]->(p:Content) WHERE p.sentiment IS NOT NULL AND (p.brandId = 'b1' OR EXISTS { (p)-[:MENTIONS]->(:Product {brandId: 'b1'}) }) }
       RETURN collect(c.id) AS ids`);
     const withEvidence = new Set(evidence.records[0].get('ids') as string[]);
-    const rows = await ctx.db.autoCommit('MATCH (c:Customer) RETURN c.id AS id, c.stanceBrands AS brands, c.stances AS stances');
-    const got = new Map<string, string>();
-    for (const r of rows.records) {
-      const brands = r.get('brands') as string[];
-      got.set(r.get('id'), (r.get('stances') as string[])[brands.indexOf('b1')]);
-    }
+    // b1 is the primary brand (first by id), whose stance is the plain `stance` property.
+    const rows = await ctx.db.autoCommit('MATCH (c:Customer) RETURN c.id AS id, c.stance AS stance');
+    const got = new Map<string, string>(rows.records.map((r) => [r.get('id'), r.get('stance')]));
     for (const side of ['advocate', 'detractor'] as const) {
       const planted = Object.entries(truth.stances)
         .filter(([id, s]) => s === side && withEvidence.has(id))
