@@ -4,6 +4,7 @@
  * runs completed by another process (the CLI, a second service instance).
  */
 import { AppError } from './errors.js';
+import { DEFAULT_INFLUENCE_WEIGHTS } from './influence.js';
 import { networkGraphOf, type NetworkGraph } from './network-graph.js';
 import { DEFAULT_PROJECTION, type Projection, type ProjectionSource } from './projection.js';
 import { ScoreSnapshot, type SnapshotData } from './score-snapshot.js';
@@ -63,7 +64,8 @@ export class SnapshotService {
     this.loading ??= this.source
       .load()
       .then((data) => {
-        if (data) this.snapshot = new ScoreSnapshot(data);
+        // The new snapshot is prepared completely before it replaces the current one.
+        if (data) this.snapshot = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS);
       })
       .finally(() => {
         this.loading = undefined;

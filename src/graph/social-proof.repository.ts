@@ -30,8 +30,8 @@ OPTIONAL CALL (c) {
 ${targetPattern(kind)}
 UNWIND (CASE WHEN size(conns) = 0 THEN [null] ELSE conns END) AS conn
 OPTIONAL CALL (conn, targets) {
-  WITH conn, targets WHERE conn IS NOT NULL
-  MATCH (f)-[e:ENGAGED]->(x) WHERE f = conn.f AND x IN targets
+  WITH conn.f AS f, targets WHERE conn IS NOT NULL
+  MATCH (f)-[e:ENGAGED]->(x) WHERE x IN targets
   WITH e, (e.sentiment > 0.2 OR (abs(e.sentiment) <= 0.2 AND e.kind IN $positiveKinds)) AS positive
   ORDER BY positive DESC, e.at DESC
   RETURN head(collect({kind: e.kind, at: e.at, sentiment: e.sentiment, positive: positive})) AS engagement
