@@ -20,10 +20,11 @@
  *             (L1 < n·1e-9); louvain (seed 42) and betweenness (64 sources, seed 42);
  *   networkx  bench/analytics/run-networkx.py on the same edge list (pagerank, louvain on the summed
  *             undirected view, betweenness k=64), its scores and modularity compared with ours.
- * Writes analytics-<date>.md and analytics-<date>.json into --out-dir. Not a test: no assertion on time.
+ * Writes analytics-<date>.md and analytics-<date>.json into --out-dir (--from-json FILE rewrites the .md
+ * beside a recorded .json without running anything). Not a test: no assertion on time.
  */
 import { execFileSync, execSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,7 +35,7 @@ import { loadConfig } from '../../src/config.js';
 import type { AnalyticsRun } from '../../src/domain/analytics-run.service.js';
 import { KIND_NAMES } from '../../src/domain/model.js';
 import { generateDataset } from '../../src/generator/generate.js';
-import { GraphDatabase } from '../../src/graph/database.js';
+import { GraphDatabase, type Tx } from '../../src/graph/database.js';
 import { Neo4jProjectionRepository } from '../../src/graph/projection.repository.js';
 import { applySchema } from '../../src/graph/schema.repository.js';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/neo4j/embedded.js';
@@ -107,6 +108,22 @@ function procRss(pid: number): { rssMb: number; hwmMb: number } {
   return { rssMb: Math.round(kb('VmRSS') / 1024), hwmMb: Math.round(kb('VmHWM') / 1024) };
 }
 
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat; 0 when it is gone. */
+function procCpuSeconds(pid: number): number {
+  try {
+    const stat = execFileSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+const nodeCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
 /** Median wall time of `repeat` calls (after one untimed warm-up call), and the last result. */
 function median<T>(repeat: number, fn: () => T): { ms: number; all: number[]; value: T } {
   let value = fn();
@@ -132,6 +149,24 @@ async function writeLines(file: string, lines: Iterable<string>): Promise<void> 
   }
   out.write(chunk);
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+/** The service's database, keeping the underlying cause of failed writes (the service shows only a safe message). */
+class DiagnosedDatabase extends GraphDatabase {
+  readonly errors: { at: string; error: string }[] = [];
+
+  override async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await super.write(work);
+    } catch (error) {
+      const chain: string[] = [];
+      for (let e: unknown = error; e instanceof Error && chain.length < 4; e = (e as { cause?: unknown }).cause) {
+        chain.push(`${(e as { code?: string }).code ?? e.name}: ${e.message.slice(0, 300)}`);
+      }
+      this.errors.push({ at: new Date().toISOString(), error: chain.join(' <- ') });
+      throw error;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,7 +255,7 @@ async function benchSize(customers: number) {
   const loadSamples: number[] = [load1()];
   const work = mkdtempSync(path.join(tmpdir(), `ig-analytics-bench-${customers}-`));
   let neo4j: EmbeddedNeo4j | undefined;
-  let db: GraphDatabase | undefined;
+  let db: DiagnosedDatabase | undefined;
   let sampler: NodeJS.Timeout | undefined;
   try {
     // --- load
@@ -230,13 +265,14 @@ async function benchSize(customers: number) {
     result.datasetCounts = ds.counts;
 
     t0 = performance.now();
-    neo4j = await startEmbeddedNeo4j({ ephemeral: true, port: 0, password: PASSWORD, heap: '2g', pagecache: '1g' });
+    const home = path.join(work, 'neo4j');
+    neo4j = await startEmbeddedNeo4j({ home, port: 0, password: PASSWORD, heap: '2g', pagecache: '1g' });
     result.neo4jStartSeconds = r3((performance.now() - t0) / 1000);
     const jvmPid = neo4j.pid;
     log(`${customers}: Neo4j up in ${result.neo4jStartSeconds} s`);
 
     const config = loadConfig({ NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: PASSWORD, LOG_LEVEL: 'silent', DEMO_DATA: 'false', DATA_DIR: work });
-    db = new GraphDatabase({ uri: neo4j.uri, user: config.NEO4J_USER, password: PASSWORD });
+    db = new DiagnosedDatabase({ uri: neo4j.uri, user: config.NEO4J_USER, password: PASSWORD });
     await applySchema(db);
     const services = buildServices(config, db);
 
@@ -265,17 +301,56 @@ async function benchSize(customers: number) {
     sampler = setInterval(sample, 100);
     const runLoadBefore = load1();
     t0 = performance.now();
-    const started = await services.runs.start({ betweenness: { samples: SAMPLES } });
+    let lastPhase = '';
+    // CPU seconds of this process (the service) and of the Neo4j JVM per phase: who does the work.
+    const cpuMarks: { phase: string; node: number; jvm: number; t: number }[] = [];
+    const mark = (phase: string) => cpuMarks.push({ phase, node: nodeCpuSeconds(), jvm: procCpuSeconds(jvmPid), t: performance.now() });
+    const started = await services.runs.start(
+      { betweenness: { samples: SAMPLES } },
+      {
+        onProgress: (r) => {
+          const running = r.phases.find((p) => p.status === 'running')?.name ?? '';
+          if (running && running !== lastPhase) {
+            log(`${customers}: run phase ${running}`);
+            mark(running);
+          }
+          lastPhase = running || lastPhase;
+        },
+      },
+    );
     const run: AnalyticsRun = await services.runs.wait(started.id);
     const runWallMs = performance.now() - t0;
+    mark('end');
+    const cpuByPhase: Record<string, { wallS: number; serviceCpuS: number; neo4jCpuS: number }> = {};
+    for (let i = 0; i + 1 < cpuMarks.length; i++) {
+      const a = cpuMarks[i];
+      const b = cpuMarks[i + 1];
+      cpuByPhase[a.phase] = { wallS: r2((b.t - a.t) / 1000), serviceCpuS: r2(b.node - a.node), neo4jCpuS: r2(b.jvm - a.jvm) };
+    }
     clearInterval(sampler);
     sampler = undefined;
     sample();
-    if (run.status !== 'completed') throw new Error(`analytics run ${run.id} ended ${run.status}: ${run.message ?? ''}`);
+    let failure: Record<string, unknown> | undefined;
+    if (run.status !== 'completed') {
+      // A failed run is a result too: record why, then go on with the comparisons on the same graph.
+      failure = {
+        status: run.status,
+        phase: lastPhase,
+        message: run.message,
+        afterSeconds: r3(runWallMs / 1000),
+        databaseErrors: db.errors.slice(-5),
+        debugLog: sh(`grep -E 'ERROR|Exception|OutOfMemory|MemoryPool|terminated' ${path.join(home, 'logs', 'debug.log')} | tail -n 5`),
+      };
+      log(`${customers}: RUN ${run.status.toUpperCase()} in phase '${lastPhase}': ${JSON.stringify(failure)}`);
+    }
     const phaseMs = Object.fromEntries(run.phases.map((p) => [p.name, p.ms ?? 0]));
     const totalMs = Date.parse(run.finishedAt ?? run.startedAt) - Date.parse(run.startedAt);
     result.run = {
       id: run.id,
+      status: run.status,
+      failure,
+      cpuByPhase,
+      finishedPhases: run.phases.filter((p) => p.status === 'done').length,
       phasesMs: phaseMs,
       phaseSumMs: Object.values(phaseMs).reduce((a, b) => a + b, 0),
       totalMs,
@@ -293,8 +368,10 @@ async function benchSize(customers: number) {
 
     // --- export the projected graph, then stop Neo4j
     t0 = performance.now();
+    const cpu0 = { node: nodeCpuSeconds(), jvm: procCpuSeconds(jvmPid) };
     const projection = await new Neo4jProjectionRepository(db).project({ interactionWeight: 0.5, halfLifeDays: 180 });
     const projectMs = performance.now() - t0;
+    const projectCpu = { serviceCpuS: r2(nodeCpuSeconds() - cpu0.node), neo4jCpuS: r2(procCpuSeconds(jvmPid) - cpu0.jvm) };
     await db.close();
     db = undefined;
     await neo4j.stop();
@@ -311,7 +388,7 @@ async function benchSize(customers: number) {
         for (let p = g.outOffsets[u]; p < g.outOffsets[u + 1]; p++) yield `${u} ${g.outTargets[p]} ${w ? w[p] : 1}\n`;
       }
     })());
-    result.export = { nodes: n, rawArcs: projection.src.length, mergedArcs: g.m, projectSeconds: r3(projectMs / 1000), buildCsrSeconds: r3(buildCsrMs / 1000), counts: projection.counts };
+    result.export = { nodes: n, rawArcs: projection.src.length, mergedArcs: g.m, projectSeconds: r3(projectMs / 1000), projectCpu, buildCsrSeconds: r3(buildCsrMs / 1000), counts: projection.counts };
     log(`${customers}: projected ${n} nodes, ${g.m} arcs in ${r3(projectMs / 1000)} s; Neo4j stopped`);
 
     // --- kernel comparisons on the same CSR
@@ -381,14 +458,16 @@ async function benchSize(customers: number) {
 
 type SizeResult = Awaited<ReturnType<typeof benchSize>>;
 
-function markdown(report: { command: string; startedAt: string; wallSeconds: number; machine: { before: ReturnType<typeof machine>; after: ReturnType<typeof machine> }; sizes: SizeResult[] }): string {
+function markdown(report: { code?: { commit: string }; command: string; startedAt: string; wallSeconds: number; machine: { before: ReturnType<typeof machine>; after: ReturnType<typeof machine> }; sizes: SizeResult[] }): string {
   const date = report.startedAt.slice(0, 10);
   const parts: string[] = [];
   parts.push(`# Analytics bench — ${date}\n`);
-  parts.push(`Command: \`${report.command}\` (whole bench ${report.wallSeconds} s)\n`);
+  parts.push(`Command: \`${report.command}\` (whole bench ${report.wallSeconds} s) on code ${report.code?.commit ?? 'unrecorded'}\n`);
   for (const size of report.sizes) {
     const run = size.run as {
       phasesMs: Record<string, number>; totalMs: number; wallMs: number; peakRssMb: number; sampledPeakRssMb: number;
+      cpuByPhase?: Record<string, { wallS: number; serviceCpuS: number; neo4jCpuS: number }>;
+      status?: string; failure?: { phase: string; message: string; afterSeconds: number; databaseErrors: { error: string }[] };
       nodeRssBeforeRunMb: number; jvmSampledPeakRssMb: number; jvmHwmMb: number; summary: Record<string, unknown>; load1: { before: number; after: number };
     };
     const exp = size.export as { nodes: number; mergedArcs: number; rawArcs: number; projectSeconds: number; counts: Record<string, number> };
@@ -401,14 +480,37 @@ function markdown(report: { command: string; startedAt: string; wallSeconds: num
     const ratios = size.ratios as Record<string, number | undefined> | undefined;
     const load = size.load as { seconds: number; kinds: Record<string, { rows: number; seconds: number }> };
     parts.push(`## ${size.customers} customers\n`);
+    const peakMb = Math.max(run.peakRssMb, run.sampledPeakRssMb);
+    const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'met' : '**not met**');
+    parts.push('| target | measured | |\n|---|---:|---|');
+    if (run.failure) {
+      parts.push(`| whole run < 60 s | **${run.status} in phase \`${run.failure.phase}\` after ${run.failure.afterSeconds} s** | **not met** |`);
+    } else {
+      parts.push(`| whole run < 60 s (start → wait returns, publication included) | ${r3(run.wallMs / 1000)} s | ${verdict(run.wallMs < 60_000)} |`);
+    }
+    parts.push(`| service peak RSS < 3 GB | ${peakMb} MB (Neo4j JVM beside it: ${run.jvmSampledPeakRssMb} MB) | ${verdict(peakMb < 3072)} |`);
+    parts.push(`| PageRank ≥ 20× faster than NetworkX (same stopping rule) | ${ratios?.pagerankNetworkxOverOursSameRule ?? '–'}× (run phase, strict rule: ${ratios?.pagerankNetworkxOverRunPhase ?? '–'}×) | ${verdict(ratios ? (ratios.pagerankNetworkxOverOursSameRule ?? 0) >= 20 : undefined)} |`);
+    parts.push(`| Louvain ≥ 10× faster than NetworkX (run phase) | ${ratios?.louvainNetworkxOverRunPhase ?? '–'}× (with NetworkX's view build: ${ratios?.louvainWithViewNetworkxOverRunPhase ?? '–'}×) | ${verdict(ratios ? (ratios.louvainNetworkxOverRunPhase ?? 0) >= 10 : undefined)} |`);
+    parts.push(`| PageRank within 2× of a tight power iteration | ${k.pagerankOverTight}× | ${verdict(k.pagerankOverTight <= 2)} |\n`);
     parts.push(
       `Graph: ${exp.nodes} customers, ${exp.counts.follows} FOLLOWS + ${exp.counts.knows} KNOWS + ${exp.counts.interactions} INTERACTED → ` +
         `${exp.mergedArcs} weighted arcs. Loaded in ${load.seconds} s (${Object.entries(load.kinds).map(([kind, v]) => `${kind} ${v.rows}`).join(', ')}).\n`,
     );
     parts.push('### The analytics run (`services.runs.start({ betweenness: { samples: 64 } })`)\n');
-    parts.push('| phase | ms |\n|---|---:|');
-    for (const [name, ms] of Object.entries(run.phasesMs)) parts.push(`| ${name} | ${ms} |`);
-    parts.push(`| **total (startedAt → finishedAt)** | **${run.totalMs}** |\n`);
+    parts.push('| phase | ms | service CPU s | Neo4j CPU s |\n|---|---:|---:|---:|');
+    for (const [name, ms] of Object.entries(run.phasesMs)) {
+      const c = run.cpuByPhase?.[name];
+      parts.push(`| ${name} | ${ms} | ${c ? c.serviceCpuS : ''} | ${c ? c.neo4jCpuS : ''} |`);
+    }
+    parts.push(`| **whole run: start → wait returns** | **${run.wallMs}** | | |`);
+    parts.push(`| (the run's own startedAt → finishedAt, stamped before the publication) | ${run.totalMs} | | |\n`);
+    if (run.failure) {
+      parts.push(
+        `**The run ${run.status} in phase \`${run.failure.phase}\`** after ${run.failure.afterSeconds} s: "${run.failure.message}". ` +
+          `Database errors behind it: ${run.failure.databaseErrors.map((e) => `\`${e.error}\``).join('; ') || 'none recorded'}. ` +
+          'The comparisons below use the same projected graph and do not depend on the publication.\n',
+      );
+    }
     parts.push(
       `Service peak RSS: ${run.peakRssMb} MB as the run reports it (sampled every 100 ms: ${run.sampledPeakRssMb} MB; ${run.nodeRssBeforeRunMb} MB before the run). ` +
         `Neo4j JVM RSS: ${run.jvmSampledPeakRssMb} MB peak during the run (process high-water mark ${run.jvmHwmMb} MB). Load ${run.load1.before} → ${run.load1.after}.\n`,
@@ -443,6 +545,7 @@ async function main(): Promise<void> {
   for (const customers of SIZES) sizes.push(await benchSize(customers));
   const report = {
     bench: 'analytics',
+    code: { commit: sh('git rev-parse --short HEAD') },
     command: `npx tsx bench/analytics/run-bench.ts --customers ${SIZES.join(',')}${SEED !== 1 ? ` --seed ${SEED}` : ''}${PYTHON_PAGERANK ? ' --python-pagerank' : ''}${SKIP_NETWORKX ? ' --skip-networkx' : ''}`,
     startedAt: startedAt.toISOString(),
     wallSeconds: r3((performance.now() - wall0) / 1000),
@@ -456,7 +559,13 @@ async function main(): Promise<void> {
   log(`wrote ${base}.md and .json`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+const fromJson = argValue('from-json');
+if (fromJson) {
+  const recorded = JSON.parse(readFileSync(fromJson, 'utf8')) as Parameters<typeof markdown>[0];
+  writeFileSync(fromJson.replace(/\.json$/, '.md'), markdown(recorded));
+} else {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
