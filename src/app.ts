@@ -94,10 +94,7 @@ export function buildServices(config: Config, db: GraphDatabase) {
   );
   const snapshotRepository = new Neo4jSnapshotRepository(db);
   const snapshots = new SnapshotService(snapshotRepository, projections);
-  runs.onCompleted(async (run, projection) => {
-    snapshots.adopt(run.id, projection);
-    await snapshots.reload();
-  });
+  runs.onCompleted((run, projection, result) => snapshots.adoptResults(run, projection, result));
   const superUsers = new SuperUsersService(snapshots);
   return {
     ingest: new IngestService(ingestRepository, config.BULK_MAX_ROWS),

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, conflict, notFound } from './errors.js';
 import type { Projection, ProjectionSource } from './projection.js';
-import { ALGORITHMS, RunParamsSchema, scoringPhases, SCORE_FIELDS, type CommunitySummary, type RunParams, type ScoreField, type StanceScores, type TextScores } from './scoring.js';
+import { ALGORITHMS, RunParamsSchema, scoringPhases, SCORE_FIELDS, type CommunitySummary, type RunParams, type ScoreField, type ScoreSet, type StanceScores, type TextScores } from './scoring.js';
 
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -74,7 +74,7 @@ const PUBLISH_PHASE = 'publish';
 
 export class AnalyticsRunService {
   private current: { run: AnalyticsRun; cancel: boolean; done: Promise<void> } | undefined;
-  private readonly completedListeners: ((run: AnalyticsRun, projection: Projection) => Promise<void> | void)[] = [];
+  private readonly completedListeners: ((run: AnalyticsRun, projection: Projection, result: ScoreSet) => Promise<void> | void)[] = [];
 
   constructor(
     private readonly projection: ProjectionSource,
@@ -83,7 +83,7 @@ export class AnalyticsRunService {
   ) {}
 
   /** Called (and awaited) after a run's results are committed, before the run counts as finished here. */
-  onCompleted(listener: (run: AnalyticsRun, projection: Projection) => Promise<void> | void): void {
+  onCompleted(listener: (run: AnalyticsRun, projection: Projection, result: ScoreSet) => Promise<void> | void): void {
     this.completedListeners.push(listener);
   }
 
@@ -221,7 +221,7 @@ export class AnalyticsRunService {
       });
       for (const listener of this.completedListeners) {
         try {
-          await listener(run, projection);
+          await listener(run, projection, result);
         } catch (error) {
           console.error('after-run listener failed:', error);
         }

@@ -18,7 +18,7 @@ export interface SnapshotRun {
 
 export interface SnapshotData {
   run: SnapshotRun;
-  previousRun?: { id: string; finishedAt: string; ids: string[]; fields: Partial<Record<ScoreField, number[]>> };
+  previousRun?: { id: string; finishedAt: string; ids: string[]; fields: Partial<Record<ScoreField, ArrayLike<number>>> };
   ids: string[];
   name: (string | null)[];
   handle: (string | null)[];

@@ -8,11 +8,24 @@ import { DEFAULT_INFLUENCE_WEIGHTS } from './influence.js';
 import { networkGraphOf, type NetworkGraph } from './network-graph.js';
 import { DEFAULT_PROJECTION, type Projection, type ProjectionSource } from './projection.js';
 import { ScoreSnapshot, type SnapshotData } from './score-snapshot.js';
+import type { AnalyticsRun } from './analytics-run.service.js';
+import type { BrandStanceSummary, ScoreField, ScoreSet } from './scoring.js';
+
+export interface CustomerDetails {
+  name: (string | null)[];
+  handle: (string | null)[];
+  segment: (string | null)[];
+  region: (string | null)[];
+  /** 1 for opted-out customers and for customers no longer stored. */
+  optedOut: Uint8Array;
+}
 
 export interface SnapshotSource {
   /** Id of the last completed run, or undefined when none has completed. */
   latestCompletedRunId(): Promise<string | undefined>;
   load(): Promise<SnapshotData | undefined>;
+  /** Who the given customers are, aligned with `ids`. */
+  details(ids: string[]): Promise<CustomerDetails>;
 }
 
 export class SnapshotService {
@@ -45,10 +58,6 @@ export class SnapshotService {
     return this.network.graph;
   }
 
-  /** Adopts a run's projection as the path graph (called after the run's results are committed). */
-  adopt(runId: string, projection: Projection): void {
-    this.network = { runId, graph: Promise.resolve(networkGraphOf(projection)) };
-  }
 
   /** The current snapshot; 409 when no analytics run has completed yet. */
   async current(): Promise<ScoreSnapshot> {
@@ -71,6 +80,39 @@ export class SnapshotService {
         this.loading = undefined;
       });
     return this.loading;
+  }
+
+  /**
+   * Builds the snapshot of a run this process has just published from its results in memory,
+   * instead of reading them back (at 100k customers reading the run's arrays back takes far longer
+   * than the run's algorithms). The current snapshot becomes the previous run.
+   */
+  async adoptResults(run: AnalyticsRun, projection: Projection, result: ScoreSet): Promise<void> {
+    const before = this.snapshot;
+    const details = await this.source.details(projection.ids);
+    const fields: SnapshotData['fields'] = {};
+    for (const [f, values] of Object.entries(result.fields) as [ScoreField, Float64Array | Int32Array][]) {
+      fields[f] = values instanceof Float64Array ? values : Float64Array.from(values);
+    }
+    const stanceSummary = (run.summary.stance as { summary?: Record<string, BrandStanceSummary> } | undefined)?.summary;
+    const data: SnapshotData = {
+      run: { id: run.id, finishedAt: run.finishedAt!, summary: run.summary, phases: run.phases, params: run.params },
+      previousRun: before
+        ? { id: before.runId, finishedAt: before.data.run.finishedAt, ids: before.data.ids, fields: before.data.fields }
+        : undefined,
+      ids: projection.ids,
+      ...details,
+      participationTier: result.text.participationTier,
+      topics: result.text.topics,
+      fields,
+      communities: result.communities,
+      stance: result.stance
+        ? { brands: result.stance.brands, classes: result.stance.classes, scores: result.stance.scores, latestNps: result.stance.latestNps }
+        : undefined,
+      history: [{ runId: run.id, finishedAt: run.finishedAt!, stance: stanceSummary }, ...(before?.data.history ?? [])].slice(0, 20),
+    };
+    this.snapshot = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS);
+    this.network = { runId: run.id, graph: Promise.resolve(networkGraphOf(projection)) };
   }
 
   /** Reloads when another process has completed a newer run. */

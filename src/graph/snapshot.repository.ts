@@ -3,7 +3,7 @@
  * summary and community summaries, and the previous completed run's kept results (for changes).
  */
 import type { SnapshotData, SnapshotRun } from '../domain/score-snapshot.js';
-import type { SnapshotSource } from '../domain/snapshot.service.js';
+import type { CustomerDetails, SnapshotSource } from '../domain/snapshot.service.js';
 import type { RunStance, StanceHistorySource } from '../domain/stance-insights.service.js';
 import { SCORE_FIELDS, STANCE_CLASSES, type BrandStanceSummary, type CommunitySummary, type ScoreField } from '../domain/scoring.js';
 import { int, type GraphDatabase } from './database.js';
@@ -59,6 +59,27 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
     return result.records[0]?.get('id') as string | undefined;
   }
 
+  /** Who the customers are (customers erased since the run are gone: marked opted out, never listed). */
+  async details(ids: string[]): Promise<CustomerDetails> {
+    const n = ids.length;
+    const index = new Map(ids.map((id, i) => [id, i]));
+    const name: (string | null)[] = new Array(n).fill(null);
+    const handle: (string | null)[] = new Array(n).fill(null);
+    const segment: (string | null)[] = new Array(n).fill(null);
+    const region: (string | null)[] = new Array(n).fill(null);
+    const optedOut = new Uint8Array(n).fill(1);
+    await this.db.stream(CUSTOMERS, {}, (r) => {
+      const i = index.get(r.id as string);
+      if (i === undefined) return;
+      name[i] = (r.name as string) ?? null;
+      handle[i] = (r.handle as string) ?? null;
+      segment[i] = (r.segment as string) ?? null;
+      region[i] = (r.region as string) ?? null;
+      optedOut[i] = r.optedOut ? 1 : 0;
+    });
+    return { name, handle, segment, region, optedOut };
+  }
+
   async load(): Promise<SnapshotData | undefined> {
     const runs = await this.db.read((tx) => tx.run(RUNS));
     if (runs.records.length === 0) return undefined;
@@ -110,21 +131,7 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
           }
         : undefined;
 
-    // Who the customers are (customers erased since the run are gone; those added since have no scores).
-    const name: (string | null)[] = new Array(n).fill(null);
-    const handle: (string | null)[] = new Array(n).fill(null);
-    const segment: (string | null)[] = new Array(n).fill(null);
-    const region: (string | null)[] = new Array(n).fill(null);
-    const optedOut = new Uint8Array(n).fill(1);
-    await this.db.stream(CUSTOMERS, {}, (r) => {
-      const i = index.get(r.id as string);
-      if (i === undefined) return;
-      name[i] = (r.name as string) ?? null;
-      handle[i] = (r.handle as string) ?? null;
-      segment[i] = (r.segment as string) ?? null;
-      region[i] = (r.region as string) ?? null;
-      optedOut[i] = r.optedOut ? 1 : 0;
-    });
+    const { name, handle, segment, region, optedOut } = await this.details(ids);
     const history = await this.db.read((tx) => tx.run(HISTORY, { limit: int(20) }));
     return {
       run,

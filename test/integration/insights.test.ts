@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGeneratedDataset } from '../../src/demo.js';
+import { buildServices } from '../../src/app.js';
 import { generateDataset } from '../../src/generator/generate.js';
 import { CustomerMetricsSchema, SuperUserPageSchema } from '../../src/http/routes/insights.routes.js';
 import { analyse, auth, clearDatabase, createTestApp, get, post, type TestContext } from './helpers.js';
@@ -168,6 +169,15 @@ describe('insights on a hand-built graph', () => {
     expect(hub.connections).toBe(0);
     expect((await get(ctx, '/v1/customers/a1/social-proof?target=planet:x')).statusCode).toBe(400);
     expect((await get(ctx, '/v1/customers/a1/social-proof?target=product:nope')).statusCode).toBe(404);
+  });
+
+  it('reads back from the database the same snapshot the run built in memory', async () => {
+    // A second service instance (another process, or this one after a restart) loads the last run from Neo4j.
+    const other = buildServices(ctx.config, ctx.db);
+    const fromDatabase = await other.superUsers.list({ limit: 100 });
+    const inMemory = await ctx.app.services.superUsers.list({ limit: 100 });
+    expect(fromDatabase).toEqual(inMemory);
+    expect(await other.insights.customerMetrics('ha')).toEqual(await ctx.app.services.insights.customerMetrics('ha'));
   });
 
   it('summarises communities and the network', async () => {
