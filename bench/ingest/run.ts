@@ -422,6 +422,7 @@ async function clearAll(db: GraphDatabase): Promise<number> {
 async function main(): Promise<void> {
   const startedAt = new Date();
   const wall0 = performance.now();
+  const commitAtStart = sh('git rev-parse --short HEAD'); // the code this process loaded
   const machineBefore = machine();
   log(`${CUSTOMERS} customers, seed ${SEED}, batch ${BATCH}, concurrency ${CONCURRENCY.join(',')}; load ${load1()}`);
 
@@ -539,7 +540,7 @@ async function main(): Promise<void> {
       startedAt: startedAt.toISOString(),
       wallSeconds: sec(performance.now() - wall0),
       machine: { before: machineBefore, after: machine() },
-      code: { commit: sh('git rev-parse --short HEAD'), optimisticTieWrite: 'UnresolvedReferences' in ingestService },
+      code: { commit: commitAtStart, optimisticTieWrite: 'UnresolvedReferences' in ingestService },
       settings: { customers: CUSTOMERS, seed: SEED, batch: BATCH, storeWarmUp: true, heap: HEAP, pagecache: PAGECACHE, bulkMaxRows: config.BULK_MAX_ROWS },
       dataset: { customers: m.customers.length, ties: m.ties.length, follows: reference.follows, knows: reference.knows, generateSeconds: sec(generateMs) },
       neo4jStartSeconds: sec(neo4jStartMs),
@@ -641,8 +642,8 @@ ${partRows.join('\n')}
 ## What limits each path
 
 - **API** (code ${r.code?.commit ?? 'unrecorded'}): per request the service parses the JSON, validates every row twice with zod (the route's
-  body schema, then \`IngestService.ingest\` again), ${r.code?.optimisticTieWrite ? 'then writes optimistically (the write transaction counts the matched rows and rolls back when an end is missing; only then are references looked up)' : 'collects the referenced ids, runs a read transaction that looks them up (`existingIds`), then writes'}: \`UNWIND $rows\` of
-  maps → two index seeks → \`MERGE\` → \`SET\`. In the stage table Node-side work is ${nodeShare} %, the
+  body schema, then \`IngestService.ingest\` again), ${r.code?.optimisticTieWrite ? 'then writes optimistically (the write transaction counts the matched rows and rolls back when an end is missing; only then are references looked up)' : 'collects the referenced ids, runs a read transaction that looks them up (`existingIds`), then writes'}: \`UNWIND\` of
+  the rows → two index seeks → \`MERGE\` → \`SET\`. In the stage table Node-side work is ${nodeShare} %, the
   reference query ${refShare} %${r.code?.optimisticTieWrite ? ' (no longer on the happy path of this code)' : ''}, the write transaction ${writeShare} %. With one request in flight the
   service and Neo4j take turns; two in flight overlap them (${overlapGain}) on 2 cores that the
   service, Neo4j and the client share.
