@@ -5,7 +5,7 @@
 import type { SnapshotData, SnapshotRun } from '../domain/score-snapshot.js';
 import type { CustomerDetails, SnapshotSource } from '../domain/snapshot.service.js';
 import type { RunStance, StanceHistorySource } from '../domain/stance-insights.service.js';
-import { SCORE_FIELDS, STANCE_CLASSES, type BrandStanceSummary, type CommunitySummary, type ScoreField } from '../domain/scoring.js';
+import { SCORE_FIELDS, type BrandStanceSummary, type CommunitySummary, type ScoreField } from '../domain/scoring.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 
@@ -99,10 +99,10 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
     const prev = runs.records[1];
     const prevResults = prev?.get('res') as { properties: Record<string, unknown> } | null | undefined;
     if (prev && prevResults) {
-      const fields: Partial<Record<ScoreField, number[]>> = {};
+      const fields: Partial<Record<ScoreField, Float64Array>> = {};
       for (const f of SCORE_FIELDS) {
         const values = prevResults.properties[f];
-        if (Array.isArray(values)) fields[f] = values.map((v) => plain(v) as number);
+        if (Array.isArray(values)) fields[f] = Float64Array.from(values, (v) => (v === null ? NaN : (plain(v) as number)));
       }
       previousRun = { id: prev.get('id'), finishedAt: prev.get('finishedAt'), ids: prevResults.properties.customerIds as string[], fields };
     }
@@ -111,7 +111,6 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
     const res = latestResults?.properties ?? {};
     const ids = (res.customerIds as string[] | undefined) ?? [];
     const n = ids.length;
-    const index = new Map(ids.map((id, i) => [id, i]));
     const fields: Partial<Record<ScoreField, Float64Array>> = {};
     for (const f of SCORE_FIELDS) {
       const values = res[f];
