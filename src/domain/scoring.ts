@@ -97,6 +97,24 @@ export const SCORE_FIELDS = [
 ] as const;
 export type ScoreField = (typeof SCORE_FIELDS)[number];
 
+/** Scores stored as integers. */
+export const INTEGER_FIELDS: ReadonlySet<ScoreField> = new Set<ScoreField>([
+  'inDegree',
+  'outDegree',
+  'coreNumber',
+  'componentId',
+  'community',
+  'followers',
+  'following',
+  'reach1',
+  'reach2',
+  'interactionsReceived',
+  'interactionsGiven',
+  'posts',
+  'engagementsReceived',
+  'engagementsGiven',
+]);
+
 /**
  * The scores also written as plain properties on every Customer node (with `scoresRunId` and the
  * primary brand's `stance`), for Cypher. They are few on purpose: the publication writes them for

@@ -7,27 +7,10 @@
  */
 import type { AnalyticsRun, AnalyticsRunRepository, PublishInput } from '../domain/analytics-run.service.js';
 import { RunCancelled } from '../domain/analytics-run.service.js';
-import { PLAIN_FIELDS, SCORE_FIELDS, STANCE_CLASSES, type ScoreField } from '../domain/scoring.js';
+import { INTEGER_FIELDS, PLAIN_FIELDS, SCORE_FIELDS, STANCE_CLASSES, type ScoreField } from '../domain/scoring.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 
-/** Scores stored as integers. */
-export const INTEGER_FIELDS: ReadonlySet<ScoreField> = new Set([
-  'inDegree',
-  'outDegree',
-  'coreNumber',
-  'componentId',
-  'community',
-  'followers',
-  'following',
-  'reach1',
-  'reach2',
-  'interactionsReceived',
-  'interactionsGiven',
-  'posts',
-  'engagementsReceived',
-  'engagementsGiven',
-]);
 
 const SAVE = `MERGE (r:AnalyticsRun {id: $id}) SET r += $props`;
 const GET = `MATCH (r:AnalyticsRun {id: $id}) RETURN properties(r) AS r`;
