@@ -57,7 +57,8 @@ export const entitiesRoutes: FastifyPluginAsyncZod<{ ingest: IngestService; enti
           response: { 200: WriteResultSchema, ...authedErrors, ...errorResponses(413, 415) },
         },
       },
-      async (request) => opts.ingest.ingest(kind, request.body as unknown[]),
+      // The body schema is the row schema: the route has validated every row already.
+      async (request) => opts.ingest.ingest(kind, request.body as unknown[], { parsed: true }),
     );
 
     const entityKind = kind as EntityKindName;
