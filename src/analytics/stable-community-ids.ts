@@ -2,17 +2,19 @@
  * Stable community ids across runs: map a new partition's labels onto the ids of the previous
  * run, so that a community that is "the same" keeps its id.
  *
- * Rule: a new community C inherits the previous id P when strictly more than half of C's members
- * (all members, including nodes that had no previous id) had P in the previous run. Several new
- * communities may claim the same P (P split in two halves plus strays cannot, but a P whose
- * members formed two communities each mostly of P can); candidates are granted greedily by
- * overlap size — largest overlap first, ties by smaller new label — and each previous id is
- * granted at most once. Every other community gets a fresh id, counting up from one above the
- * largest id ever used (max of `usedIds` and of the previous labels; 0 when there is none), in
- * order of new label. Pure: no input is modified.
+ * Rule: a previous community P keeps its id when most of its members stay together — strictly
+ * more than half of P's members (those still present in this run) land in the same new community
+ * C; C then inherits P. Newcomers do not count against P: a community of 10 that 15 newcomers
+ * join keeps its id. P split in two exact halves, or scattered with no majority anywhere, retires
+ * its id. Each P can claim at most one C (a strict majority is unique); when several previous
+ * communities claim the same C (a merge), the largest overlap wins, ties by the smaller previous
+ * id, and the others' ids are retired. Every other community gets a fresh id, counting up from one
+ * above the largest id ever used (max of `usedIds` and of the previous labels; 0 when there is
+ * none), in order of new label. Pure: no input is modified.
  *
- * Cost: O(n + c log c) time for n nodes and c communities (Boyer–Moore majority vote per
- * community finds the only possible >50 % previous id in two passes), O(n + c) memory.
+ * Cost: O(n + c + p log p) time for n nodes, p previous and c new communities (Boyer–Moore
+ * majority vote per previous community finds the only possible >50 % new community in two
+ * passes), O(n + p + c) memory.
  *
  * Reference: R. S. Boyer and J S. Moore, "MJRTY — a fast majority vote algorithm" (1981); the
  * matching rule is ours, in the spirit of community tracking by maximal overlap (D. Greene,
@@ -67,36 +69,51 @@ export function stableCommunityIds(
     if (Number.isInteger(node) && node >= 0 && node < n) prev[node] = id;
   }
 
-  // Majority vote per community over previous ids (−1 = "had none" is a candidate like any other).
-  const size = new Int32Array(count);
-  const candidate = new Int32Array(count).fill(-1);
-  const votes = new Int32Array(count);
+  // Majority vote per previous community over the new labels of its present members.
+  const slotOf = new Map<number, number>();
+  const prevIdOfSlot: number[] = [];
+  const slot = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    const c = communities[i];
-    size[c]++;
-    if (votes[c] === 0) {
-      candidate[c] = prev[i];
-      votes[c] = 1;
-    } else if (candidate[c] === prev[i]) votes[c]++;
-    else votes[c]--;
+    const p = prev[i];
+    if (p === -1) continue;
+    let k = slotOf.get(p);
+    if (k === undefined) {
+      k = prevIdOfSlot.length;
+      slotOf.set(p, k);
+      prevIdOfSlot.push(p);
+    }
+    slot[i] = k;
   }
-  const overlap = new Int32Array(count);
+  const slots = prevIdOfSlot.length;
+  const members = new Int32Array(slots);
+  const candidate = new Int32Array(slots).fill(-1);
+  const votes = new Int32Array(slots);
   for (let i = 0; i < n; i++) {
+    const k = slot[i];
+    if (k === -1) continue;
     const c = communities[i];
-    if (prev[i] === candidate[c] && prev[i] !== -1) overlap[c]++;
+    members[k]++;
+    if (votes[k] === 0) {
+      candidate[k] = c;
+      votes[k] = 1;
+    } else if (candidate[k] === c) votes[k]++;
+    else votes[k]--;
+  }
+  const overlap = new Int32Array(slots);
+  for (let i = 0; i < n; i++) {
+    const k = slot[i];
+    if (k !== -1 && communities[i] === candidate[k]) overlap[k]++;
   }
   const claims: number[] = [];
-  for (let c = 0; c < count; c++) if (2 * overlap[c] > size[c]) claims.push(c);
-  claims.sort((a, b) => overlap[b] - overlap[a] || a - b);
+  for (let k = 0; k < slots; k++) if (2 * overlap[k] > members[k]) claims.push(k);
+  claims.sort((a, b) => overlap[b] - overlap[a] || prevIdOfSlot[a] - prevIdOfSlot[b]);
 
   const idOfCommunity = new Int32Array(count).fill(-1);
-  const granted = new Set<number>();
   let kept = 0;
-  for (const c of claims) {
-    const p = candidate[c];
-    if (granted.has(p)) continue;
-    granted.add(p);
-    idOfCommunity[c] = p;
+  for (const k of claims) {
+    const c = candidate[k];
+    if (idOfCommunity[c] !== -1) continue;
+    idOfCommunity[c] = prevIdOfSlot[k];
     kept++;
   }
   let created = 0;

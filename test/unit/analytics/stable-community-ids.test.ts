@@ -21,38 +21,57 @@ describe('stableCommunityIds', () => {
     expect(r.created).toBe(0);
   });
 
-  it('needs a strict majority: exactly half is not enough', () => {
-    const previous = new Map([[0, 5], [1, 5], [2, 6], [3, 6]]);
-    const r = stableCommunityIds(labels([0, 0, 0, 0]), previous, [5, 6]);
+  it('needs a strict majority of the previous members: exactly half is not enough', () => {
+    // Old 5 = {0,1,2,3}; new {0,1} and {2,3}: half each, so neither keeps 5.
+    const r = stableCommunityIds(labels([0, 0, 1, 1]), new Map([[0, 5], [1, 5], [2, 5], [3, 5]]), [5]);
+    expect(Array.from(r.idOfCommunity)).toEqual([6, 7]);
+    expect(r.kept).toBe(0);
+    // Old 5 = {0,1,2}; two of three stay together.
+    const s = stableCommunityIds(labels([0, 0, 1]), new Map([[0, 5], [1, 5], [2, 5]]), [5]);
+    expect(Array.from(s.idOfCommunity)).toEqual([5, 6]);
+  });
+
+  it('newcomers do not count against a community: 10 stay, 15 join, the id is kept', () => {
+    // Old community 7 = nodes 0..9; all stay together and 15 new customers (10..24) join them.
+    const previous = new Map(Array.from({ length: 10 }, (_, i) => [i, 7] as [number, number]));
+    const r = stableCommunityIds(labels(new Array<number>(25).fill(0)), previous, [7]);
     expect(Array.from(r.idOfCommunity)).toEqual([7]);
-    const s = stableCommunityIds(labels([0, 0, 0, 1]), new Map([[0, 5], [1, 5], [2, 6], [3, 6]]), [5, 6]);
-    expect(s.idOfCommunity[0]).toBe(5); // {5,5,6}: 2 of 3
+    expect(Array.from(r.ids)).toEqual(new Array<number>(25).fill(7));
+    expect(r.kept).toBe(1);
+    expect(r.created).toBe(0);
+    // Also when the newcomers outnumber the old members by far, and under another label.
+    const big = labels([...new Array<number>(3).fill(1), ...new Array<number>(200).fill(1), 0]);
+    const s = stableCommunityIds(big, new Map([[0, 7], [1, 7], [2, 7], [203, 4]]), [4, 7]);
+    expect(Array.from(s.idOfCommunity)).toEqual([4, 7]);
   });
 
-  it('counts new members (no previous id) in the denominator', () => {
-    // Community 0 = nodes 0..4; only 2 had id 3, 3 are new → 2/5 is no majority.
+  it('counts only the previous members: two old members with three newcomers keep their id', () => {
     const r = stableCommunityIds(labels([0, 0, 0, 0, 0]), new Map([[0, 3], [1, 3]]), [3]);
-    expect(r.idOfCommunity[0]).toBe(4);
+    expect(r.idOfCommunity[0]).toBe(3);
   });
 
-  it('a split community: the larger overlap keeps the id, the other gets a fresh one', () => {
-    // Old community 1 = nodes 0..6. New: {0,1,2,3} and {4,5,6}; both are 100 % old 1.
+  it('a split community: the part with most of the old members keeps the id', () => {
+    // Old community 1 = nodes 0..6. New: {0,1,2,3} and {4,5,6}; 4 of 7 stay together.
     const previous = new Map([0, 1, 2, 3, 4, 5, 6].map((i) => [i, 1] as [number, number]));
     const r = stableCommunityIds(labels([1, 1, 1, 1, 0, 0, 0]), previous, [0, 1, 2]);
     expect(Array.from(r.idOfCommunity)).toEqual([3, 1]);
     expect(r.kept).toBe(1);
   });
 
-  it('equal overlaps: the smaller new label wins; each old id is granted once', () => {
-    const previous = new Map([[0, 9], [1, 9], [2, 9], [3, 9]]);
-    const r = stableCommunityIds(labels([0, 0, 1, 1]), previous, [9]);
+  it('a community leaving by less than half of its members keeps its id', () => {
+    // Old 9 = {0..4}; 0,1,2 stay, 3 and 4 go to another community.
+    const previous = new Map([0, 1, 2, 3, 4].map((i) => [i, 9] as [number, number]));
+    const r = stableCommunityIds(labels([0, 0, 0, 1, 1]), previous, [9]);
     expect(Array.from(r.idOfCommunity)).toEqual([9, 10]);
   });
 
-  it('merged communities: the id of the majority side survives', () => {
+  it('merged communities: the larger overlap keeps its id, ties by the smaller id', () => {
     const previous = new Map([[0, 2], [1, 2], [2, 2], [3, 8]]);
     const r = stableCommunityIds(labels([0, 0, 0, 0]), previous, [2, 8]);
     expect(Array.from(r.idOfCommunity)).toEqual([2]);
+    const s = stableCommunityIds(labels([0, 0, 0, 0]), new Map([[0, 8], [1, 8], [2, 5], [3, 5]]), [5, 8]);
+    expect(Array.from(s.idOfCommunity)).toEqual([5]);
+    expect(s.kept).toBe(1);
   });
 
   it('fresh ids start above the largest id ever used, even of vanished communities', () => {
