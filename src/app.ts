@@ -10,14 +10,14 @@ import { ReadinessService } from './domain/readiness.service.js';
 import type { GraphDatabase } from './graph/database.js';
 import { applySchema } from './graph/schema.repository.js';
 import { authPlugin } from './http/plugins/auth.plugin.js';
-import { errorsPlugin } from './http/plugins/errors.plugin.js';
+import { clientErrorHandler, errorsPlugin, frameworkErrors } from './http/plugins/errors.plugin.js';
 import { openapiPlugin } from './http/plugins/openapi.plugin.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { meRoutes } from './http/routes/me.routes.js';
 import { entitiesRoutes } from './http/routes/entities.routes.js';
 import { importsRoutes } from './http/routes/imports.routes.js';
 import { analyticsRoutes } from './http/routes/analytics.routes.js';
-import { AnalyticsRunService } from './domain/analytics-run.service.js';
+import { AnalyticsRunService, type Logger } from './domain/analytics-run.service.js';
 import { Neo4jAnalyticsRunRepository } from './graph/analytics-run.repository.js';
 import { Neo4jProjectionRepository } from './graph/projection.repository.js';
 import { Neo4jSnapshotRepository } from './graph/snapshot.repository.js';
@@ -38,6 +38,10 @@ import { IngestService } from './domain/ingest.service.js';
 import { Neo4jEntityRepository } from './graph/entity.repository.js';
 import { Neo4jImportJobRepository } from './graph/import-job.repository.js';
 import { Neo4jIngestRepository } from './graph/ingest.repository.js';
+import { observeCustomerWrites } from './domain/customer-writes.js';
+
+/** The longest id the entity schemas accept (src/domain/model.ts). */
+const MAX_ID_LENGTH = 128;
 
 export interface AppDependencies {
   db: GraphDatabase;
@@ -50,6 +54,12 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   const app = Fastify({
     logger: deps.logger ?? { level: config.LOG_LEVEL },
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Path parameters are measured percent-encoded: the longest id the schema accepts (128 UTF-16
+    // units, each at most 3 UTF-8 bytes = 9 encoded characters) must fit.
+    maxParamLength: MAX_ID_LENGTH * 9,
+    // Errors raised before routing, and requests Node's parser refuses, answer problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -59,7 +69,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     applySchema: () => applySchema(deps.db),
   });
 
-  const services = buildServices(config, deps.db);
+  const services = buildServices(config, deps.db, app.log);
 
   await app.register(errorsPlugin);
   await app.register(openapiPlugin);
@@ -84,18 +94,23 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
 }
 
 /** The domain services on their Neo4j repositories; also used by the CLI. */
-export function buildServices(config: Config, db: GraphDatabase) {
-  const ingestRepository = new Neo4jIngestRepository(db);
+export function buildServices(config: Config, db: GraphDatabase, logger?: Logger) {
   const projections = new Neo4jProjectionRepository(db);
   const runs = new AnalyticsRunService(
     projections,
     new Neo4jAnalyticsRunRepository(db, config.ANALYTICS_PUBLISH_BATCH),
-    config.ANALYTICS_KEEP_RUNS,
+    { keepRuns: config.ANALYTICS_KEEP_RUNS, leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS, logger },
   );
   const snapshotRepository = new Neo4jSnapshotRepository(db);
   const snapshots = new SnapshotService(snapshotRepository, projections);
   runs.onCompleted((run, projection, result) => snapshots.adoptResults(run, projection, result));
   const superUsers = new SuperUsersService(snapshots);
+  // Privacy takes effect at once: opt-out changes written by any path, and erasures.
+  const ingestRepository = observeCustomerWrites(new Neo4jIngestRepository(db), (rows) => snapshots.customersWritten(rows));
+  const entities = new EntityService(new Neo4jEntityRepository(db));
+  const imports = new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES, config.IMPORT_BATCH_SIZE);
+  entities.onErased((id) => snapshots.forget([id]));
+  entities.onErased((id) => (imports as { forgetCustomer?: (id: string) => Promise<void> | void }).forgetCustomer?.(id));
   return {
     ingest: new IngestService(ingestRepository, config.BULK_MAX_ROWS),
     runs,
@@ -105,8 +120,8 @@ export function buildServices(config: Config, db: GraphDatabase) {
     stance: new StanceInsightsService(snapshots, superUsers, snapshotRepository),
     paths: new PathsService(snapshots, new Neo4jHopDetailsRepository(db)),
     socialProof: new SocialProofService(new Neo4jSocialProofRepository(db)),
-    entities: new EntityService(new Neo4jEntityRepository(db)),
-    imports: new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES, config.IMPORT_BATCH_SIZE),
+    entities,
+    imports,
   };
 }
 

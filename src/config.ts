@@ -66,6 +66,14 @@ export const ConfigSchema = z.object({
   DEMO_CUSTOMERS: z.coerce.number().int().min(100).max(100_000).default(3000),
   ANALYTICS_PUBLISH_BATCH: z.coerce.number().int().min(1).max(100_000).default(10_000),
   ANALYTICS_KEEP_RUNS: z.coerce.number().int().min(1).max(1000).default(10),
+  /** The run lease lasts this long without renewal (renewed every third of it); a dead holder blocks runs at most this long. */
+  ANALYTICS_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** Graceful stop: the process exits after this long even if something hangs. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Event-loop pressure guard: 503 with Retry-After above these limits (0 turns a check off). */
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(2_000),
+  PRESSURE_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
+  PRESSURE_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

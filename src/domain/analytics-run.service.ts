@@ -3,9 +3,14 @@
  * scores. Publishing is one database transaction that writes every customer's scores, the run's
  * per-run results and its `completed` status together — so readers always see the last completed
  * run, and a run that fails, is cancelled or is killed midway leaves the previous results whole.
- * One run at a time per service.
+ *
+ * One run at a time across every process on the database (API replicas, the CLI): a run starts
+ * only once it holds the database lease, renews it while it goes on and releases it at the end;
+ * a lease whose holder stopped renewing expires and can be taken over. Once the publication has
+ * committed the run is completed for good: no later failure turns it into `failed`.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { AppError, conflict, notFound } from './errors.js';
 import type { Projection, ProjectionSource } from './projection.js';
 import { ALGORITHMS, RunParamsSchema, scoringPhases, SCORE_FIELDS, type CommunitySummary, type RunParams, type ScoreField, type ScoreSet, type StanceScores, type TextScores } from './scoring.js';
@@ -46,22 +51,81 @@ export interface PublishInput {
   /** Checked between write batches; returning true aborts (rolls back) the publication. */
   cancelled: () => boolean;
   onBatch?: (done: number, total: number) => void | Promise<void>;
+  /** Checked and renewed last in the publication transaction; a lost lease rolls it back. */
+  lease?: LeaseHolder;
+  communityIds?: CommunityIdReservation;
 }
 
+/** Who holds (or asks for) the run lease, for which run, and for how long it lasts unless renewed. */
+export interface LeaseHolder {
+  holder: string;
+  runId: string;
+  ttlMs: number;
+}
+
+export type LeaseClaim = { acquired: true } | { acquired: false; holder: string; runId: string; expiresInMs: number };
+
+/** Fresh community ids of a run, handed out inside its publication transaction. */
+export interface CommunityIdReservation {
+  /**
+   * Called with the first id nobody has used yet; moves the run's fresh ids to start there (if
+   * they do not already) and returns the largest id the run now uses. Idempotent for retries.
+   */
+  reserveFrom(next: number): number;
+}
+
+/** The subset of pino's logger the domain uses. */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silentLogger };
+
 export interface AnalyticsRunRepository {
-  save(run: AnalyticsRun): Promise<void>;
+  /** Stores a new run (status running). */
+  create(run: AnalyticsRun): Promise<void>;
+  /** Updates a run that is still running (or keeps its finished status); false, and nothing written, for any other transition. */
+  save(run: AnalyticsRun): Promise<boolean>;
+  acquireLease(holder: LeaseHolder): Promise<LeaseClaim>;
+  /** False when the lease is no longer this holder's (expired and taken over). */
+  renewLease(holder: LeaseHolder): Promise<boolean>;
+  releaseLease(holder: LeaseHolder): Promise<void>;
   get(id: string): Promise<AnalyticsRun | undefined>;
   list(limit: number): Promise<AnalyticsRun[]>;
   /** The largest community id ever handed out by a published run (−1 when none). */
   maxCommunityId(): Promise<number>;
   /** Community of each customer in the latest completed run that detected communities. */
   previousCommunities(): Promise<Map<string, number>>;
-  markInterrupted(): Promise<number>;
+  /** Marks runs left running by a stopped process (lease expired, or held by `holder`) as interrupted. */
+  markInterrupted(holder: string): Promise<number>;
   /** Writes everything of a completed run in one transaction. */
   publish(input: PublishInput): Promise<void>;
 }
 
 export class RunCancelled extends Error {}
+
+/** The run's lease was taken over by another process (this one stopped renewing it in time). */
+export class LeaseLost extends Error {
+  constructor(runId: string) {
+    super(`Analytics run '${runId}' no longer holds the run lease`);
+    this.name = 'LeaseLost';
+  }
+}
+
+export interface AnalyticsRunOptions {
+  /** Completed runs whose per-run results are kept. */
+  keepRuns: number;
+  /** How long the lease lasts without renewal; renewed every third of it. */
+  leaseTtlMs?: number;
+  logger?: Logger;
+  /** This service's name on the lease (default: host, pid and a random suffix). */
+  holder?: string;
+}
+
+const DEFAULT_LEASE_TTL_MS = 30_000;
 
 export interface RunHooks {
   /** Called at every phase change with the run's current state. */
@@ -72,27 +136,81 @@ export interface RunHooks {
 
 const PUBLISH_PHASE = 'publish';
 
+interface RunHandle {
+  run: AnalyticsRun;
+  cancel: boolean;
+  /** Set when the service stops: the run ends `interrupted` rather than `cancelled`. */
+  park: boolean;
+  leaseLost: boolean;
+  done: Promise<void>;
+}
+
+/** Moves a run's fresh community ids (those ≥ firstFresh) so that they start at a given id. */
+export class FreshCommunityIds implements CommunityIdReservation {
+  private offset = 0;
+
+  constructor(
+    private readonly result: ScoreSet,
+    private readonly firstFresh: number,
+  ) {}
+
+  reserveFrom(next: number): number {
+    const louvain = this.result.summary.louvain as { maxCommunityId: number } | undefined;
+    const community = this.result.fields.community;
+    if (!louvain || !community) return next - 1;
+    const offset = Math.max(0, next - this.firstFresh);
+    const delta = offset - this.offset;
+    if (delta !== 0) {
+      const from = this.firstFresh + this.offset;
+      const move = (id: number) => (id >= from ? id + delta : id);
+      for (let i = 0; i < community.length; i++) community[i] = move(community[i]);
+      for (const c of this.result.communities) {
+        c.id = move(c.id);
+        for (const t of c.ties) t.community = move(t.community);
+      }
+      louvain.maxCommunityId = louvain.maxCommunityId >= from ? louvain.maxCommunityId + delta : louvain.maxCommunityId;
+      this.offset = offset;
+    }
+    return louvain.maxCommunityId;
+  }
+}
+
 export class AnalyticsRunService {
-  private current: { run: AnalyticsRun; cancel: boolean; done: Promise<void> } | undefined;
+  private current: RunHandle | undefined;
+  private stopped = false;
   private readonly completedListeners: ((run: AnalyticsRun, projection: Projection, result: ScoreSet) => Promise<void> | void)[] = [];
+  private readonly keepRuns: number;
+  private readonly leaseTtlMs: number;
+  private readonly log: Logger;
+  readonly holder: string;
 
   constructor(
     private readonly projection: ProjectionSource,
     private readonly runs: AnalyticsRunRepository,
-    private readonly keepRuns: number,
-  ) {}
+    options: AnalyticsRunOptions,
+  ) {
+    this.keepRuns = options.keepRuns;
+    this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.log = options.logger ?? silentLogger;
+  }
 
   /** Called (and awaited) after a run's results are committed, before the run counts as finished here. */
   onCompleted(listener: (run: AnalyticsRun, projection: Projection, result: ScoreSet) => Promise<void> | void): void {
     this.completedListeners.push(listener);
   }
 
+  /**
+   * Marks runs a stopped process left `running` as interrupted: those whose lease expired or was
+   * released, and those this holder owned. A run another live process is doing is left alone.
+   */
   recover(): Promise<number> {
-    return this.runs.markInterrupted();
+    return this.runs.markInterrupted(this.holder);
   }
 
-  /** Starts a run in the background; 409 while another run is in progress. */
+  /** Starts a run in the background; 409 while another run (of any process) is in progress. */
   async start(input: unknown, hooks: RunHooks = {}): Promise<AnalyticsRun> {
+    if (this.stopped) throw new AppError('SERVICE_STOPPING', 503, 'The service is stopping; start the run again shortly', { retriable: true });
     if (this.current) throw conflict('RUN_IN_PROGRESS', `Analytics run '${this.current.run.id}' is still running`);
     const parsed = RunParamsSchema.safeParse(input ?? {});
     if (!parsed.success) {
@@ -111,15 +229,27 @@ export class AnalyticsRunService {
       phases: names.map((name) => ({ name, status: 'pending' })),
       summary: {},
     };
-    const handle = { run, cancel: false, done: Promise.resolve() };
+    const handle: RunHandle = { run, cancel: false, park: false, leaseLost: false, done: Promise.resolve() };
     this.current = handle;
+    const lease: LeaseHolder = { holder: this.holder, runId: run.id, ttlMs: this.leaseTtlMs };
     try {
-      await this.runs.save(run);
+      const claim = await this.runs.acquireLease(lease);
+      if (!claim.acquired) {
+        throw conflict('RUN_IN_PROGRESS', `Analytics run '${claim.runId}' is still running (held by ${claim.holder})`);
+      }
+      try {
+        await this.runs.create(run);
+      } catch (error) {
+        await this.runs.releaseLease(lease).catch(() => undefined);
+        throw error;
+      }
     } catch (error) {
       this.current = undefined;
       throw error;
     }
-    handle.done = this.execute(handle, hooks).finally(() => {
+    const log = this.log.child({ runId: run.id });
+    log.info({ params }, 'analytics run started');
+    handle.done = this.execute(handle, lease, hooks, log).finally(() => {
       this.current = undefined;
     });
     return run;
@@ -148,26 +278,51 @@ export class AnalyticsRunService {
     return this.get(id);
   }
 
+  /**
+   * Stops accepting runs and parks the one in progress: it stops at the next phase boundary or
+   * write batch, ends `interrupted` with the previous results in place, and releases the lease.
+   * Resolves when it has stopped (the caller bounds the wait).
+   */
+  async park(): Promise<AnalyticsRun | undefined> {
+    this.stopped = true;
+    const handle = this.current;
+    if (!handle) return undefined;
+    handle.park = true;
+    handle.cancel = true;
+    await handle.done;
+    return handle.run;
+  }
+
   /** Waits for a run started by this service (CLI, tests). */
   async wait(id: string): Promise<AnalyticsRun> {
     if (this.current?.run.id === id) await this.current.done;
     return this.get(id);
   }
 
-  private async execute(handle: { run: AnalyticsRun; cancel: boolean }, hooks: RunHooks): Promise<void> {
+  private async execute(handle: RunHandle, lease: LeaseHolder, hooks: RunHooks, log: Logger): Promise<void> {
     const { run } = handle;
-    const onProgress = hooks.onProgress ?? (() => undefined);
+    // A failing progress display never changes how the run ends.
+    const onProgress = (r: AnalyticsRun) => {
+      try {
+        hooks.onProgress?.(r);
+      } catch (error) {
+        log.warn({ err: error }, 'a progress listener of the analytics run failed');
+      }
+    };
     let peak = process.memoryUsage().rss;
     const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
     const phase = (name: string) => run.phases.find((p) => p.name === name)!;
+    let published = false;
     const report = async () => {
       run.progress = run.phases.filter((p) => p.status === 'done' || p.status === 'skipped').length / run.phases.length;
       run.peakRssMb = Math.round(sample() / 2 ** 20);
       onProgress(run);
-      await this.runs.save(run);
+      if (!published) await this.runs.save(run);
+      else await this.runs.save(run).catch((error: unknown) => log.warn({ err: error }, 'could not record the final timings of the run'));
     };
     const timed = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
       if (handle.cancel) throw new RunCancelled();
+      if (handle.leaseLost) throw new LeaseLost(run.id);
       const p = phase(name);
       p.status = 'running';
       await report();
@@ -181,6 +336,20 @@ export class AnalyticsRunService {
       return value;
     };
 
+    // Heartbeat well inside the expiry; a lease taken over stops the run at its next check.
+    const heartbeat = setInterval(() => {
+      this.runs.renewLease(lease).then(
+        (held) => {
+          if (!held && !published) {
+            handle.leaseLost = true;
+            log.warn({}, 'analytics run lost its lease');
+          }
+        },
+        (error: unknown) => log.warn({ err: error }, 'could not renew the analytics run lease'),
+      );
+    }, Math.max(100, Math.floor(this.leaseTtlMs / 3)));
+    heartbeat.unref();
+
     try {
       const projection: Projection = await timed('projection', async () => {
         const [p, previous] = await Promise.all([this.projection.project(run.params.projection), this.runs.previousCommunities()]);
@@ -188,7 +357,8 @@ export class AnalyticsRunService {
         p.previousCommunity = Int32Array.from(p.ids, (id) => previous.get(id) ?? -1);
         return p;
       });
-      const { phases, result } = scoringPhases(projection, run.params, await this.runs.maxCommunityId());
+      const maxCommunityId = await this.runs.maxCommunityId();
+      const { phases, result } = scoringPhases(projection, run.params, maxCommunityId);
       for (const step of phases) await timed(step.name, step.run);
       run.summary = result.summary;
       await timed(PUBLISH_PHASE, async () => {
@@ -211,33 +381,53 @@ export class AnalyticsRunService {
           stance: result.stance,
           communities: result.communities,
           keepRuns: this.keepRuns,
-          cancelled: () => handle.cancel,
+          cancelled: () => handle.cancel || handle.leaseLost,
           onBatch: async (done, total) => {
             onProgress(run);
             await hooks.onPublishBatch?.(done, total);
           },
+          lease,
+          communityIds: new FreshCommunityIds(result, maxCommunityId + 1),
         });
+        published = true;
         Object.assign(run, { status: 'completed', finishedAt, peakRssMb: completed.peakRssMb });
       });
+      log.info({ summary: run.summary }, 'analytics run completed');
       for (const listener of this.completedListeners) {
         try {
           await listener(run, projection, result);
         } catch (error) {
-          console.error('after-run listener failed:', error);
+          log.error({ err: error }, 'a listener of completed runs failed');
         }
       }
       onProgress(run);
     } catch (error) {
-      const cancelled = error instanceof RunCancelled || handle.cancel;
-      run.status = cancelled ? 'cancelled' : 'failed';
-      run.finishedAt = new Date().toISOString();
-      run.message = cancelled
-        ? 'Cancelled; the previous results stay in place'
-        : `${error instanceof AppError ? error.message : 'The run stopped on an internal error'}; the previous results stay in place`;
-      for (const p of run.phases) if (p.status === 'pending' || p.status === 'running') p.status = 'skipped';
-      if (!cancelled && !(error instanceof AppError)) console.error('analytics run failed:', error);
-      await this.runs.save(run).catch(() => undefined);
-      onProgress(run);
+      if (published) {
+        // The results are committed and readers see them: the run stays completed.
+        run.status = 'completed';
+        log.error({ err: error }, 'a step after the publication failed; the run stays completed');
+        onProgress(run);
+      } else {
+        const parked = handle.park;
+        const cancelled = !parked && (error instanceof RunCancelled || handle.cancel);
+        run.status = parked ? 'interrupted' : cancelled ? 'cancelled' : 'failed';
+        run.finishedAt = new Date().toISOString();
+        run.message = parked
+          ? 'The service stopped during this run; the previous results stay in place'
+          : cancelled
+            ? 'Cancelled; the previous results stay in place'
+            : error instanceof LeaseLost || handle.leaseLost
+              ? 'Another process took over the run lease; the previous results stay in place'
+              : `${error instanceof AppError ? error.message : 'The run stopped on an internal error'}; the previous results stay in place`;
+        for (const p of run.phases) if (p.status === 'pending' || p.status === 'running') p.status = 'skipped';
+        if (run.status === 'failed') log.error({ err: error }, 'analytics run failed');
+        else log.info({ status: run.status }, `analytics run ${run.status}`);
+        await this.runs.save(run).catch((e: unknown) => log.warn({ err: e }, 'could not record how the analytics run ended'));
+        onProgress(run);
+      }
+    } finally {
+      clearInterval(heartbeat);
+      await this.runs.releaseLease(lease).catch((e: unknown) => log.warn({ err: e }, 'could not release the analytics run lease'));
     }
   }
 }

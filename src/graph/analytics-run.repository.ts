@@ -4,28 +4,91 @@
  * per-run copy as arrays on a (:RunResults) node (for comparing runs), the run's status, and the
  * pruning of results older than the configured number of runs. Until that transaction commits,
  * nothing of the run is visible; if it aborts (error, cancel, kill) nothing of it remains.
+ *
+ * Across processes, one run at a time is kept by a lease node, (:Lease {name: 'analytics'}), with
+ * its holder, run id and expiry in database time (`timestamp()`, so clocks of the processes do not
+ * matter). Every lease operation first writes the node, which takes its write lock, and only then
+ * reads it: two concurrent takers are serialised and exactly one wins. The publication transaction
+ * checks and renews the lease as its last statement, which keeps it locked until the commit, so a
+ * holder whose lease was taken over can never publish. Fresh community ids come from (:Sequence {name: 'communityId'}),
+ * read and advanced under its lock inside the publication transaction.
  */
-import type { AnalyticsRun, AnalyticsRunRepository, PublishInput } from '../domain/analytics-run.service.js';
-import { RunCancelled } from '../domain/analytics-run.service.js';
+import type { AnalyticsRun, AnalyticsRunRepository, LeaseClaim, LeaseHolder, PublishInput } from '../domain/analytics-run.service.js';
+import { LeaseLost, RunCancelled } from '../domain/analytics-run.service.js';
 import { INTEGER_FIELDS, PLAIN_FIELDS, SCORE_FIELDS, STANCE_CLASSES, type ScoreField } from '../domain/scoring.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 
 
-const SAVE = `MERGE (r:AnalyticsRun {id: $id}) SET r += $props`;
+const LEASE = 'analytics';
+const COMMUNITY_SEQUENCE = 'communityId';
+
+const CREATE = `CREATE (r:AnalyticsRun {id: $id}) SET r += $props`;
+/**
+ * Status transitions only from `running`: a finished run is never moved to another status (a
+ * completed run may still get its final timings, with the same status).
+ */
+const SAVE = `
+MATCH (r:AnalyticsRun {id: $id})
+WHERE r.status = 'running' OR r.status = $props.status
+SET r += $props
+RETURN count(r) AS n`;
 const GET = `MATCH (r:AnalyticsRun {id: $id}) RETURN properties(r) AS r`;
 const LIST = `MATCH (r:AnalyticsRun) RETURN properties(r) AS r ORDER BY r.startedAt DESC LIMIT $limit`;
-const MAX_COMMUNITY = `MATCH (r:AnalyticsRun {status: 'completed'}) RETURN max(r.maxCommunityId) AS m`;
+const MAX_COMMUNITY = `
+OPTIONAL MATCH (r:AnalyticsRun {status: 'completed'})
+WITH max(r.maxCommunityId) AS m
+OPTIONAL MATCH (s:Sequence {name: $sequence})
+RETURN m, s.next AS next`;
 const PREVIOUS_COMMUNITIES = `
 MATCH (r:AnalyticsRun {status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
 WHERE 'community' IN res.fields
 RETURN res.customerIds AS ids, res.community AS communities
 ORDER BY r.finishedAt DESC LIMIT 1`;
+/**
+ * Runs left `running` by a process that is gone: no live lease names them, or this holder
+ * (a previous life of the same service) owned them. A run under another live lease is left alone.
+ */
 const INTERRUPT = `
 MATCH (r:AnalyticsRun {status: 'running'})
+OPTIONAL MATCH (l:Lease {name: $lease})
+WITH r, l, timestamp() AS now
+WHERE l IS NULL OR l.runId IS NULL OR l.runId <> r.id OR l.expiresAt < now OR l.holder = $holder
 SET r.status = 'interrupted', r.finishedAt = toString(datetime()),
     r.message = 'The service stopped during this run; the previous results stay in place'
 RETURN count(r) AS n`;
+/** Takes the lease's write lock (creating the node on first use) before anything reads it. */
+const LEASE_LOCK = `
+MERGE (l:Lease {name: $lease})
+SET l.lockedBy = $holder`;
+const LEASE_READ = `
+MATCH (l:Lease {name: $lease})
+RETURN l.holder AS holder, l.runId AS runId, l.expiresAt AS expiresAt, timestamp() AS now`;
+const LEASE_TAKE = `
+MATCH (l:Lease {name: $lease})
+SET l.holder = $holder, l.runId = $runId, l.takenAt = timestamp(), l.expiresAt = timestamp() + $ttlMs
+WITH l
+OPTIONAL MATCH (stale:AnalyticsRun {id: $previousRunId})
+WHERE stale.status = 'running'
+SET stale.status = 'interrupted', stale.finishedAt = toString(datetime()),
+    stale.message = 'Its process stopped renewing the run lease; the previous results stay in place'`;
+const LEASE_RENEW = `
+MATCH (l:Lease {name: $lease})
+WHERE l.holder = $holder AND l.runId = $runId
+SET l.expiresAt = timestamp() + $ttlMs
+RETURN count(l) AS n`;
+const LEASE_RELEASE = `
+MATCH (l:Lease {name: $lease})
+WHERE l.holder = $holder AND l.runId = $runId
+SET l.holder = null, l.runId = null, l.expiresAt = 0, l.releasedAt = timestamp()`;
+const SEQUENCE_LOCK = `
+OPTIONAL MATCH (r:AnalyticsRun {status: 'completed'})
+WITH max(r.maxCommunityId) AS m
+MERGE (s:Sequence {name: $sequence})
+ON CREATE SET s.next = coalesce(m, -1) + 1
+SET s.lockedBy = $runId`;
+const SEQUENCE_READ = `MATCH (s:Sequence {name: $sequence}) RETURN s.next AS next`;
+const SEQUENCE_ADVANCE = `MATCH (s:Sequence {name: $sequence}) SET s.next = $next`;
 const WRITE_SCORES = `
 UNWIND $rows AS row
 MATCH (c:Customer {id: row.id})
@@ -85,8 +148,45 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
     private readonly batchSize = 10_000,
   ) {}
 
-  async save(run: AnalyticsRun): Promise<void> {
-    await this.db.write((tx) => tx.run(SAVE, { id: run.id, props: toProps(run) }));
+  async create(run: AnalyticsRun): Promise<void> {
+    await this.db.write((tx) => tx.run(CREATE, { id: run.id, props: toProps(run) }));
+  }
+
+  async save(run: AnalyticsRun): Promise<boolean> {
+    const result = await this.db.write((tx) => tx.run(SAVE, { id: run.id, props: toProps(run) }));
+    return (plain(result.records[0]?.get('n') ?? 0) as number) > 0;
+  }
+
+  async acquireLease(holder: LeaseHolder): Promise<LeaseClaim> {
+    return this.db.write(async (tx) => {
+      await tx.run(LEASE_LOCK, { lease: LEASE, holder: holder.holder });
+      const current = (await tx.run(LEASE_READ, { lease: LEASE })).records[0];
+      const heldBy = current.get('holder') as string | null;
+      const runId = current.get('runId') as string | null;
+      const expiresAt = plain(current.get('expiresAt')) as number | null;
+      const now = plain(current.get('now')) as number;
+      const live = heldBy !== null && runId !== null && expiresAt !== null && expiresAt >= now;
+      if (live && !(heldBy === holder.holder && runId === holder.runId)) {
+        return { acquired: false, holder: heldBy, runId, expiresInMs: expiresAt - now };
+      }
+      await tx.run(LEASE_TAKE, {
+        lease: LEASE,
+        holder: holder.holder,
+        runId: holder.runId,
+        ttlMs: int(holder.ttlMs),
+        previousRunId: live ? null : runId,
+      });
+      return { acquired: true };
+    });
+  }
+
+  async renewLease(holder: LeaseHolder): Promise<boolean> {
+    const result = await this.db.write((tx) => tx.run(LEASE_RENEW, { lease: LEASE, holder: holder.holder, runId: holder.runId, ttlMs: int(holder.ttlMs) }));
+    return (plain(result.records[0]?.get('n') ?? 0) as number) > 0;
+  }
+
+  async releaseLease(holder: LeaseHolder): Promise<void> {
+    await this.db.write((tx) => tx.run(LEASE_RELEASE, { lease: LEASE, holder: holder.holder, runId: holder.runId }));
   }
 
   async get(id: string): Promise<AnalyticsRun | undefined> {
@@ -100,9 +200,10 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
   }
 
   async maxCommunityId(): Promise<number> {
-    const result = await this.db.read((tx) => tx.run(MAX_COMMUNITY));
+    const result = await this.db.read((tx) => tx.run(MAX_COMMUNITY, { sequence: COMMUNITY_SEQUENCE }));
     const m = plain(result.records[0]?.get('m'));
-    return typeof m === 'number' ? m : -1;
+    const next = plain(result.records[0]?.get('next'));
+    return Math.max(typeof m === 'number' ? m : -1, typeof next === 'number' ? next - 1 : -1);
   }
 
   async previousCommunities(): Promise<Map<string, number>> {
@@ -116,8 +217,8 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
     return map;
   }
 
-  async markInterrupted(): Promise<number> {
-    const result = await this.db.write((tx) => tx.run(INTERRUPT));
+  async markInterrupted(holder: string): Promise<number> {
+    const result = await this.db.write((tx) => tx.run(INTERRUPT, { lease: LEASE, holder }));
     return plain(result.records[0]?.get('n') ?? 0) as number;
   }
 
@@ -126,6 +227,12 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
     const present = SCORE_FIELDS.filter((f) => fields[f] !== undefined);
     const updatedAt = run.finishedAt ?? new Date().toISOString();
     await this.db.write(async (tx) => {
+      if (input.communityIds) {
+        await tx.run(SEQUENCE_LOCK, { sequence: COMMUNITY_SEQUENCE, runId: run.id });
+        const next = plain((await tx.run(SEQUENCE_READ, { sequence: COMMUNITY_SEQUENCE })).records[0].get('next')) as number;
+        const maxUsed = input.communityIds.reserveFrom(next);
+        await tx.run(SEQUENCE_ADVANCE, { sequence: COMMUNITY_SEQUENCE, next: int(Math.max(next, maxUsed + 1)) });
+      }
       for (let start = 0; start < ids.length; start += this.batchSize) {
         if (input.cancelled()) throw new RunCancelled('cancelled');
         const end = Math.min(ids.length, start + this.batchSize);
@@ -147,7 +254,8 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
         await input.onBatch?.(end, ids.length);
       }
       if (input.cancelled()) throw new RunCancelled('cancelled');
-      await tx.run(SAVE, { id: run.id, props: toProps(run) });
+      const saved = await tx.run(SAVE, { id: run.id, props: toProps(run) });
+      if ((plain(saved.records[0]?.get('n') ?? 0) as number) === 0) throw new LeaseLost(run.id);
       const arrays: Record<string, unknown> = {
         customerIds: ids,
         fields: present,
@@ -165,6 +273,13 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
       for (const field of present) arrays[field] = Array.from(fields[field]!);
       await tx.run(WRITE_RESULTS, { runId: run.id, createdAt: updatedAt, arrays });
       await tx.run(PRUNE, { keep: int(input.keepRuns) });
+      // Fencing, last before commit: the lease is still ours, and stays locked (nobody can take it
+      // over) until the commit. Taken last so that a long publication never blocks other callers.
+      if (input.lease) {
+        const { holder, runId, ttlMs } = input.lease;
+        const renewed = await tx.run(LEASE_RENEW, { lease: LEASE, holder, runId, ttlMs: int(ttlMs) });
+        if ((plain(renewed.records[0]?.get('n') ?? 0) as number) === 0) throw new LeaseLost(runId);
+      }
     });
   }
 }

@@ -177,6 +177,11 @@ describe('analytics runs on reference graphs', () => {
     expect(await scores(ctx, 'betweenness')).toEqual(before.bt);
     const killed = await ctx.app.services.runs.get(runId);
     expect(killed.status).toBe('running');
+    // Its lease is still live: for all this process knows, another process is doing that run.
+    expect(await ctx.app.services.runs.recover()).toBe(0);
+    expect((await ctx.app.services.runs.get(runId)).status).toBe('running');
+    // Once the lease has run out (no renewal from the killed process), the run is recovered.
+    await ctx.db.autoCommit(`MATCH (l:Lease {name: 'analytics'}) SET l.expiresAt = timestamp() - 1`);
     expect(await ctx.app.services.runs.recover()).toBe(1);
     expect((await ctx.app.services.runs.get(runId)).status).toBe('interrupted');
     const results = await ctx.db.autoCommit('MATCH (r:RunResults {runId: $runId}) RETURN count(r) AS n', { runId });
