@@ -1,6 +1,7 @@
 /**
  * Reading stored entities, and the privacy operations on customers: export everything held about
- * one, or erase them with their ties, events, content and every stored score.
+ * one, or erase them with their ties, events, content and every stored score; listeners registered
+ * with onErased (the read model, retained uploads) hear of each erasure before the request answers.
  */
 import { AppError, notFound } from './errors.js';
 import type { EntityRef } from './model.js';
@@ -64,8 +65,18 @@ const ENTITY_NAMES: Record<EntityRef, string> = {
   content: 'Content',
 };
 
+/** Told of each erasure after it has committed (the read model, retained uploads). */
+export type ErasureListener = (id: string) => Promise<void> | void;
+
 export class EntityService {
+  private readonly erasureListeners: ErasureListener[] = [];
+
   constructor(private readonly repo: EntityReadRepository) {}
+
+  /** Registers a listener run after each erasure, before the request answers. */
+  onErased(listener: ErasureListener): void {
+    this.erasureListeners.push(listener);
+  }
 
   async get(entity: EntityRef, id: string): Promise<EntityView> {
     const view = await this.repo.get(entity, id);
@@ -93,6 +104,10 @@ export class EntityService {
   async eraseCustomer(id: string): Promise<{ id: string; erased: true; content: number; scores: number }> {
     const result = await this.repo.eraseCustomer(id);
     if (!result.erased) throw notFound('Customer', id);
+    // Every listener runs even when one fails; the first failure is then reported.
+    const outcomes = await Promise.allSettled(this.erasureListeners.map(async (listener) => listener(id)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
     return { id, erased: true, content: result.content, scores: result.scores };
   }
 }

@@ -45,6 +45,18 @@ function withChange(s: ScoreSnapshot, field: ScoreField, i: number): ScoreWithCh
   };
 }
 
+/** Rank of customer i among the listed customers (as the super-user list numbers them), and how many are listed. */
+function listedRank(s: ScoreSnapshot, order: Int32Array, i: number): { rank: number; of: number } {
+  let rank = 0;
+  let of = 0;
+  for (let k = 0; k < order.length; k++) {
+    if (s.data.optedOut[order[k]]) continue;
+    of++;
+    if (order[k] === i) rank = of;
+  }
+  return { rank, of };
+}
+
 export class InsightsService {
   constructor(
     private readonly snapshots: SnapshotService,
@@ -64,7 +76,7 @@ export class InsightsService {
     const v = (f: ScoreField) => s.value(f, i);
     const community = v('community');
     const influence = s.influence(DEFAULT_INFLUENCE_WEIGHTS);
-    const rankOrder = this.superUsers.ranking(s, DEFAULT_INFLUENCE_WEIGHTS, 'influence').order;
+    const rank = listedRank(s, this.superUsers.ranking(s, DEFAULT_INFLUENCE_WEIGHTS, 'influence').order, i);
     const previousCommunity = s.previous('community', id);
     return {
       id,
@@ -91,8 +103,8 @@ export class InsightsService {
       participationTier: s.data.participationTier[i],
       influence: {
         score: Math.round(influence[i] * 100) / 100,
-        rank: rankOrder.indexOf(i) + 1,
-        of: s.n,
+        rank: rank.rank,
+        of: rank.of,
         ...withChange(s, 'influence', i),
       },
       community: {
@@ -107,7 +119,8 @@ export class InsightsService {
   }
 
   private communityView(s: ScoreSnapshot, c: CommunitySummary) {
-    const names = (ids: string[]) => ids.map((id) => ({ id, name: s.data.name[s.index.get(id) ?? -1] ?? null }));
+    // Customers erased or opted out since the run are left out of the top members.
+    const names = (ids: string[]) => ids.filter((id) => s.listable(id)).map((id) => ({ id, name: s.data.name[s.index.get(id)!] ?? null }));
     return {
       id: c.id,
       size: c.size,

@@ -1,7 +1,8 @@
 /**
  * The graph the path and exposure questions walk: the weighted attention graph of a projection
  * (arc u → v: u listens to v; a voice travels against the arcs) and its FOLLOWS/KNOWS-only part,
- * with the id ↔ index mapping and each customer's latest purchase.
+ * with the id ↔ index mapping and each customer's latest purchase. `withoutCustomers` cuts erased
+ * customers out (their arcs dropped, their ids unknown): O(n + m).
  */
 import { buildCsr, type CsrGraph } from '../analytics/index.js';
 import type { Projection } from './projection.js';
@@ -37,4 +38,41 @@ export function networkGraphOf(p: Projection): NetworkGraph {
     lastPurchaseAt: p.lastPurchaseAt,
     asOf: p.asOf,
   };
+}
+
+/** The graph without the given customers: no arc touches them and their ids are no longer found. Same graph when none is in it. */
+export function withoutCustomers(g: NetworkGraph, ids: Iterable<string>): NetworkGraph {
+  const gone = new Uint8Array(g.ids.length);
+  let index: Map<string, number> | undefined;
+  for (const id of ids) {
+    const v = g.index.get(id);
+    if (v === undefined) continue;
+    index ??= new Map(g.index);
+    index.delete(id);
+    gone[v] = 1;
+  }
+  if (!index) return g;
+  return { ...g, index, attention: dropArcs(g.attention, gone), ties: dropArcs(g.ties, gone) };
+}
+
+function dropArcs(g: CsrGraph, gone: Uint8Array): CsrGraph {
+  let m = 0;
+  for (let u = 0; u < g.n; u++) {
+    if (gone[u]) continue;
+    for (let p = g.outOffsets[u]; p < g.outOffsets[u + 1]; p++) if (!gone[g.outTargets[p]]) m++;
+  }
+  const src = new Int32Array(m);
+  const dst = new Int32Array(m);
+  const w = g.outWeights ? new Float64Array(m) : null;
+  for (let u = 0, j = 0; u < g.n; u++) {
+    if (gone[u]) continue;
+    for (let p = g.outOffsets[u]; p < g.outOffsets[u + 1]; p++) {
+      if (gone[g.outTargets[p]]) continue;
+      src[j] = u;
+      dst[j] = g.outTargets[p];
+      if (w) w[j] = g.outWeights![p];
+      j++;
+    }
+  }
+  return buildCsr(g.n, src, dst, w, { directed: g.directed });
 }

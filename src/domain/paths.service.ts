@@ -17,6 +17,7 @@
  * - Opted-out customers stay in the structure (a path may pass through them) but are never an
  *   endpoint, never listed or counted in a list's totals, and appear as a hop only as
  *   { id: null, optedOut: true }. An opt-out recorded in the database since the run is honoured too.
+ *   Customers erased since the run are cut out of the graph: never a hop nor an endpoint.
  * - Warm introductions / exposure: one BFS from the prospect along its out-arcs (the people it
  *   listens to, transitively) gives every speaker within maxHops; one pass over that BFS order then
  *   keeps, for each node, the strongest of its shortest paths (a DAG dynamic programme over the
@@ -34,7 +35,7 @@
  *   prospect), O(r log r) to sort the r people found, O(limit · maxHops) to read the paths back.
  * - detractor risk: O(n log n) for the valuable set, then D hop-limited BFSs sharing one stamp
  *   array, dist array and queue (no per-source allocation): O(Σ over detractors of the arcs
- *   within `hops` of them) ≤ O(D · (n + m)). The table is cached per (run, brand, hops) in a
+ *   within `hops` of them) ≤ O(D · (n + m)). The table is cached per (snapshot version, brand, hops) in a
  *   small Map, so a repeated question costs only `limit` BFSs (the exposed lists) and one sort.
  */
 import { arcStrength, bfsTree, kBestPaths, type CsrGraph, type PathMode } from '../analytics/index.js';
@@ -512,7 +513,7 @@ export class PathsService {
   private riskTable(c: Context, b: number, hops: number): RiskTable {
     const { s, g, toSnapshot, influence } = c;
     const brand = s.data.stance!.brands[b];
-    const key = `${s.runId}\u0000${brand}\u0000${hops}`;
+    const key = `${s.runId}\u0000${s.version}\u0000${brand}\u0000${hops}`;
     const cached = this.riskTables.get(key);
     if (cached) return cached;
 

@@ -3,7 +3,8 @@
  * ranking endpoints answer in microseconds rather than scanning the database: every customer's
  * scores, their percentile ranks, the previous run's values (for changes), the community
  * summaries and the run's network summary. Opted-out customers stay in the arrays (they are part
- * of the structure) but are never listed.
+ * of the structure) but are never listed. Erasures and opt-out changes made after the run derive a
+ * new snapshot (withPrivacy) that shares the scores and caches and changes only the flags.
  */
 import { INFLUENCE_COMPONENTS, COMPONENT_FIELD, percentileRanks, type InfluenceComponent, type InfluenceWeights } from './influence.js';
 import { STANCE_CLASSES, type BrandStanceSummary, type CommunitySummary, type ScoreField, type StanceClass } from './scoring.js';
@@ -37,21 +38,83 @@ export interface SnapshotData {
 
 export class ScoreSnapshot {
   readonly n: number;
+  /** Customer id → index, without erased customers. */
   readonly index: Map<string, number>;
-  private readonly percentileCache = new Map<ScoreField, Float64Array>();
-  private readonly orderCache = new Map<string, Int32Array>();
+  /** Counts the privacy changes applied since the run's snapshot was built (part of cache keys). */
+  readonly version: number;
+  /** Customers erased since the run. */
+  readonly erased: ReadonlySet<string>;
+  private readonly percentileCache: Map<ScoreField, Float64Array>;
+  private readonly orderCache: Map<string, Int32Array>;
+  private readonly scoreCache: Map<string, Float64Array>;
   private readonly previousIndex: Map<string, number> | undefined;
   readonly communitiesById: Map<number, CommunitySummary>;
   readonly communitySize: Map<number, number>;
 
-  constructor(readonly data: SnapshotData) {
+  constructor(
+    readonly data: SnapshotData,
+    base?: ScoreSnapshot,
+    erased: readonly string[] = [],
+  ) {
     this.n = data.ids.length;
+    if (base) {
+      // A privacy change: scores, their percentiles and orders stay valid (lists skip unlisted customers).
+      this.version = base.version + 1;
+      this.index = erased.length > 0 ? new Map(base.index) : base.index;
+      for (const id of erased) this.index.delete(id);
+      this.erased = erased.length > 0 ? new Set([...base.erased, ...erased]) : base.erased;
+      this.percentileCache = base.percentileCache;
+      this.orderCache = base.orderCache;
+      this.scoreCache = base.scoreCache;
+      this.previousIndex = base.previousIndex;
+      this.communitiesById = base.communitiesById;
+      this.communitySize = base.communitySize;
+      return;
+    }
+    this.version = 0;
+    this.erased = new Set();
+    this.percentileCache = new Map();
+    this.orderCache = new Map();
+    this.scoreCache = new Map();
     this.index = new Map(data.ids.map((id, i) => [id, i]));
     this.previousIndex = data.previousRun ? new Map(data.previousRun.ids.map((id, i) => [id, i])) : undefined;
     this.communitiesById = new Map(data.communities.map((c) => [c.id, c]));
     this.communitySize = new Map();
     const community = data.fields.community;
     if (community) for (let i = 0; i < this.n; i++) this.communitySize.set(community[i], (this.communitySize.get(community[i]) ?? 0) + 1);
+  }
+
+  /**
+   * This snapshot with privacy changes applied, sharing its scores and caches: erased customers
+   * leave the index and lose their details (never listed, never found); opt-out flags change.
+   * Returns this snapshot when nothing changes. O(n) for the copied flag and detail arrays.
+   */
+  withPrivacy(erase: readonly string[], optedOut: ReadonlyMap<string, boolean>): ScoreSnapshot {
+    const gone = erase.filter((id) => this.index.has(id));
+    const flips = [...optedOut].filter(([id, out]) => {
+      const i = this.index.get(id);
+      return i !== undefined && !gone.includes(id) && (this.data.optedOut[i] === 1) !== out;
+    });
+    if (gone.length === 0 && flips.length === 0) return this;
+    const d = this.data;
+    const flags = d.optedOut.slice();
+    for (const [id, out] of flips) flags[this.index.get(id)!] = out ? 1 : 0;
+    let { name, handle, segment, region } = d;
+    if (gone.length > 0) {
+      [name, handle, segment, region] = [name.slice(), handle.slice(), segment.slice(), region.slice()];
+      for (const id of gone) {
+        const i = this.index.get(id)!;
+        flags[i] = 1;
+        name[i] = handle[i] = segment[i] = region[i] = null;
+      }
+    }
+    return new ScoreSnapshot({ ...d, optedOut: flags, name, handle, segment, region }, this, gone);
+  }
+
+  /** True when the customer is known to this snapshot (not erased) and has not opted out. */
+  listable(id: string): boolean {
+    const i = this.index.get(id);
+    return i !== undefined && !this.data.optedOut[i];
   }
 
   /** Index of a brand in the stance arrays (the primary brand when none is named); undefined when unknown. */
@@ -109,7 +172,7 @@ export class ScoreSnapshot {
 
   /** The previous run's value of a score for a customer, or null. */
   previous(name: ScoreField, id: string): number | null {
-    const i = this.previousIndex?.get(id);
+    const i = this.index.has(id) ? this.previousIndex?.get(id) : undefined;
     if (i === undefined) return null;
     const v = this.data.previousRun?.fields[name]?.[i];
     return v === undefined || v === null || Number.isNaN(v) ? null : v;
@@ -134,8 +197,6 @@ export class ScoreSnapshot {
     this.remember(this.scoreCache, key, out);
     return out;
   }
-
-  private readonly scoreCache = new Map<string, Float64Array>();
 
   /** Customer indices sorted by a score, highest first (ties by id), cached per key. */
   order(key: string, score: ArrayLike<number>): Int32Array {

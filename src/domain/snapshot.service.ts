@@ -2,10 +2,17 @@
  * Keeps the in-memory read model (ScoreSnapshot) of the last completed analytics run current:
  * loaded on first use, reloaded when this process completes a run, and checked periodically for
  * runs completed by another process (the CLI, a second service instance).
+ *
+ * Privacy changes take effect at once: an erasure or an opt-out change made through this process
+ * derives a new snapshot (and path graph) before the request answers; one made by another process
+ * reaches this one through the privacy log (one numbered event per change, read by the periodic
+ * check), so within one poll interval. A gap in the log's numbers (events pruned while this process
+ * was not reading) makes the check reload the snapshot from the database instead.
  */
+import { createHash } from 'node:crypto';
 import { AppError } from './errors.js';
 import { DEFAULT_INFLUENCE_WEIGHTS } from './influence.js';
-import { networkGraphOf, type NetworkGraph } from './network-graph.js';
+import { networkGraphOf, withoutCustomers, type NetworkGraph } from './network-graph.js';
 import { DEFAULT_PROJECTION, type Projection, type ProjectionSource } from './projection.js';
 import { ScoreSnapshot, type SnapshotData } from './score-snapshot.js';
 import type { AnalyticsRun } from './analytics-run.service.js';
@@ -18,21 +25,56 @@ export interface CustomerDetails {
   region: (string | null)[];
   /** 1 for opted-out customers and for customers no longer stored. */
   optedOut: Uint8Array;
+  /** Ids (of those asked about) no longer stored: erased since the run. */
+  missing: string[];
+}
+
+/** One privacy change as the log records it: an erasure names only a key of the id (see privacyKey). */
+export type PrivacyChange = { kind: 'erase'; customerKey: string } | { kind: 'optOut' | 'optIn'; customerId: string };
+export type PrivacyEvent = PrivacyChange & { seq: number };
+
+/** The key an erasure is logged under: SHA-256 of the id, so the log never holds an erased id. */
+export const privacyKey = (id: string): string => createHash('sha256').update(id, 'utf8').digest('hex');
+
+/** A customer as written by an upsert (only what privacy needs). */
+export interface WrittenCustomer {
+  id: string;
+  optedOut?: boolean;
 }
 
 export interface SnapshotSource {
   /** Id of the last completed run, or undefined when none has completed. */
   latestCompletedRunId(): Promise<string | undefined>;
-  load(): Promise<SnapshotData | undefined>;
+  /** The run's read model; `missing` lists its customers no longer stored. */
+  load(): Promise<(SnapshotData & { missing?: string[] }) | undefined>;
   /** Who the given customers are, aligned with `ids`. */
   details(ids: string[]): Promise<CustomerDetails>;
+  /** Number of the last privacy event (0 when none). */
+  privacyHead(): Promise<number>;
+  /** The head and the privacy events numbered after `after`, oldest first. */
+  privacyEventsAfter(after: number): Promise<{ head: number; events: PrivacyEvent[] }>;
+  /** Appends privacy changes to the log. */
+  recordPrivacy(changes: PrivacyChange[]): Promise<void>;
+}
+
+interface PendingPrivacy {
+  erase: string[];
+  optedOut: Map<string, boolean>;
 }
 
 export class SnapshotService {
   private snapshot: ScoreSnapshot | undefined;
   private loading: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private network: { runId: string; graph: Promise<NetworkGraph> } | undefined;
+  private network: { runId: string; version: number; graph: Promise<NetworkGraph> } | undefined;
+  /** Number of the last privacy event the current snapshot reflects. */
+  private privacySeq: number | undefined;
+  /** Changes applied while a snapshot is being built, re-applied to it once built. */
+  private pending: PendingPrivacy | undefined;
+  /** Keys of erased ids → id, per snapshot customer list (computed once, on the first erasure logged elsewhere). */
+  private readonly keys = new WeakMap<readonly string[], Map<string, string>>();
+  /** Erasure keys this process has applied itself (their log events need no lookup). */
+  private readonly appliedKeys = new Set<string>();
 
   constructor(
     private readonly source: SnapshotSource,
@@ -41,7 +83,8 @@ export class SnapshotService {
 
   /**
    * The graph of the current snapshot's run for path questions: the run's own projection when this
-   * process ran it, otherwise projected from the database on first use (and kept).
+   * process ran it, otherwise projected from the database on first use (and kept); customers erased
+   * since the run are cut out of it (no hop, no endpoint).
    */
   async graph(): Promise<NetworkGraph> {
     const s = await this.current();
@@ -50,14 +93,21 @@ export class SnapshotService {
       const graph = this.projections
         .project({ ...DEFAULT_PROJECTION, ...s.data.run.params.projection, ...(asOf ? { asOf } : {}) })
         .then(networkGraphOf);
-      this.network = { runId: s.runId, graph };
-      graph.catch(() => {
-        if (this.network?.graph === graph) this.network = undefined;
-      });
+      this.setNetwork(s.runId, -1, graph);
     }
-    return this.network.graph;
+    const network = this.network!;
+    if (network.version !== s.version) {
+      this.setNetwork(s.runId, s.version, network.graph.then((g) => withoutCustomers(g, s.erased)));
+    }
+    return this.network!.graph;
   }
 
+  private setNetwork(runId: string, version: number, graph: Promise<NetworkGraph>): void {
+    this.network = { runId, version, graph };
+    graph.catch(() => {
+      if (this.network?.graph === graph) this.network = undefined;
+    });
+  }
 
   /** The current snapshot; 409 when no analytics run has completed yet. */
   async current(): Promise<ScoreSnapshot> {
@@ -70,15 +120,22 @@ export class SnapshotService {
 
   /** Loads the latest completed run (concurrent callers share one load). */
   reload(): Promise<void> {
-    this.loading ??= this.source
-      .load()
-      .then((data) => {
-        // The new snapshot is prepared completely before it replaces the current one.
-        if (data) this.snapshot = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS);
-      })
-      .finally(() => {
-        this.loading = undefined;
-      });
+    this.loading ??= (async () => {
+      const pending: PendingPrivacy = (this.pending = { erase: [], optedOut: new Map() });
+      // The log's head is read first: events after it are applied again (harmless) by the next check.
+      const seq = await this.source.privacyHead();
+      const data = await this.source.load();
+      // The new snapshot is prepared completely before it replaces the current one.
+      if (data) {
+        const fresh = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS);
+        this.snapshot = fresh.withPrivacy([...(data.missing ?? []), ...pending.erase], pending.optedOut);
+        this.privacySeq = seq;
+        this.appliedKeys.clear();
+      }
+    })().finally(() => {
+      this.loading = undefined;
+      this.pending = undefined;
+    });
     return this.loading;
   }
 
@@ -89,36 +146,124 @@ export class SnapshotService {
    */
   async adoptResults(run: AnalyticsRun, projection: Projection, result: ScoreSet): Promise<void> {
     const before = this.snapshot;
-    const details = await this.source.details(projection.ids);
-    const fields: SnapshotData['fields'] = {};
-    for (const [f, values] of Object.entries(result.fields) as [ScoreField, Float64Array | Int32Array][]) {
-      fields[f] = values instanceof Float64Array ? values : Float64Array.from(values);
+    const pending: PendingPrivacy = (this.pending = { erase: [], optedOut: new Map() });
+    try {
+      const seq = this.privacySeq ?? (await this.source.privacyHead());
+      const { missing, ...details } = await this.source.details(projection.ids);
+      const fields: SnapshotData['fields'] = {};
+      for (const [f, values] of Object.entries(result.fields) as [ScoreField, Float64Array | Int32Array][]) {
+        fields[f] = values instanceof Float64Array ? values : Float64Array.from(values);
+      }
+      const stanceSummary = (run.summary.stance as { summary?: Record<string, BrandStanceSummary> } | undefined)?.summary;
+      const data: SnapshotData = {
+        run: { id: run.id, finishedAt: run.finishedAt!, summary: run.summary, phases: run.phases, params: run.params },
+        previousRun: before
+          ? { id: before.runId, finishedAt: before.data.run.finishedAt, ids: before.data.ids, fields: before.data.fields }
+          : undefined,
+        ids: projection.ids,
+        ...details,
+        participationTier: result.text.participationTier,
+        topics: result.text.topics,
+        fields,
+        communities: result.communities,
+        stance: result.stance
+          ? { brands: result.stance.brands, classes: result.stance.classes, scores: result.stance.scores, latestNps: result.stance.latestNps }
+          : undefined,
+        history: [{ runId: run.id, finishedAt: run.finishedAt!, stance: stanceSummary }, ...(before?.data.history ?? [])].slice(0, 20),
+      };
+      const snapshot = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS).withPrivacy([...missing, ...pending.erase], pending.optedOut);
+      this.snapshot = snapshot;
+      this.privacySeq = seq;
+      this.setNetwork(run.id, snapshot.version, Promise.resolve(withoutCustomers(networkGraphOf(projection), snapshot.erased)));
+    } finally {
+      if (this.pending === pending) this.pending = undefined;
     }
-    const stanceSummary = (run.summary.stance as { summary?: Record<string, BrandStanceSummary> } | undefined)?.summary;
-    const data: SnapshotData = {
-      run: { id: run.id, finishedAt: run.finishedAt!, summary: run.summary, phases: run.phases, params: run.params },
-      previousRun: before
-        ? { id: before.runId, finishedAt: before.data.run.finishedAt, ids: before.data.ids, fields: before.data.fields }
-        : undefined,
-      ids: projection.ids,
-      ...details,
-      participationTier: result.text.participationTier,
-      topics: result.text.topics,
-      fields,
-      communities: result.communities,
-      stance: result.stance
-        ? { brands: result.stance.brands, classes: result.stance.classes, scores: result.stance.scores, latestNps: result.stance.latestNps }
-        : undefined,
-      history: [{ runId: run.id, finishedAt: run.finishedAt!, stance: stanceSummary }, ...(before?.data.history ?? [])].slice(0, 20),
-    };
-    this.snapshot = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS);
-    this.network = { runId: run.id, graph: Promise.resolve(networkGraphOf(projection)) };
   }
 
-  /** Reloads when another process has completed a newer run. */
+  /**
+   * Erased customers leave every reader at once: they are no longer found (404), listed, a
+   * community's top member, or a hop or endpoint of a path.
+   */
+  forget(ids: readonly string[]): void {
+    for (const id of ids) this.appliedKeys.add(privacyKey(id));
+    this.apply([...ids], new Map());
+  }
+
+  /** Opt-out changes take effect at once: opted-out customers are never listed, their metrics answer 409. */
+  setOptedOut(changes: ReadonlyMap<string, boolean>): void {
+    this.apply([], new Map(changes));
+  }
+
+  private apply(erase: string[], optedOut: Map<string, boolean>): void {
+    if (this.pending) {
+      this.pending.erase.push(...erase);
+      for (const [id, out] of optedOut) this.pending.optedOut.set(id, out);
+    }
+    if (this.snapshot) this.snapshot = this.snapshot.withPrivacy(erase, optedOut);
+  }
+
+  /**
+   * Called after customers are written: opt-out changes are recorded in the privacy log (for other
+   * processes) and then applied here. A change is one against this process's snapshot; without a
+   * snapshot (or for a customer it does not hold) every opted-out customer written is recorded.
+   */
+  async customersWritten(rows: readonly WrittenCustomer[]): Promise<void> {
+    const s = this.snapshot;
+    const changes = new Map<string, boolean>();
+    for (const row of rows) {
+      const out = row.optedOut === true;
+      const i = s?.index.get(row.id);
+      if (i === undefined ? out : (s!.data.optedOut[i] === 1) !== out) changes.set(row.id, out);
+    }
+    if (changes.size === 0) return;
+    await this.source.recordPrivacy([...changes].map(([customerId, out]) => ({ kind: out ? 'optOut' : 'optIn', customerId })));
+    this.setOptedOut(changes);
+  }
+
+  /** Reloads when another process has completed a newer run; applies privacy changes logged since the last check. */
   async check(): Promise<void> {
     const latest = await this.source.latestCompletedRunId();
-    if (latest && latest !== this.snapshot?.runId) await this.reload();
+    if (latest && latest !== this.snapshot?.runId) {
+      await this.reload();
+      return;
+    }
+    await this.applyPrivacyLog();
+  }
+
+  private async applyPrivacyLog(): Promise<void> {
+    const after = this.privacySeq;
+    if (after === undefined || !this.snapshot) return;
+    const { head, events } = await this.source.privacyEventsAfter(after);
+    // Applying an event twice changes nothing, so a snapshot replaced meanwhile is no harm.
+    const s = this.snapshot;
+    if (head <= after || this.privacySeq !== after || !s) return;
+    if (events.length === 0 || events[0].seq !== after + 1) {
+      // Events were pruned before this process read them: start again from the database.
+      await this.reload();
+      return;
+    }
+    const erase: string[] = [];
+    const optedOut = new Map<string, boolean>();
+    let keys: Map<string, string> | undefined;
+    for (const e of events) {
+      if (e.kind === 'erase') {
+        if (this.appliedKeys.has(e.customerKey)) continue;
+        keys ??= this.keysOf(s.data.ids);
+        const id = keys.get(e.customerKey);
+        if (id !== undefined) {
+          erase.push(id);
+          optedOut.delete(id);
+        }
+      } else optedOut.set(e.customerId, e.kind === 'optOut');
+    }
+    this.apply(erase, optedOut);
+    this.privacySeq = events[events.length - 1].seq;
+  }
+
+  private keysOf(ids: readonly string[]): Map<string, string> {
+    let keys = this.keys.get(ids);
+    if (!keys) this.keys.set(ids, (keys = new Map(ids.map((id) => [privacyKey(id), id]))));
+    return keys;
   }
 
   startPolling(everyMs = 15_000): void {

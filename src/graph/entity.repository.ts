@@ -1,13 +1,16 @@
 /**
  * Reads of stored entities (one with its ties and counts, lists with cursor pagination), the
  * export of everything held about a customer, and erasure. Labels and filters come from closed
- * allow-lists; every value is a parameter.
+ * allow-lists; every value is a parameter. Erasure costs O(size of the kept run results): each
+ * run's arrays are read once and rebuilt from two slices around the customer's position.
  */
 import type { EntityListQuery, EntityReadRepository, EntityView, TieView } from '../domain/entity.service.js';
 import { LABELS, type EntityRef } from '../domain/model.js';
-import { SCORE_FIELDS } from '../domain/scoring.js';
+import { SCORE_FIELDS, STANCE_CLASSES } from '../domain/scoring.js';
+import { privacyKey } from '../domain/snapshot.service.js';
 import { int, type GraphDatabase } from './database.js';
 import { entityProperties, plain } from './mappers.js';
+import { appendPrivacyEvents } from './privacy-log.js';
 
 const TIE_LIMIT = 100;
 
@@ -43,19 +46,48 @@ FOREACH (x IN posts | DETACH DELETE x)
 DETACH DELETE c
 RETURN size(posts) AS content`;
 
-/** Removes the customer's entry from every run's kept results (arrays aligned with customerIds). */
-const ERASE_FROM_RUN_RESULTS = `
+/** Every per-customer array of a run's kept results, aligned with customerIds (one entry per customer). */
+export const RUN_ARRAYS = [...SCORE_FIELDS, 'participationTier', 'topics'] as const;
+/** The stance arrays: customer-major slices of stanceBrandIds.length entries per customer. */
+export const RUN_STANCE_ARRAYS = ['stanceClasses', 'stanceScores', 'stanceLatestNps'] as const;
+
+/**
+ * Removes the customer's entry from every run's kept results. Each array is read once (bound to a
+ * variable), the customer's position is found once, and each array is rebuilt from two slices:
+ * O(size of the run results) per run. A missing array stays missing (null slices concatenate to null).
+ */
+export const ERASE_FROM_RUN_RESULTS = `
 MATCH (res:RunResults) WHERE $id IN res.customerIds
-WITH res, [i IN range(0, size(res.customerIds) - 1) WHERE res.customerIds[i] <> $id] AS keep
-SET res.customerIds = [i IN keep | res.customerIds[i]],
-${[...SCORE_FIELDS, 'participationTier', 'topics'].map((f) => `    res.${f} = CASE WHEN res.${f} IS NULL THEN null ELSE [i IN keep | res.${f}[i]] END`).join(',\n')},
-    res.stanceClasses = CASE WHEN res.stanceClasses IS NULL THEN null
-      ELSE reduce(acc = [], i IN keep | acc + res.stanceClasses[i * size(res.stanceBrandIds) .. (i + 1) * size(res.stanceBrandIds)]) END,
-    res.stanceScores = CASE WHEN res.stanceScores IS NULL THEN null
-      ELSE reduce(acc = [], i IN keep | acc + res.stanceScores[i * size(res.stanceBrandIds) .. (i + 1) * size(res.stanceBrandIds)]) END,
-    res.stanceLatestNps = CASE WHEN res.stanceLatestNps IS NULL THEN null
-      ELSE reduce(acc = [], i IN keep | acc + res.stanceLatestNps[i * size(res.stanceBrandIds) .. (i + 1) * size(res.stanceBrandIds)]) END
+WITH res, res.customerIds AS ids
+WITH res, ids, [k IN range(0, size(ids) - 1) WHERE ids[k] = $id][0] AS i, coalesce(size(res.stanceBrandIds), 0) AS b
+WITH res, ids, i, b,
+${RUN_ARRAYS.map((f) => `     res.${f} AS a_${f}`).join(',\n')},
+${RUN_STANCE_ARRAYS.map((f) => `     res.${f} AS a_${f}`).join(',\n')}
+SET res.customerIds = ids[..i] + ids[i + 1..],
+${RUN_ARRAYS.map((f) => `    res.${f} = a_${f}[..i] + a_${f}[i + 1..]`).join(',\n')},
+${RUN_STANCE_ARRAYS.map((f) => `    res.${f} = a_${f}[..i * b] + a_${f}[(i + 1) * b..]`).join(',\n')}
 RETURN count(res) AS runs`;
+
+/** Kept runs whose community summaries name the customer (a quoted JSON string match, checked exactly in TypeScript). */
+const RUN_COMMUNITIES = `
+MATCH (res:RunResults) WHERE res.communities CONTAINS $quoted
+RETURN elementId(res) AS ref, res.communities AS communities`;
+
+const WRITE_RUN_COMMUNITIES = `
+MATCH (res:RunResults) WHERE elementId(res) = $ref
+SET res.communities = $communities`;
+
+/** The community summaries JSON without the customer among any community's top members; undefined when unchanged. */
+export function scrubCommunities(json: string, id: string): string | undefined {
+  const communities = JSON.parse(json) as { topMembers?: string[] }[];
+  let changed = false;
+  for (const c of communities) {
+    if (!Array.isArray(c.topMembers) || !c.topMembers.includes(id)) continue;
+    c.topMembers = c.topMembers.filter((m) => m !== id);
+    changed = true;
+  }
+  return changed ? JSON.stringify(communities) : undefined;
+}
 
 const EXPORT_CUSTOMER = `
 MATCH (c:Customer {id: $id})
@@ -69,19 +101,21 @@ CALL (c) { MATCH (c)-[x:RATED]->(b:Brand)
   RETURN collect({id: x.id, brandId: b.id, score: x.score, at: x.at}) AS ratings }
 CALL (c) { MATCH (c)-[:POSTED]->(p:Content) RETURN collect(properties(p)) AS content }
 CALL (c) {
-  OPTIONAL MATCH (res:RunResults) WHERE c.id IN res.customerIds
-  WITH res, [i IN range(0, size(res.customerIds) - 1) WHERE res.customerIds[i] = c.id][0] AS at
+  MATCH (r:AnalyticsRun)-[:HAS_RESULTS]->(res:RunResults) WHERE c.id IN res.customerIds
+  WITH r, res, res.customerIds AS ids
+  WITH r, res, [i IN range(0, size(ids) - 1) WHERE ids[i] = c.id][0] AS at, coalesce(size(res.stanceBrandIds), 0) AS b
   ORDER BY res.createdAt
-  RETURN collect(CASE WHEN res IS NULL THEN null ELSE {runId: res.runId, createdAt: res.createdAt,
+  RETURN collect({runId: res.runId, createdAt: res.createdAt, finishedAt: r.finishedAt,
 ${SCORE_FIELDS.map((f) => `    ${f}: res.${f}[at]`).join(',\n')},
     participationTier: res.participationTier[at],
     topics: CASE WHEN res.topics IS NULL THEN [] ELSE [t IN split(res.topics[at], '|') WHERE t <> ''] END,
-    stances: CASE WHEN res.stanceBrandIds IS NULL THEN [] ELSE
-      [b IN range(0, size(res.stanceBrandIds) - 1) | {brand: res.stanceBrandIds[b],
-        stanceClass: res.stanceClasses[at * size(res.stanceBrandIds) + b], score: res.stanceScores[at * size(res.stanceBrandIds) + b]}] END
-  } END) AS scoreHistory
+    stances: [k IN range(0, b - 1) | {brand: res.stanceBrandIds[k], stanceClass: res.stanceClasses[at * b + k],
+      score: res.stanceScores[at * b + k], latestNps: res.stanceLatestNps[at * b + k]}]
+  }) AS scoreHistory
 }
-RETURN properties(c) AS customer, ties, interactions, engagements, ratings, content, scoreHistory`;
+CALL (c) { MATCH (e:PrivacyEvent) WHERE e.customerId = c.id
+  RETURN collect({kind: e.kind, at: e.at}) AS privacyEvents }
+RETURN properties(c) AS customer, ties, interactions, engagements, ratings, content, scoreHistory, privacyEvents`;
 
 export class Neo4jEntityRepository implements EntityReadRepository {
   constructor(private readonly db: GraphDatabase) {}
@@ -138,15 +172,31 @@ export class Neo4jEntityRepository implements EntityReadRepository {
     if (!record) return undefined;
     const doc = plain(record.toObject()) as Record<string, unknown>;
     doc.customer = entityProperties(record.get('customer'));
+    for (const run of doc.scoreHistory as { stances: { stanceClass: number | null; stance?: string; latestNps: number | null }[] }[]) {
+      for (const st of run.stances) {
+        st.stance = STANCE_CLASSES[st.stanceClass ?? 0] ?? 'unknown';
+        if (st.latestNps !== null && st.latestNps < 0) st.latestNps = null;
+      }
+    }
     return doc;
   }
 
+  /**
+   * Erases the customer, their content, their entry in every kept run (arrays and community
+   * summaries) and records the erasure in the privacy log — all in one transaction.
+   */
   async eraseCustomer(id: string): Promise<{ erased: boolean; content: number; scores: number }> {
     return this.db.write(async (tx) => {
       const erased = await tx.run(ERASE_CUSTOMER, { id });
       const record = erased.records[0];
       if (!record) return { erased: false, content: 0, scores: 0 };
       const runs = await tx.run(ERASE_FROM_RUN_RESULTS, { id });
+      const summaries = await tx.run(RUN_COMMUNITIES, { quoted: JSON.stringify(id) });
+      for (const r of summaries.records) {
+        const communities = scrubCommunities(r.get('communities') as string, id);
+        if (communities !== undefined) await tx.run(WRITE_RUN_COMMUNITIES, { ref: r.get('ref'), communities });
+      }
+      await appendPrivacyEvents(tx, [{ kind: 'erase', customerKey: privacyKey(id) }]);
       return { erased: true, content: plain(record.get('content')) as number, scores: plain(runs.records[0].get('runs')) as number };
     });
   }

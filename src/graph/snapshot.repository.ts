@@ -3,11 +3,12 @@
  * summary and community summaries, and the previous completed run's kept results (for changes).
  */
 import type { SnapshotData, SnapshotRun } from '../domain/score-snapshot.js';
-import type { CustomerDetails, SnapshotSource } from '../domain/snapshot.service.js';
+import type { CustomerDetails, PrivacyChange, PrivacyEvent, SnapshotSource } from '../domain/snapshot.service.js';
 import type { RunStance, StanceHistorySource } from '../domain/stance-insights.service.js';
 import { SCORE_FIELDS, type BrandStanceSummary, type CommunitySummary, type ScoreField } from '../domain/scoring.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
+import { appendPrivacyEvents, privacyEventsAfter, privacyHead } from './privacy-log.js';
 
 const LATEST = `
 MATCH (r:AnalyticsRun {status: 'completed'})
@@ -68,19 +69,35 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
     const segment: (string | null)[] = new Array(n).fill(null);
     const region: (string | null)[] = new Array(n).fill(null);
     const optedOut = new Uint8Array(n).fill(1);
+    const stored = new Uint8Array(n);
     await this.db.stream(CUSTOMERS, {}, (r) => {
       const i = index.get(r.id as string);
       if (i === undefined) return;
+      stored[i] = 1;
       name[i] = (r.name as string) ?? null;
       handle[i] = (r.handle as string) ?? null;
       segment[i] = (r.segment as string) ?? null;
       region[i] = (r.region as string) ?? null;
       optedOut[i] = r.optedOut ? 1 : 0;
     });
-    return { name, handle, segment, region, optedOut };
+    const missing: string[] = [];
+    for (let i = 0; i < n; i++) if (!stored[i]) missing.push(ids[i]);
+    return { name, handle, segment, region, optedOut, missing };
   }
 
-  async load(): Promise<SnapshotData | undefined> {
+  privacyHead(): Promise<number> {
+    return privacyHead(this.db);
+  }
+
+  privacyEventsAfter(after: number): Promise<{ head: number; events: PrivacyEvent[] }> {
+    return privacyEventsAfter(this.db, after);
+  }
+
+  async recordPrivacy(changes: PrivacyChange[]): Promise<void> {
+    if (changes.length > 0) await this.db.write((tx) => appendPrivacyEvents(tx, changes));
+  }
+
+  async load(): Promise<(SnapshotData & { missing: string[] }) | undefined> {
     const runs = await this.db.read((tx) => tx.run(RUNS));
     if (runs.records.length === 0) return undefined;
     const latest = runs.records[0];
@@ -130,7 +147,7 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
           }
         : undefined;
 
-    const { name, handle, segment, region, optedOut } = await this.details(ids);
+    const { name, handle, segment, region, optedOut, missing } = await this.details(ids);
     const history = await this.db.read((tx) => tx.run(HISTORY, { limit: int(20) }));
     return {
       run,
@@ -147,6 +164,7 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
       segment,
       region,
       optedOut,
+      missing,
       participationTier: tier,
       topics,
       fields,
