@@ -39,7 +39,7 @@ import {
   type InfluenceComponent,
   type ParticipationTier,
 } from './influence.js';
-import type { Projection } from './projection.js';
+import { DEFAULT_PROJECTION, type Projection } from './projection.js';
 import { computeStance, DEFAULT_STANCE_PARAMS } from './stance.js';
 
 export const ALGORITHMS = [
@@ -140,9 +140,12 @@ export const RunParamsSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(42).describe('Seed of every sampled or randomised step'),
     projection: z
       .object({
-        interactionWeight: z.number().min(0).max(100).default(0.5),
-        halfLifeDays: z.number().gt(0).max(36500).default(180),
-        asOf: z.iso.datetime({ offset: true }).optional().describe('Date interaction ages are measured from (default now)'),
+        interactionWeight: z.number().min(0).max(100).default(DEFAULT_PROJECTION.interactionWeight),
+        halfLifeDays: z.number().gt(0).max(36500).default(DEFAULT_PROJECTION.halfLifeDays),
+        asOf: z.iso
+          .datetime({ offset: true })
+          .optional()
+          .describe('Date interaction ages are measured from (default: the newest interaction, engagement or rating stored, so a historical import is read as of its own time)'),
       })
       .prefault({}),
     pagerank: z
