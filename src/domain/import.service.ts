@@ -67,7 +67,7 @@ async function* lines(file: string, onBytes: (n: number) => void): AsyncGenerato
 }
 
 export class ImportService {
-  private readonly running = new Map<string, { cancel: boolean; done: Promise<void> }>();
+  private readonly running = new Map<string, { cancel: boolean; park?: boolean; done: Promise<void> }>();
   private readonly dir: string;
 
   constructor(
@@ -148,6 +148,17 @@ export class ImportService {
     return this.get(id);
   }
 
+  /**
+   * Parks every job running in this process, for a stop of the service: each stops after its
+   * current batch and ends `interrupted`, resumable. Resolves when they have stopped.
+   */
+  async park(): Promise<number> {
+    const handles = [...this.running.values()];
+    for (const handle of handles) Object.assign(handle, { cancel: true, park: true });
+    await Promise.all(handles.map((handle) => handle.done));
+    return handles.length;
+  }
+
   /** Runs an interrupted, cancelled or failed job again from its spooled file. */
   async resume(id: string): Promise<ImportJob> {
     const job = await this.get(id);
@@ -196,7 +207,7 @@ export class ImportService {
     this.running.set(job.id, handle);
   }
 
-  private async run(job: ImportJob, file: string, handle: { cancel: boolean }, options: ImportOptions): Promise<void> {
+  private async run(job: ImportJob, file: string, handle: { cancel: boolean; park?: boolean }, options: ImportOptions): Promise<void> {
     const progress = options.onProgress ?? (() => undefined);
     const batchSize = options.batchSize ?? this.batchSize;
     try {
@@ -251,7 +262,9 @@ export class ImportService {
         batch.push(rows[0] as RowOf<KindName>);
         if (batch.length >= batchSize) await flush();
       }
-      if (handle.cancel) {
+      if (handle.park) {
+        Object.assign(job, { status: 'interrupted', message: 'The service stopped while this job ran; resume it to complete it' });
+      } else if (handle.cancel) {
         Object.assign(job, { status: 'cancelled', finishedAt: new Date().toISOString(), message: 'Cancelled while writing; resume to complete it' });
       } else {
         await flush();
