@@ -1,0 +1,179 @@
+/**
+ * Property-based API tests with schemathesis (PyPI, pinned in requirements.txt, installed in
+ * .venv-hardening) over openapi.yaml against the running service, with the admin key.
+ *
+ * Phase 1, positive data: every operation except the destructive ones (erasing customers,
+ * starting and cancelling analytics runs), checked for no 5xx, documented status codes, content
+ * types, headers and response schemas, and that a request without the key is refused.
+ * Phase 2, negative data: every operation, destructive ones included; every request must be
+ * refused with a 4xx, and the database's node and relationship counts must be the same after the
+ * phase as before it (a refused request writes nothing).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { countDiff, KEYS, REPO, type Service } from './service.js';
+
+export const VENV = path.join(REPO, '.venv-hardening');
+const BIN = path.join(VENV, 'bin', 'schemathesis');
+const REQUIREMENTS = path.join(REPO, 'scripts', 'hardening', 'requirements.txt');
+
+/** Creates the virtualenv and installs the pinned schemathesis when it is missing or another version. */
+export function ensureSchemathesis(log: (line: string) => void): void {
+  const wanted = /schemathesis==([\w.]+)/.exec(readFileSync(REQUIREMENTS, 'utf8'))?.[1];
+  if (existsSync(BIN)) {
+    const version = spawnSync(BIN, ['--version'], { encoding: 'utf8' }).stdout ?? '';
+    if (wanted && version.includes(wanted)) return;
+  }
+  log(`installing schemathesis ${wanted} into ${VENV}`);
+  const venv = spawnSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
+  if (venv.status !== 0) throw new Error('python3 -m venv failed (Debian: apt-get install python3-venv)');
+  const pip = spawnSync(path.join(VENV, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', '-r', REQUIREMENTS], { stdio: 'inherit' });
+  if (pip.status !== 0) throw new Error('pip install of schemathesis failed');
+}
+
+/** Operations the positive phase leaves out: they erase data or start long work. */
+const DESTRUCTIVE = [
+  ['DELETE', '/v1/customers/{id}'],
+  ['POST', '/v1/analytics/runs'],
+  ['DELETE', '/v1/analytics/runs/{id}'],
+] as const;
+
+const POSITIVE_CHECKS = [
+  'not_a_server_error',
+  'status_code_conformance',
+  'content_type_conformance',
+  'response_headers_conformance',
+  'response_schema_conformance',
+  'ignored_auth',
+  'use_after_free',
+  'ensure_resource_availability',
+];
+const NEGATIVE_CHECKS = ['not_a_server_error', 'negative_data_rejection', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance'];
+
+export interface PhaseResult {
+  phase: string;
+  ok: boolean;
+  exitCode: number | null;
+  seconds: number;
+  operations: string;
+  testCases: string;
+  failures: string[];
+  operationsFailing: string[];
+  serverErrors: number;
+  schemaMismatches: number;
+  command: string;
+  logFile: string;
+}
+
+export interface SchemathesisResult {
+  positive: PhaseResult;
+  negative: PhaseResult;
+  countsUnchanged: boolean;
+  countChanges: string[];
+}
+
+async function runPhase(service: Service, phase: 'positive' | 'negative', examples: number, maxTime: number, log: (line: string) => void): Promise<PhaseResult> {
+  const args = [
+    'run',
+    path.join(REPO, 'openapi.yaml'),
+    '--url',
+    service.base,
+    '-H',
+    `Authorization: Bearer ${KEYS.admin}`,
+    '--mode',
+    phase,
+    '--checks',
+    (phase === 'positive' ? POSITIVE_CHECKS : NEGATIVE_CHECKS).join(','),
+    '--max-examples',
+    String(examples),
+    '--max-time',
+    String(maxTime),
+    '--phases',
+    'examples,coverage,fuzzing',
+    '--seed',
+    '20261130',
+    '--workers',
+    '2',
+    '--request-timeout',
+    '30',
+    '--no-shrink',
+    '--suppress-health-check',
+    'all',
+    '--continue-on-failure',
+    '--output-truncate',
+    'true',
+    '--exclude-path-regex',
+    '^/(docs|health|ready)',
+  ];
+  if (phase === 'positive') {
+    for (const [method, route] of DESTRUCTIVE) args.push('--exclude-by', `method == "${method}" && path == "${route}"`);
+  }
+  const command = `schemathesis ${args.map((a) => (/[\s"&|$]/.test(a) ? `'${a}'` : a)).join(' ')}`.replace(KEYS.admin, '$ADMIN_KEY');
+  log(`schemathesis ${phase}: ${examples} examples per operation, at most ${maxTime} s`);
+  const started = Date.now();
+  const output: string[] = [];
+  const exitCode = await new Promise<number | null>((resolve) => {
+    const child = spawn(BIN, args, { cwd: REPO, env: { ...process.env, NO_COLOR: '1', COLUMNS: '160' } });
+    const collect = (chunk: Buffer) => output.push(chunk.toString('utf8'));
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('exit', (code) => resolve(code));
+  });
+  const text = output.join('');
+  const logFile = path.join(service.dataDir, `schemathesis-${phase}.log`);
+  writeFileSync(logFile, text);
+  const seconds = (Date.now() - started) / 1000;
+  // Summary lines look like "❌ ST101 Server error: 3".
+  const byCode: Record<string, number> = {};
+  const failureKinds: string[] = [];
+  for (const m of text.matchAll(/^\s*❌\s*(ST\d+)\s+([^:\n]+):\s*(\d+)\s*$/gm)) {
+    byCode[m[2].trim()] = Number(m[3]);
+    failureKinds.push(`${m[1]} ${m[2].trim()}: ${m[3]}`);
+  }
+  for (const m of text.matchAll(/^\s*🚫\s*([^:\n]+):\s*(\d+)\s*$/gm)) failureKinds.push(`error ${m[1].trim()}: ${m[2]}`);
+  const operationsFailing = [...new Set([...text.matchAll(/^_+ (GET|POST|PUT|PATCH|DELETE) (\S+) _+$/gm)].map((m) => `${m[1]} ${m[2]}`))];
+  const summaryStart = text.lastIndexOf('SUMMARY');
+  const summary = summaryStart >= 0 ? text.slice(text.lastIndexOf('\n', summaryStart) + 1) : text.split('\n').slice(-40).join('\n');
+  const result: PhaseResult = {
+    phase,
+    ok: exitCode === 0,
+    exitCode,
+    seconds,
+    operations: /Tested:\s*(\d+)/.exec(text)?.[1] ?? '?',
+    testCases: /Test cases:\s*\n\s*([^\n]+)/.exec(text)?.[1]?.trim() ?? '',
+    failures: failureKinds,
+    operationsFailing,
+    serverErrors: byCode['Server error'] ?? 0,
+    schemaMismatches: byCode['Response violates schema'] ?? 0,
+    command,
+    logFile,
+  };
+  log(summary.trim());
+  if (operationsFailing.length) log(`operations with failures: ${operationsFailing.join(', ')}`);
+  return result;
+}
+
+export async function runSchemathesis(service: Service, opts: { examples: number; maxTime: number }, log: (line: string) => void): Promise<SchemathesisResult> {
+  ensureSchemathesis(log);
+  const positive = await runPhase(service, 'positive', opts.examples, opts.maxTime, log);
+  await settle(service);
+  const before = await service.counts();
+  const negative = await runPhase(service, 'negative', opts.examples, opts.maxTime, log);
+  await settle(service);
+  const after = await service.counts();
+  const countChanges = countDiff(before, after);
+  return { positive, negative, countsUnchanged: countChanges.length === 0, countChanges };
+}
+
+/** Waits until no import job and no analytics run is active, so counts are taken at rest. */
+async function settle(service: Service): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    const imports = await service.call('GET', '/v1/imports?limit=200', { key: 'read' });
+    const runs = await service.call('GET', '/v1/analytics/runs', { key: 'read' });
+    const busyImports = ((imports.json as { items?: { status: string }[] })?.items ?? []).some((j) => j.status === 'validating' || j.status === 'writing');
+    const busyRuns = ((runs.json as { items?: { status: string }[] })?.items ?? []).some((r) => r.status === 'running');
+    if (!busyImports && !busyRuns) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
