@@ -45,9 +45,17 @@ export async function runAnalyzeCommand(options: AnalyzeOptions): Promise<void> 
     }
   } else {
     run = await withDirectServices(async (services) => {
+      // Another process (the service, another CLI) holding the run lease: RUN_IN_PROGRESS, as the API says.
       const started = await services.runs.start(body, { onProgress: show });
       bar.start(started.phases.length, 0, 'starting', 'phases');
-      return services.runs.wait(started.id);
+      // Ctrl-C parks the run (interrupted, lease released) instead of leaving the lease to expire.
+      const park = () => void services.runs.park();
+      process.once('SIGINT', park);
+      try {
+        return await services.runs.wait(started.id);
+      } finally {
+        process.off('SIGINT', park);
+      }
     });
   }
   bar.stop();

@@ -1,5 +1,6 @@
 /** Pieces shared by the CLI commands: failing with a message, progress bars, a direct database session. */
 import cliProgress from 'cli-progress';
+import { pino } from 'pino';
 import { buildServices, type Services } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { GraphDatabase } from '../src/graph/database.js';
@@ -60,7 +61,9 @@ export async function withDirectServices<T>(work: (services: Services, db: Graph
     fail(`No database answers at ${uri}. Start the service (npm start) or set NEO4J_URI / NEO4J_PASSWORD.`);
   }
   try {
-    return await work(buildServices(config, db), db);
+    // Warnings and errors (with run and import ids) go to stderr, apart from the progress output.
+    const logger = pino({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, pino.destination(2));
+    return await work(buildServices(config, db, logger), db);
   } finally {
     await db.close();
   }

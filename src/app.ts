@@ -2,7 +2,7 @@
  * The composition root: builds the Fastify app from configuration and concrete dependencies.
  * It never listens (src/main.ts does), so tests and the OpenAPI script build the same app.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { ApiKeyRegistry } from './domain/api-keys.js';
@@ -11,6 +11,9 @@ import type { GraphDatabase } from './graph/database.js';
 import { applySchema } from './graph/schema.repository.js';
 import { authPlugin } from './http/plugins/auth.plugin.js';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './http/plugins/errors.plugin.js';
+import { lifecyclePlugin } from './http/plugins/lifecycle.plugin.js';
+import { requestId, requestIdPlugin } from './http/plugins/request-id.plugin.js';
+import { underPressurePlugin } from './http/plugins/under-pressure.plugin.js';
 import { openapiPlugin } from './http/plugins/openapi.plugin.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { meRoutes } from './http/routes/me.routes.js';
@@ -48,11 +51,16 @@ export interface AppDependencies {
   apiKeys: ApiKeyRegistry;
   /** Pino options, or false for no request logging (tests). */
   logger?: boolean | Record<string, unknown>;
+  /** A pino logger made before the app (src/main.ts), used instead of `logger`. */
+  loggerInstance?: FastifyBaseLogger;
 }
 
 export async function buildApp(config: Config, deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? { level: config.LOG_LEVEL },
+    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? { level: config.LOG_LEVEL } }),
+    // The caller's x-request-id when it is a sane token, a fresh one otherwise (echoed back).
+    requestIdHeader: false,
+    genReqId: requestId,
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Path parameters are measured percent-encoded: the longest id the schema accepts (128 UTF-16
     // units, each at most 3 UTF-8 bytes = 9 encoded characters) must fit.
@@ -67,11 +75,19 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   const readiness = new ReadinessService({
     ping: () => deps.db.ping(),
     applySchema: () => applySchema(deps.db),
+    unavailableReason: () => deps.db.unavailableReason(),
   });
 
   const services = buildServices(config, deps.db, app.log);
 
   await app.register(errorsPlugin);
+  await app.register(requestIdPlugin);
+  await app.register(underPressurePlugin, {
+    maxEventLoopDelayMs: config.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+    maxHeapUsedBytes: config.PRESSURE_MAX_HEAP_USED_BYTES,
+    maxRssBytes: config.PRESSURE_MAX_RSS_BYTES,
+  });
+  await app.register(lifecyclePlugin, { runs: services.runs, imports: services.imports, readiness, background: [services.snapshots] });
   await app.register(openapiPlugin);
   await app.register(authPlugin, { keys: deps.apiKeys });
   await app.register(healthRoutes, { readiness });

@@ -1,7 +1,9 @@
 /**
  * The one door to Neo4j: a driver with sane timeouts, managed read/write transactions (which retry
  * transient errors), and the mapping of driver errors onto AppError so no database message ever
- * reaches a caller. Only src/graph imports neo4j-driver.
+ * reaches a caller. Only src/graph imports neo4j-driver. When the database is known to be away
+ * (the embedded one restarting), calls fail at once with a retriable 503 instead of waiting out
+ * the driver's retries; the driver reconnects by itself once it is back.
  */
 import neo4j, { type Driver, type ManagedTransaction, Neo4jError, type QueryResult } from 'neo4j-driver';
 import { AppError, databaseUnavailable } from '../domain/errors.js';
@@ -11,6 +13,8 @@ export interface DatabaseSettings {
   user: string;
   password: string;
   database?: string;
+  /** Says why the database is away (e.g. the embedded one restarting), or undefined while it is up. */
+  availability?: { unavailableReason(): string | undefined };
 }
 
 export type Tx = ManagedTransaction;
@@ -38,8 +42,10 @@ export function mapDatabaseError(error: unknown): AppError {
 export class GraphDatabase {
   readonly driver: Driver;
   readonly database: string | undefined;
+  private readonly availability: DatabaseSettings['availability'];
 
   constructor(settings: DatabaseSettings) {
+    this.availability = settings.availability;
     this.driver = neo4j.driver(settings.uri, neo4j.auth.basic(settings.user, settings.password), {
       connectionTimeout: 5_000,
       connectionAcquisitionTimeout: 20_000,
@@ -51,7 +57,16 @@ export class GraphDatabase {
     this.database = settings.database;
   }
 
+  /** Why the database is away right now, or undefined when it is (as far as we know) up. */
+  unavailableReason(): string | undefined {
+    return this.availability?.unavailableReason();
+  }
+
   private session(mode: 'READ' | 'WRITE') {
+    const reason = this.unavailableReason();
+    if (reason) {
+      throw new AppError('DATABASE_UNAVAILABLE', 503, `The database is ${reason}; try again shortly`, { retriable: true });
+    }
     return this.driver.session({
       database: this.database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
@@ -112,6 +127,7 @@ export class GraphDatabase {
 
   /** True when the database answers a trivial query within the timeout. */
   async ping(timeoutMs = 3_000): Promise<boolean> {
+    if (this.unavailableReason()) return false;
     const session = this.session('READ');
     try {
       await Promise.race([

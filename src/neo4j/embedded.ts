@@ -8,6 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -41,6 +42,8 @@ export interface EmbeddedOptions {
   /** Called with each line the database prints (logs), for diagnostics. */
   onLog?: (line: string) => void;
   startTimeoutMs?: number;
+  /** Progress lines of the first-time build of the launcher. */
+  buildLog?: (line: string) => void;
 }
 
 export interface EmbeddedNeo4j {
@@ -48,7 +51,7 @@ export interface EmbeddedNeo4j {
   pid: number;
   /** Stops the database cleanly (SIGTERM, then SIGKILL after a grace period). */
   stop(): Promise<void>;
-  /** Resolves when the process has exited, for whatever reason. */
+  /** Resolves when the process has exited, for whatever reason, with its exit code (128 + n when killed by signal n). */
   exited: Promise<number | null>;
 }
 
@@ -97,7 +100,7 @@ export async function freePort(): Promise<number> {
 
 /** Starts the launcher and resolves once it prints its ready line (the database answers). */
 export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<EmbeddedNeo4j> {
-  ensureLauncherBuilt();
+  ensureLauncherBuilt(options.buildLog);
   const port = options.port === 0 ? await freePort() : options.port;
   const args = [
     `-Xms128m`,
@@ -124,7 +127,9 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
   }
 
   const child: ChildProcess = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : null))),
+  );
   const recent: string[] = [];
   const remember = (line: string) => {
     recent.push(line);
