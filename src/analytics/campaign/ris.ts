@@ -35,8 +35,8 @@ export class RrSets {
 
   constructor(initialSets = 1024, initialMembers = 8192) {
     this.members = new Int32Array(initialMembers);
-    this.offsets = new Int32Array(initialSets + 1);
-    this.roots = new Int32Array(initialSets);
+    this.offsets = new Int32Array(Math.max(1, initialSets) + 1);
+    this.roots = new Int32Array(Math.max(1, initialSets));
   }
 
   /** Bytes held by the arrays (capacity, not just the filled part). */
@@ -46,8 +46,8 @@ export class RrSets {
 
   /** Append one set (members[0..len) of `buf`, root `root`). */
   push(buf: Int32Array, len: number, root: number): void {
-    if (this.count + 1 >= this.offsets.length) {
-      const o = new Int32Array(this.offsets.length * 2);
+    if (this.count >= this.roots.length) {
+      const o = new Int32Array(this.roots.length * 2 + 1);
       o.set(this.offsets);
       this.offsets = o;
       const r = new Int32Array(this.roots.length * 2);
