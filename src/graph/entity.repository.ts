@@ -8,7 +8,7 @@ import type { EntityListQuery, EntityReadRepository, EntityView, TieView } from 
 import { LABELS, type EntityRef } from '../domain/model.js';
 import { SCORE_FIELDS, STANCE_CLASSES } from '../domain/scoring.js';
 import { privacyKey } from '../domain/snapshot.service.js';
-import { int, type GraphDatabase } from './database.js';
+import { int, type GraphDatabase, type Tx } from './database.js';
 import { entityProperties, plain } from './mappers.js';
 import { appendPrivacyEvents } from './privacy-log.js';
 
@@ -38,6 +38,8 @@ const LIST_FILTERS: Partial<Record<EntityRef, Record<string, string>>> = {
 
 export const allowedFilters = (entity: EntityRef): string[] => Object.keys(LIST_FILTERS[entity] ?? {});
 
+const CUSTOMER_EXISTS = `MATCH (c:Customer {id: $id}) RETURN c.id AS id`;
+
 const ERASE_CUSTOMER = `
 MATCH (c:Customer {id: $id})
 OPTIONAL MATCH (c)-[:POSTED]->(p:Content)
@@ -51,31 +53,63 @@ export const RUN_ARRAYS = [...SCORE_FIELDS, 'participationTier', 'topics'] as co
 /** The stance arrays: customer-major slices of stanceBrandIds.length entries per customer. */
 export const RUN_STANCE_ARRAYS = ['stanceClasses', 'stanceScores', 'stanceLatestNps'] as const;
 
+/** The kept runs that name the customer: in their arrays, or among a community's top members (a quoted JSON string match). */
+const RUNS_NAMING = `
+MATCH (res:RunResults) WHERE $id IN res.customerIds OR res.communities CONTAINS $quoted
+RETURN elementId(res) AS ref`;
+
+/** One run: the customer's position in its arrays (null when absent) and its community summaries. */
+const RUN_POSITION = `
+MATCH (res:RunResults) WHERE elementId(res) = $ref
+WITH res, res.customerIds AS ids
+RETURN [k IN range(0, size(ids) - 1) WHERE ids[k] = $id][0] AS at, res.communities AS communities`;
+
 /**
- * Removes the customer's entry from every run's kept results. Each array is read once (bound to a
- * variable), the customer's position is found once, and each array is rebuilt from two slices:
- * O(size of the run results) per run. A missing array stays missing (null slices concatenate to null).
+ * Removes the entry at position $at from one run's kept results. Each array is read once (bound
+ * to a variable) and rebuilt from two slices around the position: O(size of the run's results).
+ * A missing array stays missing (null slices concatenate to null).
  */
 export const ERASE_FROM_RUN_RESULTS = `
-MATCH (res:RunResults) WHERE $id IN res.customerIds
-WITH res, res.customerIds AS ids
-WITH res, ids, [k IN range(0, size(ids) - 1) WHERE ids[k] = $id][0] AS i, coalesce(size(res.stanceBrandIds), 0) AS b
-WITH res, ids, i, b,
-${RUN_ARRAYS.map((f) => `     res.${f} AS a_${f}`).join(',\n')},
-${RUN_STANCE_ARRAYS.map((f) => `     res.${f} AS a_${f}`).join(',\n')}
+MATCH (res:RunResults) WHERE elementId(res) = $ref
+WITH res, $at AS i, coalesce(size(res.stanceBrandIds), 0) AS b, res.customerIds AS ids,
+${[...RUN_ARRAYS, ...RUN_STANCE_ARRAYS].map((f) => `     res.${f} AS a_${f}`).join(',\n')}
 SET res.customerIds = ids[..i] + ids[i + 1..],
 ${RUN_ARRAYS.map((f) => `    res.${f} = a_${f}[..i] + a_${f}[i + 1..]`).join(',\n')},
-${RUN_STANCE_ARRAYS.map((f) => `    res.${f} = a_${f}[..i * b] + a_${f}[(i + 1) * b..]`).join(',\n')}
-RETURN count(res) AS runs`;
-
-/** Kept runs whose community summaries name the customer (a quoted JSON string match, checked exactly in TypeScript). */
-const RUN_COMMUNITIES = `
-MATCH (res:RunResults) WHERE res.communities CONTAINS $quoted
-RETURN elementId(res) AS ref, res.communities AS communities`;
+${RUN_STANCE_ARRAYS.map((f) => `    res.${f} = a_${f}[..i * b] + a_${f}[(i + 1) * b..]`).join(',\n')}`;
 
 const WRITE_RUN_COMMUNITIES = `
 MATCH (res:RunResults) WHERE elementId(res) = $ref
 SET res.communities = $communities`;
+
+/** Removes the customer from one run's kept results (arrays and community summaries); true when its arrays held them. */
+async function scrubRun(tx: Tx, ref: string, id: string): Promise<boolean> {
+  const record = (await tx.run(RUN_POSITION, { ref, id })).records[0];
+  if (!record) return false;
+  const at = record.get('at');
+  if (at !== null) await tx.run(ERASE_FROM_RUN_RESULTS, { ref, at });
+  const json = record.get('communities') as string | null;
+  const communities = json === null ? undefined : scrubCommunities(json, id);
+  if (communities !== undefined) await tx.run(WRITE_RUN_COMMUNITIES, { ref, communities });
+  return at !== null;
+}
+
+/** The runs naming the customer, in the given transaction. */
+async function runsNaming(tx: Tx, id: string): Promise<string[]> {
+  const result = await tx.run(RUNS_NAMING, { id, quoted: JSON.stringify(id) });
+  return result.records.map((r) => r.get('ref') as string);
+}
+
+/**
+ * Removes the customer from every kept run, one write transaction per run: rewriting ten runs of
+ * 100k customers in one transaction exceeds Neo4j's transaction memory (the old and new array
+ * records of every run are held until commit). Returns the number of runs whose arrays held them.
+ */
+export async function scrubRunResults(db: GraphDatabase, id: string): Promise<number> {
+  const refs = await db.read((tx) => runsNaming(tx, id));
+  let runs = 0;
+  for (const ref of refs) if (await db.write((tx) => scrubRun(tx, ref, id))) runs++;
+  return runs;
+}
 
 /** The community summaries JSON without the customer among any community's top members; undefined when unchanged. */
 export function scrubCommunities(json: string, id: string): string | undefined {
@@ -182,22 +216,23 @@ export class Neo4jEntityRepository implements EntityReadRepository {
   }
 
   /**
-   * Erases the customer, their content, their entry in every kept run (arrays and community
-   * summaries) and records the erasure in the privacy log — all in one transaction.
+   * Erases the customer: first their entry in every kept run (arrays and community summaries), one
+   * transaction per run; then, in one transaction, the customer with their ties and content, any
+   * run published meanwhile, and the privacy log's record. Until that last commit the customer is
+   * still there, so a failed erasure is completed by erasing again.
    */
   async eraseCustomer(id: string): Promise<{ erased: boolean; content: number; scores: number }> {
+    const found = await this.db.read((tx) => tx.run(CUSTOMER_EXISTS, { id }));
+    if (found.records.length === 0) return { erased: false, content: 0, scores: 0 };
+    const scrubbed = await scrubRunResults(this.db, id);
     return this.db.write(async (tx) => {
       const erased = await tx.run(ERASE_CUSTOMER, { id });
       const record = erased.records[0];
       if (!record) return { erased: false, content: 0, scores: 0 };
-      const runs = await tx.run(ERASE_FROM_RUN_RESULTS, { id });
-      const summaries = await tx.run(RUN_COMMUNITIES, { quoted: JSON.stringify(id) });
-      for (const r of summaries.records) {
-        const communities = scrubCommunities(r.get('communities') as string, id);
-        if (communities !== undefined) await tx.run(WRITE_RUN_COMMUNITIES, { ref: r.get('ref'), communities });
-      }
+      let late = 0;
+      for (const ref of await runsNaming(tx, id)) if (await scrubRun(tx, ref, id)) late++;
       await appendPrivacyEvents(tx, [{ kind: 'erase', customerKey: privacyKey(id) }]);
-      return { erased: true, content: plain(record.get('content')) as number, scores: plain(runs.records[0].get('runs')) as number };
+      return { erased: true, content: plain(record.get('content')) as number, scores: scrubbed + late };
     });
   }
 }
