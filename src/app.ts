@@ -15,6 +15,7 @@ import { lifecyclePlugin } from './http/plugins/lifecycle.plugin.js';
 import { requestId, requestIdPlugin } from './http/plugins/request-id.plugin.js';
 import { underPressurePlugin } from './http/plugins/under-pressure.plugin.js';
 import { openapiPlugin } from './http/plugins/openapi.plugin.js';
+import { inputPlugin } from './http/plugins/input.plugin.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { meRoutes } from './http/routes/me.routes.js';
 import { entitiesRoutes } from './http/routes/entities.routes.js';
@@ -81,6 +82,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   const services = buildServices(config, deps.db, app.log);
 
   await app.register(errorsPlugin);
+  await app.register(inputPlugin);
   await app.register(requestIdPlugin);
   await app.register(underPressurePlugin, {
     maxEventLoopDelayMs: config.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,

@@ -5,7 +5,7 @@
 import { AppError, notFound } from './errors.js';
 import { DEFAULT_INFLUENCE_WEIGHTS } from './influence.js';
 import type { ScoreSnapshot } from './score-snapshot.js';
-import type { CommunitySummary, ScoreField } from './scoring.js';
+import type { CommunitySummary, GraphFigures, ScoreField } from './scoring.js';
 import type { SnapshotService } from './snapshot.service.js';
 import type { SuperUsersService } from './super-users.service.js';
 
@@ -32,6 +32,21 @@ export interface ScoreWithChange {
 }
 
 const round = (v: number | null, digits = 6) => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
+
+/** One graph's figures as /v1/metrics/network shows them (null for runs that did not compute them). */
+function graphView(g: GraphFigures | undefined) {
+  if (!g) return null;
+  const r = (v: number) => Math.round(v * 1e6) / 1e6;
+  return {
+    arcs: g.arcs,
+    density: r(g.density),
+    reciprocity: r(g.reciprocity),
+    averageClustering: r(g.averageClustering),
+    transitivity: r(g.transitivity),
+    components: g.components,
+    degreeDistribution: g.degreeDistribution,
+  };
+}
 
 function withChange(s: ScoreSnapshot, field: ScoreField, i: number): ScoreWithChange {
   const value = s.value(field, i);
@@ -129,6 +144,7 @@ export class InsightsService {
       growthRate: c.previousSize > 0 ? round((c.size - c.previousSize) / c.previousSize, 4) : null,
       density: round(c.density),
       internalTies: c.internalTies,
+      attention: c.attentionDensity === undefined ? null : { density: round(c.attentionDensity), internalArcs: c.internalAttentionArcs ?? 0 },
       tiesToOtherCommunities: c.ties,
       topics: c.topics,
       topMembers: names(c.topMembers),
@@ -156,7 +172,7 @@ export class InsightsService {
   async network() {
     const s = await this.snapshots.current();
     const summary = s.data.run.summary as Record<string, unknown> & {
-      network?: Record<string, unknown>;
+      network?: Record<string, unknown> & { social?: GraphFigures; attention?: GraphFigures };
       components?: { count: number; largest: number };
       louvain?: { modularity: number; communities: number };
     };
@@ -174,6 +190,8 @@ export class InsightsService {
       communities: summary.louvain ? { count: summary.louvain.communities, modularity: summary.louvain.modularity } : null,
       degreeDistribution: (summary.network?.degreeDistribution as { from: number; to: number; customers: number }[]) ?? [],
       timings: s.data.run.phases.map((p) => ({ phase: p.name, ms: p.ms ?? null })),
+      // Each graph on its own; runs made before both were computed have null.
+      graphs: { social: graphView(summary.network?.social), attention: graphView(summary.network?.attention) },
     };
   }
 }

@@ -197,9 +197,12 @@ export interface TextScores {
 export interface CommunitySummary {
   id: number;
   size: number;
-  /** Tie arcs inside the community over size·(size−1). */
+  /** Tie arcs (FOLLOWS/KNOWS) inside the community over size·(size−1). */
   density: number;
   internalTies: number;
+  /** Attention arcs (ties and interactions, each ordered pair once) inside the community over size·(size−1); absent in runs made before it was computed. */
+  attentionDensity?: number;
+  internalAttentionArcs?: number;
   /** Tie arcs to the communities most tied to this one. */
   ties: { community: number; arcs: number }[];
   topics: { topic: string; members: number }[];
@@ -284,6 +287,9 @@ export function scoringPhases(p: Projection, params: RunParams, previousMaxCommu
     }
     return (tieGraph = buildCsr(n, src, dst, null, { mergeParallel: 'max' }));
   };
+  let attention: CsrGraph | undefined;
+  /** Ties and interactions as one unweighted graph: who pays attention to whom, each pair once. */
+  const attentionGraph = () => (attention ??= buildCsr(n, p.src, p.dst, null, { mergeParallel: 'max' }));
   const phases: Phase[] = [
     {
       name: 'graph',
@@ -391,17 +397,20 @@ export function scoringPhases(p: Projection, params: RunParams, previousMaxCommu
     f.reach2 = r.reach2;
   });
   on('network', () => {
-    const t = ties();
-    const c = clustering(t);
-    const rec = t.m > 0 ? reciprocity(t).overall : 0;
+    // Both graphs, each described by the same figures: the social-tie graph (FOLLOWS/KNOWS) and the
+    // attention graph (ties and interactions). The top-level figures stay those of the tie graph.
+    const social = graphFigures(ties());
+    const attention = graphFigures(attentionGraph());
     s.network = {
       customers: n,
-      tieArcs: t.m,
-      density: n > 1 ? t.m / (n * (n - 1)) : 0,
-      reciprocity: rec,
-      averageClustering: c.average,
-      transitivity: c.transitivity,
-      degreeDistribution: logBinnedDegrees(t),
+      tieArcs: social.arcs,
+      density: social.density,
+      reciprocity: social.reciprocity,
+      averageClustering: social.averageClustering,
+      transitivity: social.transitivity,
+      degreeDistribution: social.degreeDistribution,
+      social,
+      attention,
     };
   });
   on('stance', () => {
@@ -462,7 +471,7 @@ export function scoringPhases(p: Projection, params: RunParams, previousMaxCommu
         if (values) pct[c] = percentileRanks(values);
       }
       f.influence = blendInfluence(pct, DEFAULT_INFLUENCE_WEIGHTS, n);
-      if (f.community) result.communities = summariseCommunities(p, ties(), f.community, f.influence);
+      if (f.community) result.communities = summariseCommunities(p, ties(), attentionGraph(), f.community, f.influence);
       if (result.stance) {
         const st = result.stance;
         const brands: Record<string, BrandStanceSummary> = {};
@@ -476,6 +485,34 @@ export function scoringPhases(p: Projection, params: RunParams, previousMaxCommu
 }
 
 /** Degree distribution of the tie graph (in + out arcs), in logarithmic bins [2^k, 2^(k+1)). */
+/** What /v1/metrics/network reports of one graph. */
+export interface GraphFigures {
+  arcs: number;
+  density: number;
+  reciprocity: number;
+  averageClustering: number;
+  transitivity: number;
+  components: { count: number; largest: number };
+  degreeDistribution: { from: number; to: number; customers: number }[];
+}
+
+/** Size, density, reciprocity, clustering, weak components and degree distribution of a graph. O(n + m + triangles). */
+export function graphFigures(g: CsrGraph): GraphFigures {
+  const c = clustering(g);
+  const wcc = weaklyConnectedComponents(g);
+  let largest = 0;
+  for (const size of wcc.sizes) if (size > largest) largest = size;
+  return {
+    arcs: g.m,
+    density: g.n > 1 ? g.m / (g.n * (g.n - 1)) : 0,
+    reciprocity: g.m > 0 ? reciprocity(g).overall : 0,
+    averageClustering: c.average,
+    transitivity: c.transitivity,
+    components: { count: wcc.count, largest },
+    degreeDistribution: logBinnedDegrees(g),
+  };
+}
+
 function logBinnedDegrees(g: CsrGraph): { from: number; to: number; customers: number }[] {
   const bins: number[] = [];
   let zero = 0;
@@ -567,11 +604,11 @@ function summariseBrand(st: StanceScores, b: number, t: CsrGraph, influence: Arr
 
 const MAX_COMMUNITY_SUMMARIES = 2000;
 
-function summariseCommunities(p: Projection, t: CsrGraph, community: ArrayLike<number>, influence: ArrayLike<number>): CommunitySummary[] {
-  const byId = new Map<number, { members: number[]; internal: number; external: Map<number, number>; topics: Map<string, number> }>();
+function summariseCommunities(p: Projection, t: CsrGraph, a: CsrGraph, community: ArrayLike<number>, influence: ArrayLike<number>): CommunitySummary[] {
+  const byId = new Map<number, { members: number[]; internal: number; internalAttention: number; external: Map<number, number>; topics: Map<string, number> }>();
   const entry = (id: number) => {
     let e = byId.get(id);
-    if (!e) byId.set(id, (e = { members: [], internal: 0, external: new Map(), topics: new Map() }));
+    if (!e) byId.set(id, (e = { members: [], internal: 0, internalAttention: 0, external: new Map(), topics: new Map() }));
     return e;
   };
   for (let v = 0; v < t.n; v++) {
@@ -583,6 +620,7 @@ function summariseCommunities(p: Projection, t: CsrGraph, community: ArrayLike<n
       if (other === community[v]) e.internal++;
       else e.external.set(other, (e.external.get(other) ?? 0) + 1);
     }
+    for (let k = a.outOffsets[v]; k < a.outOffsets[v + 1]; k++) if (community[a.outTargets[k]] === community[v]) e.internalAttention++;
   }
   const previous = new Map<number, number>();
   for (const c of p.previousCommunity) if (c >= 0) previous.set(c, (previous.get(c) ?? 0) + 1);
@@ -597,6 +635,8 @@ function summariseCommunities(p: Projection, t: CsrGraph, community: ArrayLike<n
         size,
         density: size > 1 ? e.internal / (size * (size - 1)) : 0,
         internalTies: e.internal,
+        attentionDensity: size > 1 ? e.internalAttention / (size * (size - 1)) : 0,
+        internalAttentionArcs: e.internalAttention,
         ties: [...e.external.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5).map(([community, arcs]) => ({ community, arcs })),
         topics: [...e.topics.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5).map(([topic, members]) => ({ topic, members })),
         topMembers: visible.sort((a, b) => influence[b] - influence[a] || a - b).slice(0, 5).map((v) => p.ids[v]),

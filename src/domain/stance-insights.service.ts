@@ -1,7 +1,8 @@
 /**
  * The brand-facing side of stance: a brand's NPS and influence-weighted NPS with their trend,
  * advocates and detractors ranked by influence × strength of stance, and the lifecycle — who moved
- * toward advocate and who slid toward detractor between two runs.
+ * toward advocate and who slid toward detractor between two runs. Also the signed-trust lists:
+ * customers ranked by trust, distrust or net trust (signed PageRank), either way round.
  */
 import { AppError, notFound } from './errors.js';
 import type { ScoreSnapshot } from './score-snapshot.js';
@@ -29,6 +30,16 @@ export interface StanceListEntry extends SuperUser {
   stance: { brand: string; stance: StanceClass; score: number | null };
   rankScore: number;
 }
+
+export const TRUST_SORTS = ['netTrust', 'trust', 'distrust'] as const;
+export type TrustSort = (typeof TRUST_SORTS)[number];
+export type SortOrder = 'desc' | 'asc';
+
+export interface TrustListEntry extends SuperUser {
+  trust: { trust: number | null; distrust: number | null; netTrust: number | null };
+}
+
+const TRUST_COLUMNS = ['trust', 'distrust', 'netTrust'] as const;
 
 const CLASS_ORDER: Record<StanceClass, number> = { unknown: -1, detractor: 0, passive: 1, advocate: 2 };
 
@@ -123,6 +134,43 @@ export class StanceInsightsService {
       },
     };
     yield* this.superUsers.csv({ ...q, where }, this.ranking(s, side, b), extra);
+  }
+
+  /** The signed-trust ranking: one of trust, distrust, net trust, highest (desc) or lowest (asc) first; customers without a value last. */
+  private trustRanking(s: ScoreSnapshot, sort: TrustSort, order: SortOrder): CustomRanking {
+    if (!s.field(sort)) throw new AppError('SCORE_NOT_COMPUTED', 409, `The last run did not compute ${sort}; run analytics with the trust phase`);
+    return {
+      key: `trust:${sort}:${order}`,
+      score: (snap) => {
+        const values = snap.field(sort)!;
+        if (order === 'desc') return values;
+        const out = new Float64Array(values.length);
+        for (let i = 0; i < values.length; i++) out[i] = -values[i];
+        return out;
+      },
+    };
+  }
+
+  async trustList(sort: TrustSort, order: SortOrder, q: SuperUserQuery) {
+    const s = await this.snapshots.current();
+    const page = await this.superUsers.list(q, this.trustRanking(s, sort, order));
+    const items: TrustListEntry[] = page.items.map((e) => {
+      const i = s.index.get(e.id)!;
+      const trust = { trust: s.value('trust', i), distrust: s.value('distrust', i), netTrust: s.value('netTrust', i) };
+      const shown = trust[sort];
+      return {
+        ...e,
+        trust,
+        explanation: `#${e.rank} by ${sort} (${order === 'desc' ? 'highest' : 'lowest'} first): ${sort} ${shown === null ? '?' : shown.toPrecision(3)}, influence ${e.influence.toFixed(1)}/100`,
+      };
+    });
+    return { runId: page.runId, sort, order, weights: page.weights, items, nextCursor: page.nextCursor };
+  }
+
+  async *trustCsv(sort: TrustSort, order: SortOrder, q: Omit<SuperUserQuery, 'cursor'>): AsyncGenerator<string> {
+    const s = await this.snapshots.current();
+    const extra: CsvExtra = { columns: [...TRUST_COLUMNS], values: (snap, i) => TRUST_COLUMNS.map((f) => snap.value(f, i)) };
+    yield* this.superUsers.csv(q, this.trustRanking(s, sort, order), extra);
   }
 
   private runStance(runId: string): Promise<RunStance | undefined> {

@@ -124,7 +124,8 @@ interface Cursor {
 
 const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-function decode(cursor: string, runId: string): number {
+/** The offset a cursor carries: a whole number from 0 to the number of customers, or 400. */
+function decode(cursor: string, runId: string, customers: number): number {
   let parsed: Partial<Cursor> = {};
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -132,10 +133,15 @@ function decode(cursor: string, runId: string): number {
     // handled below
   }
   if (typeof parsed.o !== 'number' || typeof parsed.r !== 'string') {
-    throw new AppError('VALIDATION_FAILED', 400, 'The cursor is not valid', { problems: [{ path: ['query', 'cursor'], message: 'not a cursor this API returned' }] });
+    throw new AppError('VALIDATION_FAILED', 400, 'The cursor is not valid', { problems: [{ path: ['query', 'cursor'], message: 'not a cursor this API returned', code: 'invalid_cursor' }] });
   }
   if (parsed.r !== runId) {
     throw new AppError('CURSOR_EXPIRED', 409, 'A newer analytics run has completed since this cursor was issued; start again from the first page');
+  }
+  if (!Number.isSafeInteger(parsed.o) || parsed.o < 0 || parsed.o > customers) {
+    throw new AppError('VALIDATION_FAILED', 400, 'The cursor is not valid', {
+      problems: [{ path: ['query', 'cursor'], message: 'the cursor carries an offset this API never issues', code: 'invalid_cursor' }],
+    });
   }
   return parsed.o;
 }
@@ -188,7 +194,7 @@ export class SuperUsersService {
     const s = await this.snapshots.current();
     const weights = resolveWeights(q.weights);
     const sort = q.sort ?? 'influence';
-    const offset = q.cursor ? decode(q.cursor, s.runId) : 0;
+    const offset = q.cursor ? decode(q.cursor, s.runId, s.data.ids.length) : 0;
     const { order, influence } = this.ranking(s, weights, sort, custom);
     const items: SuperUser[] = [];
     let seen = 0;

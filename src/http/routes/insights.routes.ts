@@ -217,6 +217,19 @@ export const insightsRoutes: FastifyPluginAsyncZod<{ superUsers: SuperUsersServi
     async (request) => opts.socialProof.get(request.params.id, request.query.target, request.query.closest),
   );
 
+  const DegreeDistributionSchema = z.array(z.object({ from: z.number().int(), to: z.number().int(), customers: z.number().int() }));
+  const GraphFiguresSchema = z
+    .object({
+      arcs: z.number().int().describe('Directed arcs, each ordered pair once'),
+      density: z.number().describe('arcs / (n·(n−1))'),
+      reciprocity: z.number().describe('Share of arcs whose reverse exists'),
+      averageClustering: z.number(),
+      transitivity: z.number(),
+      components: z.object({ count: z.number().int(), largest: z.number().int() }).describe('Weakly connected components'),
+      degreeDistribution: DegreeDistributionSchema.describe('Customers by total (in + out) degree, log₂ bins'),
+    })
+    .meta({ id: 'GraphFigures' });
+
   const CommunitySchema = z
     .object({
       id: z.number().int(),
@@ -224,8 +237,15 @@ export const insightsRoutes: FastifyPluginAsyncZod<{ superUsers: SuperUsersServi
       previousSize: z.number().int(),
       growth: z.number().int(),
       growthRate: nullableNumber,
-      density: nullableNumber,
-      internalTies: z.number().int(),
+      density: nullableNumber.describe('Social-tie graph: FOLLOWS/KNOWS arcs inside the community over size·(size−1)'),
+      internalTies: z.number().int().describe('FOLLOWS/KNOWS arcs inside the community'),
+      attention: z
+        .object({
+          density: nullableNumber.describe('Attention arcs (ties and interactions, each ordered pair once) inside the community over size·(size−1)'),
+          internalArcs: z.number().int(),
+        })
+        .nullable()
+        .describe('The community on the attention graph, where Louvain found it (null for runs made before it was computed)'),
       tiesToOtherCommunities: z.array(z.object({ community: z.number().int(), arcs: z.number().int() })),
       topics: z.array(z.object({ topic: z.string(), members: z.number().int() })),
       topMembers: z.array(z.object({ id: z.string(), name: z.string().nullable() })),
@@ -272,7 +292,9 @@ export const insightsRoutes: FastifyPluginAsyncZod<{ superUsers: SuperUsersServi
       config: { scope: 'read' },
       schema: {
         tags: ['communities'],
-        summary: 'Network metrics: size, density, reciprocity, clustering, components, modularity, degree distribution, run timings',
+        summary: 'Network metrics of the social-tie graph and of the attention graph: size, density, reciprocity, clustering, components, degree distribution; modularity, run timings',
+        description:
+          'Two graphs over the same customers: the social-tie graph (FOLLOWS/KNOWS) and the attention graph (ties and interactions, each ordered pair once) on which PageRank, components and communities are computed. `graphs` reports both with the same figures. The top-level `density`, `reciprocity`, `averageClustering`, `transitivity` and `degreeDistribution` describe the social-tie graph; the top-level `components` and `communities` the attention graph. On a graph with interactions and no ties the social figures are 0.',
         security: SECURITY,
         response: {
           200: z.object({
@@ -281,14 +303,18 @@ export const insightsRoutes: FastifyPluginAsyncZod<{ superUsers: SuperUsersServi
             customers: z.number().int(),
             ties: z.object({ follows: z.number().int(), knows: z.number().int() }),
             interactions: z.number().int(),
-            density: nullableNumber,
-            reciprocity: nullableNumber,
-            averageClustering: nullableNumber,
-            transitivity: nullableNumber,
-            components: z.object({ count: z.number().int(), largest: z.number().int() }).nullable(),
-            communities: z.object({ count: z.number().int(), modularity: z.number() }).nullable(),
-            degreeDistribution: z.array(z.object({ from: z.number().int(), to: z.number().int(), customers: z.number().int() })),
+            density: nullableNumber.describe('Social-tie graph: arcs / (n·(n−1))'),
+            reciprocity: nullableNumber.describe('Social-tie graph'),
+            averageClustering: nullableNumber.describe('Social-tie graph'),
+            transitivity: nullableNumber.describe('Social-tie graph'),
+            components: z.object({ count: z.number().int(), largest: z.number().int() }).nullable().describe('Attention graph: weakly connected components'),
+            communities: z.object({ count: z.number().int(), modularity: z.number() }).nullable().describe('Attention graph: Louvain communities'),
+            degreeDistribution: DegreeDistributionSchema.describe('Social-tie graph: customers by total (in + out) degree, log₂ bins'),
             timings: z.array(z.object({ phase: z.string(), ms: nullableNumber })),
+            graphs: z.object({
+              social: GraphFiguresSchema.nullable().describe('FOLLOWS/KNOWS ties'),
+              attention: GraphFiguresSchema.nullable().describe('Ties and interactions, each ordered pair once'),
+            }),
           }),
           ...authedErrors,
           ...errorResponses(409),

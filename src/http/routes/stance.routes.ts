@@ -1,8 +1,11 @@
-/** Advocates and detractors, a brand's (influence-weighted) NPS, and stance transitions between runs. */
+/**
+ * Advocates and detractors, a brand's (influence-weighted) NPS, stance transitions between runs, and
+ * the signed-trust lists (trust, distrust, net trust).
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { STANCE_CLASSES } from '../../domain/scoring.js';
-import type { Side, StanceInsightsService } from '../../domain/stance-insights.service.js';
+import { TRUST_SORTS, type Side, type StanceInsightsService } from '../../domain/stance-insights.service.js';
 import { authedErrors, errorResponses, plainJsonSerializer, SECURITY } from '../schemas/common.schemas.js';
 import { filterOf, RankingQuery, sendCsv, SuperUserSchema, weightsOf } from './insights.routes.js';
 
@@ -13,6 +16,19 @@ const StanceEntrySchema = SuperUserSchema.extend({
   stance: z.object({ brand: z.string(), stance: z.enum(STANCE_CLASSES), score: nullableNumber }),
   rankScore: z.number().describe('influence × |stance score|'),
 }).meta({ id: 'StanceEntry' });
+
+const TrustEntrySchema = SuperUserSchema.extend({
+  trust: z.object({
+    trust: nullableNumber.describe('Trust received (signed PageRank along ties and friendly interactions)'),
+    distrust: nullableNumber.describe('Distrust received (along hostile interactions)'),
+    netTrust: nullableNumber.describe('trust − distrust'),
+  }),
+}).meta({ id: 'TrustEntry' });
+
+const TrustQuery = RankingQuery.omit({ sort: true }).extend({
+  sort: z.enum(TRUST_SORTS).default('netTrust').describe('Which signed-trust score ranks the list'),
+  order: z.enum(['desc', 'asc']).default('desc').describe('desc: highest first (most trusted, most distrusted); asc: lowest first'),
+});
 
 export const stanceRoutes: FastifyPluginAsyncZod<{ stance: StanceInsightsService }> = async (app, opts) => {
   for (const side of ['advocate', 'detractor'] as Side[]) {
@@ -50,6 +66,40 @@ export const stanceRoutes: FastifyPluginAsyncZod<{ stance: StanceInsightsService
       },
     );
   }
+
+  app.get(
+    '/trust',
+    {
+      config: { scope: 'read' },
+      serializerCompiler: plainJsonSerializer,
+      schema: {
+        tags: ['stance'],
+        summary: 'Customers ranked by signed trust: net trust, trust or distrust, highest or lowest first',
+        description:
+          'Same filters, pagination and CSV export (`format=csv`, with trust, distrust and netTrust columns) as /v1/super-users; `sort=distrust` lists the most distrusted customers. Opted-out customers never appear. The influence weights only change the influence shown with each entry.',
+        security: SECURITY,
+        querystring: TrustQuery,
+        response: {
+          200: z.object({
+            runId: z.string(),
+            sort: z.enum(TRUST_SORTS),
+            order: z.enum(['desc', 'asc']),
+            weights: z.object({ pagerank: z.number(), reach: z.number(), amplification: z.number(), bridging: z.number() }),
+            items: z.array(TrustEntrySchema),
+            nextCursor: z.string().optional(),
+          }),
+          ...authedErrors,
+          ...errorResponses(409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const base = { ...filterOf({ ...q, sort: 'influence' }), weights: weightsOf({ ...q, sort: 'influence' }) };
+      if (q.format === 'csv') return sendCsv(reply, `${q.sort}.csv`, opts.stance.trustCsv(q.sort, q.order, { ...base, limit: q.limit }));
+      return opts.stance.trustList(q.sort, q.order, { ...base, limit: Math.min(q.limit, 500), cursor: q.cursor });
+    },
+  );
 
   app.get(
     '/brands/:id/stance',
