@@ -89,7 +89,14 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     maxHeapUsedBytes: config.PRESSURE_MAX_HEAP_USED_BYTES,
     maxRssBytes: config.PRESSURE_MAX_RSS_BYTES,
   });
-  await app.register(lifecyclePlugin, { runs: services.runs, imports: services.imports, readiness, background: [services.snapshots] });
+  await app.register(lifecyclePlugin, {
+    runs: services.runs,
+    imports: services.imports,
+    readiness,
+    background: [services.snapshots],
+    // Half the grace period, so that closing the driver and the database still fits in it.
+    parkTimeoutMs: Math.floor(config.SHUTDOWN_GRACE_MS / 2),
+  });
   await app.register(openapiPlugin);
   await app.register(authPlugin, { keys: deps.apiKeys });
   await app.register(healthRoutes, { readiness });

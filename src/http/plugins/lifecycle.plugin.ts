@@ -16,6 +16,11 @@ export interface LifecycleOptions {
   readiness: { markStopping(): void };
   /** Stopped when the app closes (background polling). */
   background?: { stop(): void }[];
+  /**
+   * How long the stop waits for running jobs to park (a run inside a long phase stops only at its
+   * end); past it the stop goes on, and the jobs left running are recovered by the next start.
+   */
+  parkTimeoutMs?: number;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -28,10 +33,21 @@ export const lifecyclePlugin = fp(
       draining ??= (async () => {
         opts.readiness.markStopping();
         app.log.info('stopping: no new work is accepted; parking running jobs');
-        const [run, imports] = await Promise.all([
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), opts.parkTimeoutMs ?? 5_000);
+        });
+        const parked = Promise.all([
           opts.runs.park().catch((error: unknown) => app.log.error({ err: error }, 'could not park the analytics run')),
           opts.imports.park().catch((error: unknown) => app.log.error({ err: error }, 'could not park the import jobs')),
         ]);
+        const outcome = await Promise.race([parked, timeout]);
+        clearTimeout(timer);
+        if (outcome === 'timeout') {
+          app.log.warn({ parkTimeoutMs: opts.parkTimeoutMs ?? 5_000 }, 'running jobs did not park in time; the next start recovers them');
+          return;
+        }
+        const [run, imports] = outcome;
         const parkedRun = (run as { id?: string } | undefined)?.id;
         app.log.info({ ...(parkedRun ? { runId: parkedRun } : {}), importsParked: imports ?? 0 }, 'running jobs parked');
       })();
