@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { validate } from '@readme/openapi-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { OPENAPI_FILE, renderOpenApi } from '../../scripts/openapi.js';
+
+const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 import { DEFAULT_LOUVAIN_SEED } from '../../src/analytics/louvain.js';
 import { DEFAULT_BETWEENNESS_SEED } from '../../src/analytics/betweenness.js';
 import { DEFAULT_PROJECTION } from '../../src/domain/projection.js';
@@ -113,5 +116,29 @@ describe('openapi.yaml', () => {
         }
       } else if (schema.default !== undefined) expect(parsed[group], group).toEqual(schema.default);
     }
+  });
+
+  it('the README states the same run-parameter defaults as the document', () => {
+    const run = doc.components.schemas.RunParams.properties!;
+    const text = readFileSync(README, 'utf8');
+    // e.g. "`pagerank.alpha` 0.85, `tol` 1e-9" or "`projection.halfLifeDays`, default 180".
+    const mention = /`([a-zA-Z]+(?:\.[a-zA-Z]+)?)`,?\s+(?:default\s+)?(-?\d[\d.e-]*)/g;
+    let group: string | undefined;
+    const checked: string[] = [];
+    for (const [, name, raw] of text.matchAll(mention)) {
+      const value = Number(raw.replace(/\.+$/, ''));
+      let path: [string, string?] | undefined;
+      if (name.includes('.')) {
+        const [g, k] = name.split('.');
+        if (run[g]?.properties?.[k]) path = [g, k];
+        group = path ? g : undefined;
+      } else if (run[name]?.default !== undefined) path = [name];
+      else if (group && run[group].properties?.[name]) path = [group, name];
+      if (!path) continue;
+      const documented = path[1] === undefined ? run[path[0]].default : run[path[0]].properties![path[1]].default;
+      expect(value, `README: ${path.join('.')}`).toBe(documented);
+      checked.push(path.join('.'));
+    }
+    expect(new Set(checked).size).toBeGreaterThanOrEqual(10);
   });
 });
