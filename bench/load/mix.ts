@@ -19,7 +19,7 @@ export interface LoadOptions {
   writeKey: string;
   rate: number;
   seconds: number;
-  /** Demo customers are c000001 … c<customers>. */
+  /** Demo customers are c000000 … c<customers − 1>. */
   customers: number;
   /** Customer ids the mix must leave alone (erased or opted out elsewhere). */
   avoid?: Set<string>;
@@ -47,6 +47,8 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   statuses: Record<string, number>;
+  /** The first few non-2xx answers, for diagnosis. */
+  samples: string[];
   endpoints: EndpointFigures[];
   all: Omit<EndpointFigures, 'endpoint' | 'share'>;
 }
@@ -67,7 +69,7 @@ function endpoints(opts: LoadOptions): Endpoint[] {
   };
   const customer = (): string => {
     for (;;) {
-      const id = `c${pad(1 + Math.floor(rand() * opts.customers))}`;
+      const id = `c${pad(Math.floor(rand() * opts.customers))}`;
       if (!opts.avoid?.has(id)) return id;
     }
   };
@@ -103,9 +105,9 @@ function endpoints(opts: LoadOptions): Endpoint[] {
         const rows = [];
         for (let k = 0; k < 10; k++) {
           const n = (i * 10 + k) % 2000;
-          const from = `c${pad(1 + ((n * 7) % opts.customers))}`;
-          let to = `c${pad(1 + ((n * 13 + 1) % opts.customers))}`;
-          if (to === from) to = `c${pad(1 + ((n * 13 + 2) % opts.customers))}`;
+          const from = `c${pad((n * 7) % opts.customers)}`;
+          let to = `c${pad((n * 13 + 1) % opts.customers)}`;
+          if (to === from) to = `c${pad((n * 13 + 2) % opts.customers)}`;
           if (opts.avoid?.has(from) || opts.avoid?.has(to)) continue;
           rows.push({ id: `load-i-${n}`, from, to, kind: 'mention', at: '2026-06-01T10:00:00Z', count: 1, sentiment: 0.1 });
         }
@@ -149,6 +151,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const stats = list.map(() => ({ latencies: [] as number[], ok: 0, non2xx: 0, errors: 0 }));
   const statuses: Record<string, number> = {};
+  const samples: string[] = [];
   const count = Math.round(opts.rate * opts.seconds);
   const started = performance.now();
   let inFlight = 0;
@@ -179,8 +182,15 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     const req = http.request(
       { host: url.hostname, port: url.port, method: spec.method, path: spec.path, headers, agent, timeout: 30_000 },
       (res) => {
-        res.resume();
-        res.on('end', () => end(res.statusCode ?? 0));
+        const status = res.statusCode ?? 0;
+        const keep = (status < 200 || status >= 300) && samples.length < 10;
+        let text = '';
+        if (keep) res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        else res.resume();
+        res.on('end', () => {
+          if (keep) samples.push(`${spec.method} ${spec.path} → ${status} ${text.slice(0, 200)}`);
+          end(status);
+        });
         res.on('error', () => end('error'));
       },
     );
@@ -218,6 +228,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     non2xx: all.non2xx,
     errors: all.errors,
     statuses,
+    samples,
     endpoints: endpointsOut,
     all,
   };

@@ -34,12 +34,13 @@ export async function neo4jKill(service: Service, log: Log, recoverWithinMs = 12
       try {
         const res =
           n % 2 === 0
-            ? await service.call('GET', `/v1/customers/c${String(1 + (answers.length % 50)).padStart(6, '0')}`, { key: 'read', timeoutMs: 20_000 })
+            ? await service.call('GET', `/v1/customers/c${String(answers.length % 50).padStart(6, '0')}`, { key: 'read', timeoutMs: 20_000 })
             : await service.call('PUT', '/v1/customers/fault-probe', { key: 'write', body: { name: 'Fault Probe' }, timeoutMs: 20_000 });
         const body = res.json as { retriable?: boolean; code?: string } | undefined;
         answers.push({ status: res.status, problem: isProblem(res.type), retriable: body?.retriable === true, code: body?.code });
-      } catch {
-        answers.push({ status: 0, problem: false, retriable: false });
+      } catch (error) {
+        // status 0: no answer within 20 s (timeout) or the connection failed
+        answers.push({ status: 0, problem: false, retriable: false, code: (error as Error).name === 'TimeoutError' ? 'no answer within 20 s' : 'connection error' });
       }
       await sleep(50);
     }
@@ -57,7 +58,7 @@ export async function neo4jKill(service: Service, log: Log, recoverWithinMs = 12
   while (Date.now() - killedAt < recoverWithinMs) {
     const probe = await service.call('GET', '/ready').catch(() => undefined);
     if (probe?.status === 200) {
-      const read = await service.call('GET', '/v1/customers/c000001', { key: 'read' }).catch(() => undefined);
+      const read = await service.call('GET', '/v1/customers/c000000', { key: 'read' }).catch(() => undefined);
       if (read?.status === 200) {
         recoveredMs = Date.now() - killedAt;
         break;
@@ -96,9 +97,9 @@ function interactionsFile(rows: number, customers: number): { text: string; coun
   const lines: string[] = [];
   let countSum = 0;
   for (let n = 0; n < rows; n++) {
-    const from = 1 + ((n * 7919) % customers);
-    let to = 1 + ((n * 104729 + 17) % customers);
-    if (to === from) to = (to % customers) + 1;
+    const from = (n * 7919) % customers;
+    let to = (n * 104729 + 17) % customers;
+    if (to === from) to = (to + 1) % customers;
     const count = 1 + (n % 5);
     countSum += count;
     lines.push(
@@ -140,12 +141,14 @@ export async function importKill(service: Service, log: Log, rows = 60_000): Pro
   let killedAt = -1;
   for (let i = 0; i < 1200; i++) {
     const res = await service.call('GET', `/v1/imports/${job.id}`, { key: 'read' });
-    const view = res.json as { status: string; rowsWritten: number };
+    const view = res.json as { status: string; rowsWritten: number; errors?: unknown[]; message?: string };
     if (view.status === 'writing' && view.rowsWritten > 0 && view.rowsWritten < rows) {
       killedAt = view.rowsWritten;
       break;
     }
-    if (!['validating', 'writing'].includes(view.status)) return { name, ok: false, detail: `the job ended (${view.status}) before it could be interrupted; use more rows` };
+    if (!['validating', 'writing'].includes(view.status)) {
+      return { name, ok: false, detail: `the job ended ${view.status} before it could be interrupted: ${view.message ?? ''} ${JSON.stringify(view.errors ?? []).slice(0, 300)}` };
+    }
     await sleep(50);
   }
   if (killedAt < 0) return { name, ok: false, detail: 'the job never reached its writing phase' };
