@@ -5,6 +5,8 @@
  *   import <kind> <file.ndjson|file.csv> [--api URL --key KEY] [--batch N]
  *   load <dir> [--api URL --key KEY]                      every kind of a generated folder, in order
  *   analyze [--algorithms a,b] [--seed S] [--api URL --key KEY]   an analytics run with a progress bar
+ *   plan --k N [--brand B] […]                            a campaign plan (seed selection) with a progress bar, seeds as CSV
+ *   experts --topic T [--limit N] [--out FILE]            customers ranked as experts on a topic
  *
  * Without --api the CLI talks to the database directly (NEO4J_URI, or the embedded database that
  * `npm start` runs on 127.0.0.1:NEO4J_BOLT_PORT).
@@ -22,6 +24,8 @@ import { ImportService, type ImportJob } from '../src/domain/import.service.js';
 import { KIND_NAMES, type KindName } from '../src/domain/model.js';
 import { writeDataset, DATASET_FILES } from '../src/generator/generate.js';
 import { runAnalyzeCommand } from './cli-analyze.js';
+import { EXPERTS_USAGE, runExpertsCommand } from './cli-experts.js';
+import { PLAN_USAGE, runPlanCommand } from './cli-plan.js';
 import { fail, progressBar, withDirectServices, type Progress } from './cli-common.js';
 
 const USAGE = `usage:
@@ -29,6 +33,8 @@ const USAGE = `usage:
   influence-graph import <kind> <file.ndjson|file.csv> [--api URL --key KEY] [--batch N]
   influence-graph load <dir> [--api URL --key KEY]
   influence-graph analyze [--algorithms pagerank,louvain,…] [--seed S] [--api URL --key KEY]
+  ${PLAN_USAGE.replace('usage: ', '')}
+  ${EXPERTS_USAGE.replace('usage: ', '')}
 kinds: ${KIND_NAMES.join(', ')}`;
 
 /** A CSV file becomes a temporary NDJSON file, so both formats take the same validated path. */
@@ -116,6 +122,9 @@ async function runImport(kind: KindName, input: string, opts: { api?: string; ke
 }
 
 async function main(): Promise<void> {
+  // Commands with their own options.
+  if (process.argv[2] === 'plan') return runPlanCommand(process.argv.slice(3));
+  if (process.argv[2] === 'experts') return runExpertsCommand(process.argv.slice(3));
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {

@@ -43,6 +43,15 @@ import { Neo4jEntityRepository } from './graph/entity.repository.js';
 import { Neo4jImportJobRepository } from './graph/import-job.repository.js';
 import { Neo4jIngestRepository } from './graph/ingest.repository.js';
 import { observeCustomerWrites } from './domain/customer-writes.js';
+import { CampaignPlanService } from './domain/campaign/campaign-plan.service.js';
+import { InfluencerListService } from './domain/influencer-list.service.js';
+import { TopicExpertsService } from './domain/topic-experts.service.js';
+import { Neo4jCampaignPlanRepository } from './graph/campaign-plan.repository.js';
+import { Neo4jInfluencerListRepository } from './graph/influencer-list.repository.js';
+import { Neo4jTopicExpertsRepository } from './graph/topic-experts.repository.js';
+import { campaignsRoutes } from './http/routes/campaigns.routes.js';
+import { influencerListsRoutes } from './http/routes/influencer-lists.routes.js';
+import { topicsRoutes } from './http/routes/topics.routes.js';
 
 /** The longest id the entity schemas accept (src/domain/model.ts). */
 const MAX_ID_LENGTH = 128;
@@ -80,6 +89,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   });
 
   const services = buildServices(config, deps.db, app.log);
+  // Plans being computed end `interrupted` (stored) when the app closes.
+  app.addHook('onClose', async () => services.campaignPlans.park());
 
   await app.register(errorsPlugin);
   await app.register(inputPlugin);
@@ -109,6 +120,9 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       await v1.register(insightsRoutes, { superUsers: services.superUsers, insights: services.insights, socialProof: services.socialProof });
       await v1.register(stanceRoutes, { stance: services.stance });
       await v1.register(pathsRoutes, { paths: services.paths });
+      await v1.register(campaignsRoutes, { plans: services.campaignPlans });
+      await v1.register(influencerListsRoutes, { lists: services.influencerLists });
+      await v1.register(topicsRoutes, { experts: services.topicExperts });
     },
     { prefix: '/v1' },
   );
@@ -135,6 +149,10 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
   const entities = new EntityService(new Neo4jEntityRepository(db));
   const imports = new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES, config.IMPORT_BATCH_SIZE);
   entities.onErased((id) => snapshots.forget([id]));
+  const campaignPlans = new CampaignPlanService(snapshots, new Neo4jCampaignPlanRepository(db), undefined, logger);
+  const influencerLists = new InfluencerListService(new Neo4jInfluencerListRepository(db), snapshots, campaignPlans);
+  // Customers who opt out leave every influencer list.
+  observeCustomerWrites(ingestRepository, (rows) => influencerLists.customersWritten(rows));
   entities.onErased((id) => (imports as { forgetCustomer?: (id: string) => Promise<void> | void }).forgetCustomer?.(id));
   return {
     ingest: new IngestService(ingestRepository, config.BULK_MAX_ROWS),
@@ -147,6 +165,9 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
     socialProof: new SocialProofService(new Neo4jSocialProofRepository(db)),
     entities,
     imports,
+    campaignPlans,
+    influencerLists,
+    topicExperts: new TopicExpertsService(snapshots, new Neo4jTopicExpertsRepository(db)),
   };
 }
 

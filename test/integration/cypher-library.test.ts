@@ -117,7 +117,22 @@ describe("the analysts' Cypher library on a generated customer base", () => {
     'content-reactions': async () => ({ content: (await one(TOP_CONTENT)).id as string }),
     'neighbourhood-clustering': async () => ({ customer: (await one(MODEST_CUSTOMER)).id as string }),
     'topic-voices': async () => ({ topic: (await one('MATCH (t:Topic)<-[:ABOUT]-(p) RETURN t.id AS id, count(p) AS n ORDER BY n DESC, id LIMIT 1')).id as string }),
+    'list-members': async () => ({ list: (await influencerLists())[0] }),
+    'list-overlap': async () => {
+      const [listA, listB] = await influencerLists();
+      return { listA, listB };
+    },
   };
+  /** Two overlapping influencer lists of top customers, made once. */
+  let lists: Promise<string[]> | undefined;
+  const influencerLists = () =>
+    (lists ??= (async () => {
+      const campaign = (await one('MATCH (c:Campaign) RETURN c.id AS id ORDER BY id LIMIT 1')).id as string;
+      const top = (await query('MATCH (c:Customer) WHERE NOT c.optedOut RETURN c.id AS id ORDER BY c.pagerank DESC, c.id LIMIT 12')).map((r) => r.id as string);
+      const make = (name: string, ids: string[]) =>
+        ctx.app.services.influencerLists.create({ name, campaignId: campaign, members: ids.map((id) => ({ id, reason: 'high PageRank' })) });
+      return [(await make('Top eight', top.slice(0, 8))).id, (await make('Next eight', top.slice(4, 12))).id];
+    })());
   const TOP_CUSTOMER = 'MATCH (c:Customer) WHERE NOT c.optedOut RETURN c.id AS id, c.community AS community ORDER BY c.pagerank DESC, c.id LIMIT 1';
   const MODEST_CUSTOMER = `
     MATCH (c:Customer) WHERE NOT c.optedOut AND c.id STARTS WITH 'c'
@@ -146,7 +161,7 @@ describe("the analysts' Cypher library on a generated customer base", () => {
   it('has one file per question, each with a header the runner understands', () => {
     const files = libraryFiles();
     expect(files.length).toBeGreaterThanOrEqual(8);
-    expect(files.length).toBeLessThanOrEqual(12);
+    expect(files.length).toBeLessThanOrEqual(14);
     for (const f of files) {
       const { header } = loadCypherFile(f);
       expect(header.question, f).toMatch(/\?$/);
