@@ -19,19 +19,30 @@ export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(t
 const MAX_PROBLEMS = 20;
 
 /** Paths of every string (or object key) holding a lone surrogate, up to MAX_PROBLEMS. */
-export function loneSurrogatePaths(value: unknown, path: (string | number)[] = [], found: (string | number)[][] = []): (string | number)[][] {
-  if (found.length >= MAX_PROBLEMS) return found;
-  if (typeof value === 'string') {
-    if (hasLoneSurrogate(value)) found.push(path);
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length && found.length < MAX_PROBLEMS; i++) loneSurrogatePaths(value[i], [...path, i], found);
-  } else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && typeof (value as { pipe?: unknown }).pipe !== 'function') {
-    for (const [key, v] of Object.entries(value)) {
-      if (found.length >= MAX_PROBLEMS) break;
-      if (hasLoneSurrogate(key)) found.push([...path, key]);
-      else loneSurrogatePaths(v, [...path, key], found);
+export function loneSurrogatePaths(value: unknown): (string | number)[][] {
+  const found: (string | number)[][] = [];
+  const path: (string | number)[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (hasLoneSurrogate(v)) found.push([...path]);
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length && found.length < MAX_PROBLEMS; i++) {
+        path.push(i);
+        walk(v[i]);
+        path.pop();
+      }
+    } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && typeof (v as { pipe?: unknown }).pipe !== 'function') {
+      for (const key in v) {
+        if (found.length >= MAX_PROBLEMS) break;
+        if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+        path.push(key);
+        if (hasLoneSurrogate(key)) found.push([...path]);
+        else walk((v as Record<string, unknown>)[key]);
+        path.pop();
+      }
     }
-  }
+  };
+  walk(value);
   return found;
 }
 
