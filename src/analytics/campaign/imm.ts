@@ -8,6 +8,11 @@
  *     if n · F(Sᵢ) ≥ (1 + ε')·x then LB = n · F(Sᵢ) / (1 + ε') and stop   (else LB = 1)
  *   λ* = 2n · ((1 − 1/e)·α + β)² / ε²,  α = √(ℓ' ln n + ln 2),  β = √((1 − 1/e)(ln C(n,k) + ℓ' ln n + ln 2))
  *   θ = λ* / LB, and draw RR sets up to θ (the sets of the first phase are kept, as in the paper).
+ * W. Chen ("An issue in the martingale analysis of the influence maximization algorithm IMM",
+ * 2018) showed that reusing the first phase's sets breaks the independence the final bound
+ * assumes; `independentFinalSamples: true` applies his fix — θ fresh sets from worlds the first
+ * phase did not use — at the price of drawing up to twice as many sets. Off by default, as in
+ * the paper and its reference code.
  * Then the greedy on all θ sets (coverage.ts) returns a (1 − 1/e − ε)-approximation of the best
  * k-set with probability ≥ 1 − n^−ℓ. Under a budget, k in the bound is the largest number of seeds
  * the budget can buy (constraints.ts), and the greedy is the budget rule there: ½(1 − 1/e) on the
@@ -74,13 +79,15 @@ export interface ImmParams {
   seed: number;
   maxSamples: number;
   maxSampleMembers: number;
+  independentFinalSamples: boolean;
   signal?: AbortSignal;
   onProgress?: SeedSelectionOptions['onProgress'];
 }
 
 export function imm(g: DiffusionGraph, c: Constraints, p: ImmParams): SeedSelectionResult {
   const n = g.n;
-  const rr = new RrSets();
+  let rr = new RrSets();
+  let worldBase = 0; // world number of RR set 0 of `rr`
   const sampler = new RrSampler(g, p.model, p.seed);
   const kBound = Math.max(1, maxSeedCount(c));
   const { lambdaPrime, lambdaStar } = immLambdas(n, kBound, p.epsilon, p.ell);
@@ -95,8 +102,8 @@ export function imm(g: DiffusionGraph, c: Constraints, p: ImmParams): SeedSelect
     while (rr.count < goal) {
       p.signal?.throwIfAborted();
       const to = Math.min(goal, rr.count + IMM_DEFAULTS.batch);
-      sampler.draw(rr, rr.count, to);
-      p.onProgress?.({ phase, samples: rr.count, done: rr.count, total: target });
+      sampler.draw(rr, worldBase + rr.count, worldBase + to);
+      p.onProgress?.({ phase, samples: worldBase + rr.count, done: rr.count, total: target });
       if (rr.size >= p.maxSampleMembers) break;
     }
     if (rr.count < target) capped = true;
@@ -120,13 +127,18 @@ export function imm(g: DiffusionGraph, c: Constraints, p: ImmParams): SeedSelect
   // Phase 2: θ = λ* / LB sets in all.
   phase = 'sampling';
   const theta = Math.ceil(lambdaStar / lb);
+  if (!capped && p.independentFinalSamples) {
+    worldBase = rr.count;
+    rr = new RrSets();
+  }
   if (!capped) drawUntil(theta);
+  const drawn = worldBase + rr.count;
   phase = 'selecting';
-  p.onProgress?.({ phase, samples: rr.count, done: 0, total: 1 });
+  p.onProgress?.({ phase, samples: drawn, done: 0, total: 1 });
   const index = buildNodeIndex(n, rr);
   p.signal?.throwIfAborted();
   const sel = selectOnSets(rr, index, c, true);
-  p.onProgress?.({ phase, samples: rr.count, done: 1, total: 1 });
+  p.onProgress?.({ phase, samples: drawn, done: 1, total: 1 });
   const scale = rr.count > 0 ? n / rr.count : 0;
   const spread = sel.covered * scale;
   const penalisedReach = sel.penalised * scale;
@@ -134,7 +146,7 @@ export function imm(g: DiffusionGraph, c: Constraints, p: ImmParams): SeedSelect
     seeds: sel.seeds,
     marginalGains: sel.gains.map((x) => x * scale),
     estimatedSpread: spread,
-    samples: rr.count,
+    samples: drawn,
     algorithm: 'imm',
     model: p.model,
     objective: spread - c.lambda * penalisedReach,

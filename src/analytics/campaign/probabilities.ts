@@ -26,7 +26,7 @@ import { buildCsr } from '../csr.js';
 import { InvalidArgumentError, InvalidGraphError } from '../errors.js';
 import type { DiffusionGraph, ProbabilityRule } from './types.js';
 
-export const INTERACTION_DEFAULTS = { halfSaturation: 2, tieFloor: 0.05, max: 0.5 } as const;
+export const INTERACTION_DEFAULTS = { halfSaturation: 3, tieFloor: 0.02, max: 0.3 } as const;
 
 /** Build the diffusion graph (both CSR directions) from attention arcs. */
 export function diffusionGraph(

@@ -59,6 +59,7 @@ export function selectSeeds(g: DiffusionGraph, options: SeedSelectionOptions): S
     seed: o.seed,
     maxSamples,
     maxSampleMembers,
+    independentFinalSamples: o.independentFinalSamples ?? false,
     signal: o.signal,
     onProgress: o.onProgress,
   });

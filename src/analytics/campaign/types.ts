@@ -49,6 +49,8 @@ export interface SeedSelectionOptions {
   maxSamples?: number;
   /** IMM memory bound: stop drawing RR sets at this many stored members in all (default 48,000,000 ≈ 400 MB with the index). */
   maxSampleMembers?: number;
+  /** IMM: draw the final θ RR sets afresh instead of reusing the first phase's (Chen 2018's fix; up to 2× the sampling). Default false. */
+  independentFinalSamples?: boolean;
   /** CELF memory bound: runs × n may not exceed this (default 200,000,000 bytes of per-run reach marks). */
   maxCelfCells?: number;
   /** Cancel promptly: the call throws the signal's reason (an AbortError unless given another). */

@@ -171,6 +171,14 @@ describe('selectSeeds: determinism, memory bound, cancel', () => {
     expect(full.samples).toBe(full.targetSamples);
   });
 
+  it('IMM with independent final samples draws fresh sets for the selection', () => {
+    const { g: h, centres } = stars(4, 8, 0.4);
+    const r = selectSeeds(h, { k: 4, independentFinalSamples: true });
+    expect([...r.seeds].sort((a, b) => a - b)).toEqual(centres);
+    expect(r.samples).toBeGreaterThan(r.targetSamples);
+    expect(r.capped).toBe(false);
+  });
+
   it.each(['imm', 'celf'] as const)('%s stops promptly when aborted', (algorithm) => {
     const ac = new AbortController();
     ac.abort();
