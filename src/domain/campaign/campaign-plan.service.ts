@@ -5,7 +5,7 @@
  * thread, one plan at a time per process, reporting its phase and the samples drawn; the result
  * lists the seeds in order with their marginal gains and why they were picked, the expected reach
  * with a 95% band from independent forward simulations, the reach by community and by stance, and
- * the same figures for the naive list (top super users by influence).
+ * the same figures for the naive list (top super users by influence under the same constraints).
  *
  * Plans are stored (status, progress and result) so that finished ones outlive a restart. A plan
  * this process was computing when it stopped is marked `interrupted` on close; one left `running`
@@ -394,8 +394,8 @@ function planResult(params: CampaignPlanParams, ctx: PlanContext, out: PlanTaskR
     naive: {
       description:
         params.budget === undefined
-          ? `the top ${naive.length} super users by influence (opted-out customers left out)`
-          : `the top super users by influence the budget affords, in ranking order (${naive.length})`,
+          ? `the top ${naive.length} super users by influence among the same candidates (forced seeds first)`
+          : `the top super users by influence among the same candidates that the budget affords, in ranking order (${naive.length})`,
       seeds: naive.map((v) => graph.ids[v]),
       totalCost: total(naive),
       reach: naiveReach,

@@ -3,7 +3,8 @@
  * a seed (never opted-out or erased customers, never detractors of the brand unless asked, only
  * those matching the restrictions, not the excluded ones, and with a cost when a budget is set),
  * the forced seeds, the overexposure weights (1 on the brand's detractors), the reach groups
- * (community × stance) and the naive list (top super users by influence) it is compared with.
+ * (community × stance) and the naive list it is compared with (the top super users by influence
+ * among the same candidates).
  * Cost O(n + m).
  */
 import { DEFAULT_INFLUENCE_WEIGHTS, INFLUENCE_COMPONENTS } from '../influence.js';
@@ -147,21 +148,32 @@ export function planTask(
       forced,
       penalty,
     },
-    naive: naiveList(graph, s, sIndex, k, params.budget, cost),
+    naive: naiveList(graph, s, candidates, forced, k, params.budget, cost),
   };
   return { task, ctx };
 }
 
-/** Top super users by the default influence blend: the first k listable ones, or as many as the budget affords in that order. */
-export function naiveList(graph: NetworkGraph, s: ScoreSnapshot, sIndex: Int32Array, k: number | undefined, budget: number | undefined, cost: Float64Array | undefined): number[] {
+/**
+ * The naive list under the same constraints: the forced seeds, then the top super users by the
+ * default influence blend among the same candidates — the first k, or as many as the budget
+ * affords in ranking order.
+ */
+export function naiveList(
+  graph: NetworkGraph,
+  s: ScoreSnapshot,
+  candidates: Uint8Array,
+  forced: number[],
+  k: number | undefined,
+  budget: number | undefined,
+  cost: Float64Array | undefined,
+): number[] {
   const order = s.order(`influence:${INFLUENCE_COMPONENTS.map((c) => DEFAULT_INFLUENCE_WEIGHTS[c]).join(',')}`, s.influence(DEFAULT_INFLUENCE_WEIGHTS));
-  const out: number[] = [];
-  let left = budget ?? 0;
+  const out: number[] = [...forced];
+  let left = (budget ?? 0) - forced.reduce((a, v) => a + (cost?.[v] ?? 0), 0);
+  if (k !== undefined && out.length >= k) return out.slice(0, k);
   for (let r = 0; r < order.length; r++) {
-    const i = order[r];
-    if (!s.listable(s.data.ids[i])) continue;
-    const v = graph.index.get(s.data.ids[i]);
-    if (v === undefined || sIndex[v] < 0) continue;
+    const v = graph.index.get(s.data.ids[order[r]]);
+    if (v === undefined || !candidates[v] || forced.includes(v)) continue;
     if (budget !== undefined) {
       const x = cost?.[v] ?? Number.POSITIVE_INFINITY;
       if (!Number.isFinite(x) || x > left) continue;
