@@ -5,7 +5,8 @@
  *   npx tsx bench/campaigns/run.ts --part a [--customers 100000] [--k 50] [--epsilon 0.1]
  *   npx tsx bench/campaigns/run.ts --part b [--customers 10000] [--k 50] [--runs 10000]
  *   npx tsx bench/campaigns/run.ts --part c --real DIR [--runs 10000]
- *   (any part: --model ic|lt, --json FILE writes the figures)
+ *   (any part: --model ic|lt, --json FILE writes the figures; parts a and b:
+ *    --rule interactions|weighted-cascade|constant:P, default interactions)
  *
  * (a) IMM, k seeds, ε, ℓ = 1, on the generated graph (generator seed 42, see graphs.ts), seeds
  *     restricted as the service does by default (not opted out, not a detractor of b1): wall time
@@ -39,9 +40,17 @@ const num = (name: string, fallback: number): number => Number(arg(name) ?? fall
 const part = arg('part') ?? 'a';
 const model = (arg('model') ?? 'ic') as DiffusionModel;
 const runs = num('runs', 10_000);
+/** --rule interactions (default) | weighted-cascade | constant:P — the probability rule of parts a and b. */
+function ruleArg(): ProbabilityRule {
+  const r = arg('rule') ?? 'interactions';
+  if (r === 'weighted-cascade') return { kind: 'weighted-cascade' };
+  if (r.startsWith('constant:')) return { kind: 'constant', p: Number(r.slice(9)) };
+  return { kind: 'interactions' };
+}
+const genRule = ruleArg();
 const mb = (bytes: number): number => Math.round(bytes / 1048576);
 const peakMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
-const out: Record<string, unknown> = { part, model, node: process.version, startedAt: new Date().toISOString() };
+const out: Record<string, unknown> = { part, model, rule: arg('rule') ?? (part === 'c' ? 'weighted-cascade' : 'interactions'), command: `npx tsx bench/campaigns/run.ts ${process.argv.slice(2).join(' ')}`, node: process.version, startedAt: new Date().toISOString() };
 
 /** Wall time and CPU time (user + system, this process) of one call: the machine is shared, so both are printed. */
 function timed<T>(label: string, f: () => T): { value: T; seconds: number; cpuSeconds: number } {
@@ -106,7 +115,7 @@ if (part === 'a') {
   const k = num('k', 50);
   const epsilon = num('epsilon', 0.1);
   const bg = timed(`generate ${customers} customers`, () => generatedGraph(customers, 42)).value;
-  const g = timed('diffusion graph (interactions rule)', () => diffusionGraph(bg.n, bg.src, bg.dst, bg.volume, bg.isTie, { kind: 'interactions' })).value;
+  const g = timed(`diffusion graph (${genRule.kind} rule)`, () => diffusionGraph(bg.n, bg.src, bg.dst, bg.volume, bg.isTie, genRule)).value;
   const candidates = new Uint8Array(bg.n);
   for (let v = 0; v < bg.n; v++) candidates[v] = bg.optedOut[v] || bg.detractor[v] ? 0 : 1;
   const attentionArcs = bg.src.length;
@@ -133,7 +142,7 @@ if (part === 'a') {
   const customers = num('customers', 10_000);
   const k = num('k', 50);
   const bg = timed(`generate ${customers} customers`, () => generatedGraph(customers, 42)).value;
-  const g = diffusionGraph(bg.n, bg.src, bg.dst, bg.volume, bg.isTie, { kind: 'interactions' });
+  const g = diffusionGraph(bg.n, bg.src, bg.dst, bg.volume, bg.isTie, genRule);
   out.comparison = [compare(bg, g, k)];
 } else if (part === 'c') {
   const dir = arg('real');
