@@ -19,6 +19,8 @@ export interface SupervisorOptions extends EmbeddedOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   logger?: SupervisorLogger;
+  /** Starts one database process (default: startEmbeddedNeo4j). */
+  launch?: (options: EmbeddedOptions) => Promise<EmbeddedNeo4j>;
 }
 
 export type SupervisorStatus = 'up' | 'restarting' | 'stopped';
@@ -44,7 +46,7 @@ export class EmbeddedNeo4jSupervisor {
 
   /** Starts the database (resolves once it answers) and supervises it from then on. */
   static async start(options: SupervisorOptions): Promise<EmbeddedNeo4jSupervisor> {
-    return new EmbeddedNeo4jSupervisor(await startEmbeddedNeo4j(options), options);
+    return new EmbeddedNeo4jSupervisor(await (options.launch ?? startEmbeddedNeo4j)(options), options);
   }
 
   /** The JVM's process id (changes at each restart). */
@@ -98,7 +100,7 @@ export class EmbeddedNeo4jSupervisor {
   private async restart(cause: string): Promise<void> {
     if (this.status === 'stopped') return;
     try {
-      const next = await startEmbeddedNeo4j(this.options);
+      const next = await (this.options.launch ?? startEmbeddedNeo4j)(this.options);
       // stop() may have been called while the database was starting.
       if ((this.status as SupervisorStatus) === 'stopped') {
         await next.stop();
