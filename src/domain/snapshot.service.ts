@@ -211,7 +211,9 @@ export class SnapshotService {
     const s = this.snapshot;
     const changes = new Map<string, boolean>();
     for (const row of rows) {
-      const out = row.optedOut === true;
+      // A partial write that leaves optedOut unchanged says nothing about it.
+      if (typeof row.optedOut !== 'boolean') continue;
+      const out = row.optedOut;
       const i = s?.index.get(row.id);
       if (i === undefined ? out : (s!.data.optedOut[i] === 1) !== out) changes.set(row.id, out);
     }
