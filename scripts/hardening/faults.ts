@@ -22,7 +22,7 @@ type Log = (line: string) => void;
 const isProblem = (type: string) => type.startsWith('application/problem+json');
 
 /** Kills the JVM while a reader and a writer loop; the service must report and then recover. */
-export async function neo4jKill(service: Service, log: Log, recoverWithinMs = 120_000): Promise<CheckResult> {
+export async function neo4jKill(service: Service, log: Log, recoverWithinMs = 240_000): Promise<CheckResult> {
   const name = 'Neo4j SIGKILLed under requests → 503 retriable, /ready says why, recovery without restart';
   const jvm = service.neo4jPid();
   if (!jvm) return { name, ok: false, detail: 'could not find the embedded Neo4j process (java … Launcher child of the service)' };
@@ -135,7 +135,7 @@ export async function importKill(service: Service, log: Log, rows = 60_000): Pro
     Array.from({ length: rows }, (_, n) => ((n % 21) - 10) / 10).reduce((a, b) => a + b, 0) * 1000,
   ) / 1000;
   const before = await service.counts();
-  const start = await service.call('POST', '/v1/imports/interactions', { key: 'write', raw: file.text, timeoutMs: 120_000 });
+  const start = await service.callRetrying('POST', '/v1/imports/interactions', { key: 'write', raw: file.text, timeoutMs: 120_000 });
   const job = start.json as { id?: string } | undefined;
   if (start.status !== 202 || !job?.id) return { name, ok: false, detail: `the import was not accepted: ${start.status} ${start.text.slice(0, 200)}` };
   let killedAt = -1;
@@ -156,7 +156,7 @@ export async function importKill(service: Service, log: Log, rows = 60_000): Pro
   log(`service SIGKILLed with ${killedAt} of ${rows} rows written; restarting`);
   await service.start();
   const afterCrash = await importedFigures(service);
-  const resume = await service.call('POST', `/v1/imports/${job.id}/resume`, { key: 'write' });
+  const resume = await service.callRetrying('POST', `/v1/imports/${job.id}/resume`, { key: 'write' });
   if (resume.status >= 300) return { name, ok: false, detail: `resume answered ${resume.status}: ${resume.text.slice(0, 200)}` };
   let status = '';
   for (let i = 0; i < 2400; i++) {
@@ -199,7 +199,7 @@ export async function publicationKill(service: Service, log: Log, attempts = 3):
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const previous = await snapshot();
     const previousRuns = await scoreRuns();
-    const start = await service.call('POST', '/v1/analytics/runs', { key: 'write', body: { seed: 42 + attempt } });
+    const start = await service.callRetrying('POST', '/v1/analytics/runs', { key: 'write', body: { seed: 42 + attempt } });
     const run = start.json as { id?: string } | undefined;
     if (start.status !== 202 || !run?.id) return { name, ok: false, detail: `the run did not start: ${start.status} ${start.text.slice(0, 200)}` };
     let caught = false;

@@ -88,6 +88,8 @@ export interface PhaseResult {
   operationsFailing: string[];
   /** Operations this phase left out. */
   left: string[];
+  /** Writes (non-GET requests) the service answered 2xx, from the HAR report: in the negative phase each is a refusal that did not happen. */
+  acceptedWrites: string[];
   serverErrors: number;
   schemaMismatches: number;
   command: string;
@@ -133,7 +135,11 @@ async function runPhase(service: Service, phase: 'positive' | 'negative', exampl
     '--output-truncate',
     'true',
     '--exclude-path-regex',
-    '^/(docs|health|ready)',
+    '^/(docs|health|ready|openapi)',
+    '--report',
+    'har',
+    '--report-har-path',
+    path.join(service.dataDir, `schemathesis-${phase}.har`),
   ];
   const command = `schemathesis ${args.map((a) => (/[\s"&|$]/.test(a) ? `'${a}'` : a)).join(' ')}`.replace(KEYS.admin, '$ADMIN_KEY');
   log(`schemathesis ${phase}: ${examples} examples per operation, at most ${maxTime} s; left out: ${spec.left.join(', ') || 'none'}`);
@@ -159,6 +165,7 @@ async function runPhase(service: Service, phase: 'positive' | 'negative', exampl
   }
   for (const m of text.matchAll(/^\s*🚫\s*([^:\n]+):\s*(\d+)\s*$/gm)) failureKinds.push(`error ${m[1].trim()}: ${m[2]}`);
   const operationsFailing = [...new Set([...text.matchAll(/^_+ (GET|POST|PUT|PATCH|DELETE) (\S+) _+$/gm)].map((m) => `${m[1]} ${m[2]}`))];
+  const accepted = acceptedWrites(path.join(service.dataDir, `schemathesis-${phase}.har`));
   const summaryStart = text.lastIndexOf('SUMMARY');
   const summary = summaryStart >= 0 ? text.slice(text.lastIndexOf('\n', summaryStart) + 1) : text.split('\n').slice(-40).join('\n');
   // A failed check, or an error talking to the service, fails the phase. An internal error of the
@@ -169,6 +176,7 @@ async function runPhase(service: Service, phase: 'positive' | 'negative', exampl
     phase,
     ok: exitCode === 0 || (checkFailures.length === 0 && serviceErrors.length === 0),
     left: spec.left,
+    acceptedWrites: accepted,
     exitCode,
     seconds,
     operations: /Tested:\s*(\d+)/.exec(text)?.[1] ?? '?',
@@ -194,7 +202,23 @@ export async function runSchemathesis(service: Service, opts: { examples: number
   await settle(service);
   const after = await service.counts();
   const countChanges = countDiff(before, after);
+  if (negative.acceptedWrites.length) log(`negative phase: ${negative.acceptedWrites.length} write(s) answered 2xx:\n  ${negative.acceptedWrites.slice(0, 30).join('\n  ')}`);
   return { positive, negative, countsUnchanged: countChanges.length === 0, countChanges };
+}
+
+/** Non-GET requests answered 2xx, as "METHOD url → status" with a short body excerpt. */
+function acceptedWrites(harFile: string): string[] {
+  if (!existsSync(harFile)) return [];
+  try {
+    const har = JSON.parse(readFileSync(harFile, 'utf8')) as {
+      log: { entries: { request: { method: string; url: string; postData?: { text?: string } }; response: { status: number } }[] };
+    };
+    return har.log.entries
+      .filter((e) => e.request.method !== 'GET' && e.request.method !== 'HEAD' && e.response.status >= 200 && e.response.status < 300)
+      .map((e) => `${e.request.method} ${decodeURI(new URL(e.request.url).pathname + new URL(e.request.url).search).slice(0, 160)} → ${e.response.status}${e.request.postData?.text ? ` body ${e.request.postData.text.slice(0, 160)}` : ''}`);
+  } catch {
+    return [];
+  }
 }
 
 /** Waits until no import job and no analytics run is active, so counts are taken at rest. */

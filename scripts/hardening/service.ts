@@ -171,6 +171,16 @@ export class Service {
     return { status: res.status, type: res.headers.get('content-type') ?? '', text, json, ms: performance.now() - started };
   }
 
+  /** A call that, like a well-behaved client, retries a 503 (under pressure, database restarting) for up to two minutes. */
+  async callRetrying(method: string, url: string, options: Parameters<Service['call']>[2] = {}): Promise<HttpResult> {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const res = await this.call(method, url, options);
+      if (res.status !== 503 || Date.now() > deadline) return res;
+      await sleep(2000);
+    }
+  }
+
   /** Waits for an analytics run to end; resolves with its final view. */
   async waitRun(id: string, timeoutMs = 600_000): Promise<{ status: string; message?: string }> {
     const deadline = Date.now() + timeoutMs;
