@@ -66,7 +66,7 @@ function describe(plan: CampaignPlan): string {
     `plan ${plan.id}: ${plan.status} on run ${r.runId}${r.brand ? `, brand ${r.brand}` : ''} — ${r.candidates} candidates of ${r.customers} customers, ${r.samples} samples`,
     ...r.seeds.map((s) => `  ${String(s.rank).padStart(3)}. ${s.id.padEnd(14)} +${String(s.marginalGain).padEnd(8)} ${s.reason}`),
     `  expected reach ${band(r.reach)}, ${(r.reach.detractorShare * 100).toFixed(1)}% on detractors`,
-    `  naive list      ${band(r.naive.reach)}, ${(r.naive.reach.detractorShare * 100).toFixed(1)}% on detractors (${r.naive.description})`,
+    `  naive list      ${band(r.naive.reach)}, ${(r.naive.reach.detractorShare * 100).toFixed(1)}% on detractors — ${r.naive.description}`,
     `  gain            ${r.gain >= 0 ? '+' : ''}${r.gain} people${r.totalCost !== null ? `; cost ${r.totalCost}` : ''}`,
   ];
   return lines.join('\n');

@@ -328,7 +328,15 @@ export class InfluencerListService {
       reach1: first.length,
       reach2,
       overlap: { members: shown.map((v) => g.ids[v]), shared, jaccard, truncated: members.length > shown.length },
-      spread: { mean: spread.mean, low: spread.low, high: spread.high, stdev: spread.stdev, runs: spread.runs, expected: round(spread.mean, 2), model: options.model },
+      spread: {
+        model: options.model,
+        expected: round(spread.mean, 2),
+        mean: round(spread.mean, 2),
+        low: round(spread.low, 2),
+        high: round(spread.high, 2),
+        stdev: round(spread.stdev, 2),
+        runs: spread.runs,
+      },
     };
   }
 }
