@@ -18,7 +18,7 @@ const ListBodySchema = z
     members: z.array(MemberInputSchema).max(LIST_MAX_MEMBERS).optional().describe('Hand-picked members (after the plan’s seeds)'),
   })
   .strict()
-  .meta({ id: 'InfluencerListInput' });
+  .meta({ id: 'InfluencerListBody' });
 
 const PatchSchema = z
   .object({
