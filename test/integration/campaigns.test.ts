@@ -8,14 +8,18 @@
  *   hx ← x1..x7 (x1..x7 are detractors), oo ← e1..e8 (oo opted out).
  * Every customer has a `fee` attribute (hubs 5, others 1).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runPlanCommand } from '../../scripts/cli-plan.js';
 import { buildApp } from '../../src/app.js';
 import { ApiKeyRegistry } from '../../src/domain/api-keys.js';
 import type { CampaignPlan } from '../../src/domain/campaign/campaign-plan.service.js';
 import { CampaignPlanSchema } from '../../src/http/routes/campaigns.routes.js';
 import { InfluencerListSchema } from '../../src/http/routes/influencer-lists.routes.js';
 import { TopicExpertSchema } from '../../src/http/routes/topics.routes.js';
-import { analyse, auth, clearDatabase, createTestApp, get, post, type TestContext } from './helpers.js';
+import { analyse, auth, clearDatabase, createTestApp, get, KEYS, post, type TestContext } from './helpers.js';
 
 const T = '2026-06-01T10:00:00Z';
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
@@ -175,6 +179,24 @@ describe('campaign planning', () => {
       expect(listed.json().items.map((p: { id: string }) => p.id)).toContain(done.id);
     } finally {
       await app.close();
+    }
+  });
+
+  it('plans from the command line through the API, printing the seeds and writing them as CSV', async () => {
+    const address = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    const dir = mkdtempSync(path.join(tmpdir(), 'ig-plan-'));
+    const printed: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
+    try {
+      const out = path.join(dir, 'plan.csv');
+      await runPlanCommand(['--k', '2', '--probability', 'constant:1', '--simulations', '100', '--exclude', 'hx', '--api', address, '--key', KEYS.write, '--out', out]);
+      expect(printed.join('\n')).toMatch(/completed on run/);
+      const lines = readFileSync(out, 'utf8').trim().split('\n');
+      expect(lines[0]).toBe('rank,id,name,handle,community,audience,stance,influence,cost,forced,marginalGain,reason');
+      expect(lines.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(['h1', 'h2']);
+    } finally {
+      log.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
