@@ -199,6 +199,9 @@ export class CampaignPlanService {
     const handle = this.handles.get(id);
     if (!handle) {
       const plan = await this.get(id);
+      if (plan.status === 'running' || plan.status === 'queued') {
+        throw conflict('PLAN_ELSEWHERE', `Campaign plan '${id}' is being computed by another process; cancel it there`);
+      }
       throw conflict('PLAN_NOT_RUNNING', `Campaign plan '${id}' is ${plan.status}, not running`);
     }
     handle.abort.abort();
