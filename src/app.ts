@@ -147,13 +147,19 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
   // Privacy takes effect at once: opt-out changes written by any path, and erasures.
   const ingestRepository = observeCustomerWrites(new Neo4jIngestRepository(db), (rows) => snapshots.customersWritten(rows));
   const entities = new EntityService(new Neo4jEntityRepository(db));
-  const imports = new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES, config.IMPORT_BATCH_SIZE);
+  const imports = new ImportService(ingestRepository, new Neo4jImportJobRepository(db), config.DATA_DIR, config.IMPORT_MAX_BYTES, {
+    batchSize: config.IMPORT_BATCH_SIZE,
+    retentionHours: config.IMPORT_RETENTION_HOURS,
+    logger,
+  });
   entities.onErased((id) => snapshots.forget([id]));
   const campaignPlans = new CampaignPlanService(snapshots, new Neo4jCampaignPlanRepository(db), undefined, logger);
   const influencerLists = new InfluencerListService(new Neo4jInfluencerListRepository(db), snapshots, campaignPlans);
   // Customers who opt out leave every influencer list.
   observeCustomerWrites(ingestRepository, (rows) => influencerLists.customersWritten(rows));
-  entities.onErased((id) => (imports as { forgetCustomer?: (id: string) => Promise<void> | void }).forgetCustomer?.(id));
+  entities.onErased(async (id) => {
+    await imports.forgetCustomer(id);
+  });
   return {
     ingest: new IngestService(ingestRepository, config.BULK_MAX_ROWS),
     runs,

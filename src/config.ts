@@ -60,6 +60,8 @@ export const ConfigSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024 * 1024),
   IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  /** Hours the upload of a failed, interrupted or cancelled import is kept for a resume (finished imports' uploads are deleted at once). */
+  IMPORT_RETENTION_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
   BULK_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
 
   DEMO_DATA: booleanFromEnv.default(true),

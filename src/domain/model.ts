@@ -16,13 +16,49 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
-const id = z
+const idText = z
   .string()
   .min(1)
   .max(128)
   .regex(/^[^\s]+$/, 'must not contain whitespace');
+/** An external id: text, or an integer (kept as its decimal text, so 7 and "7" are the same id). */
+const id = z
+  .union([idText, z.int().transform((n) => String(n))], { error: 'must be text without whitespace (1 to 128 characters) or a safe integer' })
+  .describe('Text without whitespace, or an integer (stored as text)');
 const name = z.string().min(1).max(200);
-const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time');
+
+/** The widest UTC offset a stored date-time can carry (the database refuses more). */
+export const MAX_OFFSET_MINUTES = 18 * 60;
+/** Epoch numbers from this value up are milliseconds; below it, seconds (1e11 s is the year 5138, 1e11 ms is 1973). */
+export const EPOCH_MS_THRESHOLD = 1e11;
+/** 9999-12-31T23:59:59.999Z: four-digit years only. */
+const MAX_EPOCH_MS = 253_402_300_799_999;
+
+/** Minutes of a date-time's UTC offset (0 for Z), or undefined when it has none. */
+export function offsetMinutes(text: string): number | undefined {
+  if (/z$/i.test(text)) return 0;
+  const m = /([+-])(\d{2}):?(\d{2})$/.exec(text);
+  return m ? Number(m[2]) * 60 + Number(m[3]) : undefined;
+}
+
+/** An epoch number (seconds below EPOCH_MS_THRESHOLD, milliseconds from it) as an ISO 8601 UTC date-time. */
+export function epochToIso(value: number): string {
+  return new Date(value >= EPOCH_MS_THRESHOLD ? value : value * 1000).toISOString();
+}
+
+const isoTimestamp = z.iso
+  .datetime({ offset: true })
+  .refine((t) => (offsetMinutes(t) ?? 0) <= MAX_OFFSET_MINUTES, 'the UTC offset must be between -18:00 and +18:00');
+const epochTimestamp = z
+  .number()
+  .min(0, 'epoch times must not be negative')
+  .refine((v) => (v >= EPOCH_MS_THRESHOLD ? v : v * 1000) <= MAX_EPOCH_MS, 'is after the year 9999')
+  .transform(epochToIso);
+const timestamp = z
+  .union([isoTimestamp, epochTimestamp], {
+    error: 'must be an ISO 8601 date-time with offset, or epoch seconds or milliseconds from 0 up to the year 9999',
+  })
+  .describe('ISO 8601 date-time with offset (at most ±18:00), or epoch seconds (< 1e11) or milliseconds (≥ 1e11)');
 const sentiment = z.number().min(-1, 'must be between -1 and 1').max(1, 'must be between -1 and 1');
 const weight = z.number().gt(0, 'must be greater than 0').max(1000);
 const attributeValue = z.union([z.string().max(500), z.number(), z.boolean()]);
@@ -60,7 +96,7 @@ export const ENTITY_SHAPES = {
 } as const;
 export type EntityKindName = keyof typeof ENTITY_SHAPES;
 
-const campaignDates = (c: { startsAt?: string; endsAt?: string }) => !c.startsAt || !c.endsAt || c.startsAt <= c.endsAt;
+const campaignDates = (c: { startsAt?: string; endsAt?: string }) => !c.startsAt || !c.endsAt || Date.parse(c.startsAt) <= Date.parse(c.endsAt);
 const CAMPAIGN_DATES = { message: 'must not be before startsAt', path: ['endsAt'] };
 
 /** An entity row; `idRequired: false` gives the body of an upsert-one request (the id is in the path). */

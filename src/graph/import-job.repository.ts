@@ -1,5 +1,5 @@
 /** Import jobs kept as (:ImportJob) nodes, so their status survives a restart of the service. */
-import type { ImportJob, ImportJobRepository } from '../domain/import.service.js';
+import type { ImportJob, ImportJobRepository, ImportStatus } from '../domain/import.service.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 
@@ -10,6 +10,18 @@ const INTERRUPT = `
 MATCH (j:ImportJob) WHERE j.status IN ['validating', 'writing']
 SET j.status = 'interrupted', j.message = 'The service stopped while this job ran; resume it to complete it'
 RETURN count(j) AS n`;
+
+/**
+ * A conditional move to `validating`: the first SET takes the job's write lock, so the status is
+ * read after any concurrent claim has committed; only one claim finds it still resumable.
+ */
+const CLAIM = `
+MATCH (j:ImportJob {id: $id})
+SET j.claimedAt = $now
+WITH j
+WHERE j.status IN $from
+SET j.status = 'validating', j.bytesRead = 0, j.errors = '[]', j.errorCount = 0, j.message = null, j.finishedAt = null
+RETURN properties(j) AS j`;
 
 function toProps(job: ImportJob): Record<string, unknown> {
   const { errors, ...rest } = job;
@@ -40,6 +52,11 @@ export class Neo4jImportJobRepository implements ImportJobRepository {
   async list(limit: number): Promise<ImportJob[]> {
     const result = await this.db.read((tx) => tx.run(LIST, { limit: int(limit) }));
     return result.records.map((r) => fromProps(r.get('j')));
+  }
+
+  async claim(id: string, from: ImportStatus[]): Promise<ImportJob | undefined> {
+    const result = await this.db.write((tx) => tx.run(CLAIM, { id, from, now: new Date().toISOString() }));
+    return result.records[0] ? fromProps(result.records[0].get('j')) : undefined;
   }
 
   async markInterrupted(): Promise<number> {

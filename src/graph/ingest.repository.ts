@@ -8,7 +8,7 @@ import type { QueryResult } from 'neo4j-driver';
 import type { IngestRepository, WriteCounts } from '../domain/ingest.service.js';
 import { UnresolvedReferences } from '../domain/ingest.service.js';
 import { LABELS, type EntityRef, type KindName, type RowOf } from '../domain/model.js';
-import { plain } from './mappers.js';
+import { entityProperties, plain } from './mappers.js';
 import type { GraphDatabase, Tx } from './database.js';
 
 const dt = (field: string) => `CASE WHEN ${field} IS NULL THEN null ELSE datetime(${field}) END`;
@@ -76,21 +76,47 @@ SET t.since = CASE WHEN $since[i] IS NULL THEN null ELSE datetime($since[i]) END
 RETURN count(*) AS matched`;
 const WRITE_TIES = { FOLLOWS: tieQuery('FOLLOWS'), KNOWS: tieQuery('KNOWS') } as const;
 
-const WRITE_INTERACTIONS = `
+/**
+ * Events (interactions, engagements, ratings) are stored once per id between the same two ends.
+ * Their writes are anchored so that the plan cannot change as the data grows: both ends are found
+ * by their unique ids, and the stored event by a seek on its relationship id index, each forced by
+ * a hint. (A MERGE on the relationship pattern leaves the choice to the planner; planned while the
+ * index was empty it scanned the whole index for every row, a plan kept until the statistics
+ * went stale — minutes for one batch.) The rows of one call carry distinct ids (see `distinctById`).
+ * `props` sets the event's fields on `e`. Returns one row per input row whose ends exist.
+ */
+const eventQuery = (type: 'INTERACTED' | 'ENGAGED' | 'RATED', fromLabel: string, from: string, toLabel: string, to: string, props: string) => `
 UNWIND $rows AS r
-MATCH (a:Customer {id: r.from})
-MATCH (b:Customer {id: r.to})
-MERGE (a)-[i:INTERACTED {id: r.id}]->(b)
-SET i.kind = r.kind, i.at = datetime(r.at), i.count = r.count, i.sentiment = r.sentiment
+MATCH (a:${fromLabel} {id: r.${from}}) USING INDEX a:${fromLabel}(id)
+MATCH (b:${toLabel} {id: r.${to}}) USING INDEX b:${toLabel}(id)
+CALL (a, b, r) {
+  OPTIONAL MATCH (x)-[old:${type}]->(y) USING INDEX old:${type}(id)
+  WHERE old.id = r.id AND x = a AND y = b
+  WITH a, b, r, collect(old) AS found
+  FOREACH (e IN found | SET ${props})
+  FOREACH (_ IN CASE WHEN size(found) = 0 THEN [1] ELSE [] END |
+    CREATE (a)-[e:${type} {id: r.id}]->(b) SET ${props})
+}
 RETURN count(*) AS matched`;
 
-const engagementQuery = (label: string) => `
-UNWIND $rows AS r
-MATCH (c:Customer {id: r.customerId})
-MATCH (t:${label} {id: r.targetId})
-MERGE (c)-[e:ENGAGED {id: r.id}]->(t)
-SET e.kind = r.kind, e.at = datetime(r.at), e.sentiment = r.sentiment, e.channel = r.channel, e.targetKind = r.targetKind
-RETURN count(*) AS matched`;
+const WRITE_INTERACTIONS = eventQuery(
+  'INTERACTED',
+  LABELS.customer,
+  'from',
+  LABELS.customer,
+  'to',
+  'e.kind = r.kind, e.at = datetime(r.at), e.count = r.count, e.sentiment = r.sentiment',
+);
+
+const engagementQuery = (label: string) =>
+  eventQuery(
+    'ENGAGED',
+    LABELS.customer,
+    'customerId',
+    label,
+    'targetId',
+    'e.kind = r.kind, e.at = datetime(r.at), e.sentiment = r.sentiment, e.channel = r.channel, e.targetKind = r.targetKind',
+  );
 const WRITE_ENGAGEMENTS = {
   brand: engagementQuery(LABELS.brand),
   product: engagementQuery(LABELS.product),
@@ -98,17 +124,28 @@ const WRITE_ENGAGEMENTS = {
   campaign: engagementQuery(LABELS.campaign),
 } as const;
 
-const WRITE_RATINGS = `
-UNWIND $rows AS r
-MATCH (c:Customer {id: r.customerId})
-MATCH (b:Brand {id: r.brandId})
-MERGE (c)-[x:RATED {id: r.id}]->(b)
-SET x.score = r.score, x.at = datetime(r.at)
-RETURN count(*) AS matched`;
+const WRITE_RATINGS = eventQuery('RATED', LABELS.customer, 'customerId', LABELS.brand, 'brandId', 'e.score = r.score, e.at = datetime(r.at)');
 
 const EXISTING = Object.fromEntries(
   Object.entries(LABELS).map(([ref, label]) => [ref, `UNWIND $ids AS id MATCH (n:${label} {id: id}) RETURN n.id AS id`]),
 ) as Record<EntityRef, string>;
+
+const READ_ENTITY = Object.fromEntries(
+  Object.entries(LABELS).map(([ref, label]) => [ref, `MATCH (n:${label} {id: $id}) RETURN properties(n) AS p`]),
+) as Record<EntityRef, string>;
+
+/**
+ * The last row of each event id: within one write an event is checked for before any is created,
+ * so two rows with the same id would create it twice.
+ */
+function distinctById<T extends { id: string }>(rows: T[]): T[] {
+  const byId = new Map<string, T>();
+  for (const row of rows) {
+    byId.delete(row.id);
+    byId.set(row.id, row);
+  }
+  return byId.size === rows.length ? rows : [...byId.values()];
+}
 
 /** Drops undefined values (the driver refuses them) and turns attribute maps into JSON text. */
 function param(row: Record<string, unknown>): Record<string, unknown> {
@@ -143,8 +180,14 @@ export class Neo4jIngestRepository implements IngestRepository {
     return found;
   }
 
+  async readEntity(entity: EntityRef, id: string): Promise<Record<string, unknown> | undefined> {
+    const result = await this.db.read((tx) => tx.run(READ_ENTITY[entity], { id }));
+    return result.records[0] ? entityProperties(result.records[0].get('p')) : undefined;
+  }
+
   async write<K extends KindName>(kind: K, rows: RowOf<K>[]): Promise<WriteCounts> {
-    const params = rows.map((r) => param(r as Record<string, unknown>));
+    const events = kind === 'interactions' || kind === 'engagements' || kind === 'ratings';
+    const params = (events ? distinctById(rows as { id: string }[]) : rows).map((r) => param(r as Record<string, unknown>));
     const entity = ['customers', 'brands', 'topics', 'products', 'campaigns', 'content'].includes(kind);
     const results = await this.db.write(async (tx) => {
       const written = await this.writeIn(tx, kind, params);
@@ -152,7 +195,7 @@ export class Neo4jIngestRepository implements IngestRepository {
       // nothing. Any such row aborts the whole transaction, so a request lands whole or not at all.
       if (!entity) {
         const matched = written.reduce((sum, r) => sum + (plain(r.records[0]?.get('matched') ?? 0) as number), 0);
-        if (matched < rows.length) throw new UnresolvedReferences(rows.length - matched);
+        if (matched < params.length) throw new UnresolvedReferences(params.length - matched);
       }
       return written;
     });

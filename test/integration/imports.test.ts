@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auth, clearDatabase, createTestApp, type TestContext } from './helpers.js';
 
@@ -122,8 +124,9 @@ describe('NDJSON imports', () => {
   it('marks jobs left running by a killed process as interrupted, and resumes them', async () => {
     await finished(ctx, (await upload(ctx, 'customers', ndjson(customers(50)))).json().id);
     const job = await finished(ctx, (await upload(ctx, 'ties', ndjson(ties(50)))).json().id);
-    // What a kill -9 mid-write leaves behind: the job node still says "writing".
+    // What a kill -9 mid-write leaves behind: the job node still says "writing", and its upload is kept.
     await ctx.db.autoCommit("MATCH (j:ImportJob {id: $id}) SET j.status = 'writing', j.rowsWritten = 100", { id: job.id });
+    writeFileSync(path.join(ctx.config.DATA_DIR, 'imports', `${job.id}.ndjson`), ndjson(ties(50)), { mode: 0o600 });
     expect(await ctx.app.services.imports.recover()).toBe(1);
     expect((await ctx.app.services.imports.get(job.id)).status).toBe('interrupted');
     await ctx.app.services.imports.resume(job.id);

@@ -55,7 +55,7 @@ const BAD: Record<keyof typeof DATA, { row: object; field: string }> = {
 
 async function counts(ctx: TestContext) {
   const result = await ctx.db.autoCommit(`
-    CALL { MATCH (n) WHERE NOT n:ImportJob RETURN count(n) AS nodes }
+    CALL { MATCH (n) WHERE n:Customer OR n:Brand OR n:Product OR n:Topic OR n:Campaign OR n:Content RETURN count(n) AS nodes }
     CALL { MATCH ()-[r]->() RETURN count(r) AS rels }
     RETURN nodes, rels`);
   return { nodes: result.records[0].get('nodes').toNumber(), rels: result.records[0].get('rels').toNumber() };

@@ -3,11 +3,17 @@ import { z } from 'zod';
 import { IMPORT_STATUSES } from '../../domain/import.service.js';
 import { KIND_NAMES } from '../../domain/model.js';
 
+const ProblemItemSchema = z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string().optional() });
+
 export const WriteResultSchema = z
   .object({
     received: z.number().int().describe('Rows in the request'),
     created: z.number().int().describe('Nodes (entities) or relationships (events, ties) that did not exist before'),
     updated: z.number().int().describe('Rows that matched something already stored'),
+    skipped: z
+      .array(z.object({ row: z.number().int().describe('Index of the row in the request'), errors: z.array(ProblemItemSchema) }))
+      .optional()
+      .describe('With onInvalid=skip: every row left out, with its problems'),
   })
   .meta({ id: 'WriteResult' });
 
@@ -53,7 +59,9 @@ export const ImportJobSchema = z
     updated: z.number().int(),
     rowsPerSecond: z.number().optional(),
     errorCount: z.number().int(),
-    errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string().optional() })),
+    errors: z.array(ProblemItemSchema),
     message: z.string().optional(),
+    onInvalid: z.enum(['reject', 'skip']).optional(),
+    rowsSkipped: z.number().int().optional().describe('Lines left out (onInvalid=skip)'),
   })
   .meta({ id: 'ImportJob' });
