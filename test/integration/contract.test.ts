@@ -154,6 +154,20 @@ describe('API contract', () => {
       }
     });
 
+    it('tampered entity-list cursors → 400 naming query.cursor', async () => {
+      const first = await get(ctx, '/v1/customers?limit=2');
+      expect(first.statusCode).toBe(200);
+      const next = first.json().nextCursor as string;
+      expect((await get(ctx, `/v1/customers?limit=2&cursor=${next}`)).statusCode).toBe(200);
+      const forged = (v: unknown) => Buffer.from(JSON.stringify({ a: v })).toString('base64url');
+      for (const c of [forged(-5), forged(1.5), forged(null), 'not-a-cursor', Buffer.from('{"a":').toString('base64url')]) {
+        const res = await get(ctx, `/v1/customers?cursor=${c}`);
+        expect(res.statusCode, c).toBe(400);
+        expect(res.headers['content-type']).toMatch(PROBLEM);
+        expect(res.json().errors[0].path).toEqual(['query', 'cursor']);
+      }
+    });
+
     it('an empty numeric filter (`?community=`) → 400 naming the field, not community 0', async () => {
       for (const url of [
         '/v1/super-users?community=',
