@@ -2,7 +2,7 @@
  * The influence-graph command line (`npx influence-graph …` or `npm run cli -- …`).
  *
  *   generate --customers N [--seed S] [--out DIR]        a synthetic customer base as NDJSON files
- *   import <kind> <file.ndjson|file.csv> [--api URL --key KEY] [--batch N]
+ *   import <kind> <file.ndjson|file.csv> [--api URL --key KEY] [--batch N] [--on-invalid reject|skip]
  *   load <dir> [--api URL --key KEY]                      every kind of a generated folder, in order
  *   analyze [--algorithms a,b] [--seed S] [--api URL --key KEY]   an analytics run with a progress bar
  *   plan --k N [--brand B] […]                            a campaign plan (seed selection) with a progress bar, seeds as CSV
@@ -21,6 +21,7 @@ import type { Services } from '../src/app.js';
 import { csvRecordToRow } from '../src/domain/csv-rows.js';
 import { AppError } from '../src/domain/errors.js';
 import { ImportService, type ImportJob } from '../src/domain/import.service.js';
+import { ON_INVALID, type OnInvalid } from '../src/domain/ingest.service.js';
 import { KIND_NAMES, type KindName } from '../src/domain/model.js';
 import { writeDataset, DATASET_FILES } from '../src/generator/generate.js';
 import { runAnalyzeCommand } from './cli-analyze.js';
@@ -30,7 +31,7 @@ import { fail, progressBar, withDirectServices, type Progress } from './cli-comm
 
 const USAGE = `usage:
   influence-graph generate --customers N [--seed S] [--out DIR]
-  influence-graph import <kind> <file.ndjson|file.csv> [--api URL --key KEY] [--batch N]
+  influence-graph import <kind> <file.ndjson|file.csv> [--api URL --key KEY] [--batch N] [--on-invalid reject|skip]
   influence-graph load <dir> [--api URL --key KEY]
   influence-graph analyze [--algorithms pagerank,louvain,…] [--seed S] [--api URL --key KEY]
   ${PLAN_USAGE.replace('usage: ', '')}
@@ -58,7 +59,8 @@ function summary(job: ImportJob, seconds: number): string {
     return `${job.kind}: rejected, nothing written — ${job.errorCount} problem(s):\n${lines.join('\n')}${job.errorCount > 20 ? '\n  …' : ''}`;
   }
   const rate = job.rowsWritten / Math.max(seconds, 0.001);
-  return `${job.kind}: ${job.status} — ${job.rowsWritten} rows written (${job.created} new, ${job.updated} already there) in ${seconds.toFixed(1)} s, ${Math.round(rate)} rows/s${job.message ? ` — ${job.message}` : ''}`;
+  const skipped = job.rowsSkipped ? `\n${job.errors.slice(0, 20).map((e) => `  skipped ${e.path.join('.')}: ${e.message}`).join('\n')}` : '';
+  return `${job.kind}: ${job.status} — ${job.rowsWritten} rows written (${job.created} new, ${job.updated} already there) in ${seconds.toFixed(1)} s, ${Math.round(rate)} rows/s${job.message ? ` — ${job.message}` : ''}${skipped}`;
 }
 
 /** Validation progresses over the file's bytes, writing over its rows. */
@@ -70,22 +72,22 @@ function showJob(bar: Progress, job: ImportJob): void {
   }
 }
 
-async function importDirect(services: Services, kind: KindName, file: string, batch?: number): Promise<ImportJob> {
+async function importDirect(services: Services, kind: KindName, file: string, batch?: number, onInvalid?: OnInvalid): Promise<ImportJob> {
   const bar = progressBar();
   bar.start(statSync(file).size, 0, `${kind} validate`, 'bytes');
-  const job = await services.imports.importFile(kind, file, { batchSize: batch, onProgress: (j) => showJob(bar, j) });
+  const job = await services.imports.importFile(kind, file, { batchSize: batch, onInvalid, onProgress: (j) => showJob(bar, j) });
   bar.stop();
   return job;
 }
 
-async function importViaApi(api: string, key: string, kind: KindName, file: string): Promise<ImportJob> {
+async function importViaApi(api: string, key: string, kind: KindName, file: string, onInvalid: OnInvalid = 'reject'): Promise<ImportJob> {
   const headers = { authorization: `Bearer ${key}` };
   const bar = progressBar();
   bar.start(statSync(file).size, 0, `${kind} upload`, 'bytes');
   let sent = 0;
   const stream = createReadStream(file);
   stream.on('data', (chunk) => bar.update((sent += chunk.length)));
-  const res = await fetch(`${api.replace(/\/$/, '')}/v1/imports/${kind}`, {
+  const res = await fetch(`${api.replace(/\/$/, '')}/v1/imports/${kind}?onInvalid=${onInvalid}`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/x-ndjson' },
     body: stream as unknown as ReadableStream,
@@ -105,14 +107,14 @@ async function importViaApi(api: string, key: string, kind: KindName, file: stri
   return job;
 }
 
-async function runImport(kind: KindName, input: string, opts: { api?: string; key?: string; batch?: number }): Promise<ImportJob> {
+async function runImport(kind: KindName, input: string, opts: { api?: string; key?: string; batch?: number; onInvalid?: OnInvalid }): Promise<ImportJob> {
   if (!existsSync(input)) fail(`No such file: ${input}`);
   const { file, cleanup } = await toNdjson(kind, input);
   const started = Date.now();
   try {
     const job = opts.api
-      ? await importViaApi(opts.api, opts.key ?? fail('--api needs --key'), kind, file)
-      : await withDirectServices((services) => importDirect(services, kind, file, opts.batch));
+      ? await importViaApi(opts.api, opts.key ?? fail('--api needs --key'), kind, file, opts.onInvalid)
+      : await withDirectServices((services) => importDirect(services, kind, file, opts.batch, opts.onInvalid));
     console.log(summary(job, (Date.now() - started) / 1000));
     if (job.status !== 'completed') process.exitCode = 1;
     return job;
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
       key: { type: 'string' },
       batch: { type: 'string' },
       algorithms: { type: 'string' },
+      'on-invalid': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -144,6 +147,8 @@ async function main(): Promise<void> {
     return;
   }
   const key = values.key ?? process.env.INFLUENCE_GRAPH_KEY;
+  const onInvalid = values['on-invalid'] as OnInvalid | undefined;
+  if (onInvalid !== undefined && !(ON_INVALID as readonly string[]).includes(onInvalid)) fail(`--on-invalid takes ${ON_INVALID.join(' or ')}`);
   switch (command) {
     case 'generate': {
       const customers = Number(values.customers ?? fail('generate needs --customers N'));
@@ -171,7 +176,7 @@ async function main(): Promise<void> {
     case 'import': {
       const [kind, file] = rest;
       if (!kind || !file) fail(USAGE);
-      await runImport(ImportService.assertKind(kind), file, { api: values.api, key, batch: values.batch ? Number(values.batch) : undefined });
+      await runImport(ImportService.assertKind(kind), file, { api: values.api, key, batch: values.batch ? Number(values.batch) : undefined, onInvalid });
       return;
     }
     case 'load': {
@@ -180,7 +185,7 @@ async function main(): Promise<void> {
       for (const kind of KIND_NAMES) {
         const file = path.join(dir, DATASET_FILES[kind]);
         if (!existsSync(file)) continue;
-        const job = await runImport(kind, file, { api: values.api, key, batch: values.batch ? Number(values.batch) : undefined });
+        const job = await runImport(kind, file, { api: values.api, key, batch: values.batch ? Number(values.batch) : undefined, onInvalid });
         if (job.status !== 'completed') fail(`stopped: ${kind} did not complete`);
       }
       return;

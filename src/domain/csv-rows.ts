@@ -1,13 +1,15 @@
 /**
  * Turns CSV records (header names = field names) into rows of a kind: numbers, booleans and lists
- * are converted by field name, `attributes.<name>` columns become the attributes map, and empty
- * cells are left out. Validation itself stays with the kind's schema.
+ * are converted by field name, a time field holding only digits becomes an epoch number (seconds
+ * or milliseconds, as the schema reads it), `attributes.<name>` columns become the attributes map,
+ * and empty cells are left out. Validation itself stays with the kind's schema.
  */
 import type { KindName } from './model.js';
 
 const NUMBER_FIELDS = new Set(['weight', 'count', 'sentiment', 'score']);
 const BOOLEAN_FIELDS = new Set(['optedOut']);
 const LIST_FIELDS = new Set(['topicIds']);
+const TIME_FIELDS = new Set(['createdAt', 'startsAt', 'endsAt', 'at', 'since']);
 
 function convert(field: string, text: string): unknown {
   if (NUMBER_FIELDS.has(field)) {
@@ -19,6 +21,7 @@ function convert(field: string, text: string): unknown {
     return t === 'true' || t === '1' ? true : t === 'false' || t === '0' ? false : text;
   }
   if (LIST_FIELDS.has(field)) return text.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
+  if (TIME_FIELDS.has(field) && /^\d+(\.\d+)?$/.test(text.trim())) return Number(text);
   return text;
 }
 
