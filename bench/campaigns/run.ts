@@ -101,6 +101,7 @@ function compare(bg: BenchGraph, g: DiffusionGraph, k: number): Record<string, u
     celfCpuSeconds: round(celf.cpuSeconds),
     scores,
     immOverCelf: round(ratio, 4),
+    seeds: bg.n <= 5000 ? lists : undefined,
     immBeatsTopK: scores.imm.mean > scores.pagerank.mean && scores.imm.mean > scores.audience.mean,
   });
   return row;
@@ -129,12 +130,12 @@ if (part === 'a') {
     selectSeeds(g, { k, epsilon, model, candidates, onProgress: (p) => { samples = p.samples; } }),
   );
   const peakAfter = peakMb();
-  console.log(`IMM: ${imm.value.samples} RR sets (θ ${imm.value.targetSamples}, capped ${imm.value.capped}), estimated spread ${imm.value.estimatedSpread.toFixed(0)}; peak RSS ${peakAfter} MB, RSS now ${mb(process.memoryUsage().rss)} MB`);
+  console.log(`IMM: ${imm.value.samples} RR sets, ${imm.value.sampleMembers} members (θ ${imm.value.targetSamples}, capped ${imm.value.capped}), estimated spread ${imm.value.estimatedSpread.toFixed(0)}; peak RSS ${peakAfter} MB, RSS now ${mb(process.memoryUsage().rss)} MB`);
   const sim = timed('simulateSpread 1000 runs', () => simulateSpread(g, imm.value.seeds, { model, runs: 1000, seed: 2026 })).value;
   console.log(`forward spread ${sim.mean.toFixed(1)} [${sim.low.toFixed(1)}, ${sim.high.toFixed(1)}]`);
   Object.assign(out, {
     customers, attentionArcs, diffusionArcs: g.targets.length, k, epsilon, ell: 1,
-    immSeconds: round(imm.seconds), immCpuSeconds: round(imm.cpuSeconds), samples: imm.value.samples || samples, targetSamples: imm.value.targetSamples, capped: imm.value.capped,
+    immSeconds: round(imm.seconds), immCpuSeconds: round(imm.cpuSeconds), samples: imm.value.samples || samples, targetSamples: imm.value.targetSamples, capped: imm.value.capped, sampleMembers: imm.value.sampleMembers,
     estimatedSpread: round(imm.value.estimatedSpread), forwardSpread: { mean: round(sim.mean), low: round(sim.low), high: round(sim.high), runs: 1000 },
     rssBeforeSelectionMb: mb(rssBefore), peakRssBeforeSelectionMb: peakBefore, peakRssMb: peakAfter,
   });

@@ -147,6 +147,7 @@ export function imm(g: DiffusionGraph, c: Constraints, p: ImmParams): SeedSelect
     marginalGains: sel.gains.map((x) => x * scale),
     estimatedSpread: spread,
     samples: drawn,
+    sampleMembers: rr.size,
     algorithm: 'imm',
     model: p.model,
     objective: spread - c.lambda * penalisedReach,

@@ -75,6 +75,8 @@ export interface SeedSelectionResult {
   penalisedReach: number;
   /** IMM: true when the memory bound stopped sampling before the θ the guarantee needs. */
   capped: boolean;
+  /** IMM: members stored over all RR sets of the final selection (memory ≈ 8 bytes each with the node index, + 8 per set). */
+  sampleMembers?: number;
   /** IMM: the θ the martingale bound asked for (equals `samples` unless capped); CELF: runs. */
   targetSamples: number;
   /** Total cost of the seeds when a budget was given, else the seed count. */
