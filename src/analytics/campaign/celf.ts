@@ -28,7 +28,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { isEligible, type Constraints } from './constraints.js';
 import { ForwardSimulator } from './simulate.js';
 import type { DiffusionGraph, DiffusionModel, SeedSelectionOptions, SeedSelectionResult } from './types.js';
-import { worldKey } from './worlds.js';
+import { STREAM, worldKey } from './worlds.js';
 
 export const CELF_DEFAULTS = { simulations: 1000, seed: 42, maxCells: 200_000_000 } as const;
 
@@ -110,7 +110,7 @@ class WorldState {
     this.reached = new Uint8Array(runs * g.n);
     this.sim = new ForwardSimulator(g, model);
     this.keys = new Uint32Array(runs);
-    for (let r = 0; r < runs; r++) this.keys[r] = worldKey(seed, r);
+    for (let r = 0; r < runs; r++) this.keys[r] = worldKey(seed, r, STREAM.celf);
   }
 
   /** Mean gain in the objective of adding v (and commit it when `commit`). */

@@ -12,7 +12,7 @@
  *   E[spread(S)] = n · P(S meets a random RR set),
  * so the fraction of RR sets S covers, times n, is an unbiased spread estimate.
  *
- * RR set j is a pure function of (seed, j): its world is worldKey(seed, j). Results therefore do
+ * RR set j is a pure function of (seed, j): its world is worldKey(seed, j, STREAM.rrSets). Results do
  * not depend on how sets are batched or which thread draws them.
  *
  * Storage: flat typed arrays grown by doubling — members (Int32Array), offsets (count + 1) and
@@ -24,7 +24,7 @@
 
 import { ltScale } from './probabilities.js';
 import type { DiffusionGraph, DiffusionModel } from './types.js';
-import { coin32, ROOT_INDEX, TWO32, worldKey } from './worlds.js';
+import { coin32, ROOT_INDEX, STREAM, TWO32, worldKey } from './worlds.js';
 
 export class RrSets {
   members: Int32Array;
@@ -93,7 +93,7 @@ export class RrSampler {
   /** Append RR sets number from .. to − 1 to `out`. */
   draw(out: RrSets, from: number, to: number): void {
     for (let j = from; j < to; j++) {
-      const key = worldKey(this.seed, j);
+      const key = worldKey(this.seed, j, STREAM.rrSets);
       const root = Math.floor((coin32(key, ROOT_INDEX) / TWO32) * this.g.n);
       const len = this.ic ? this.reverseBfs(key, root) : this.reverseWalk(key, root);
       out.push(this.buf, len, root);

@@ -24,7 +24,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { ltScale } from './probabilities.js';
 import type { DiffusionGraph, DiffusionModel, SimulateSpreadOptions, SpreadEstimate } from './types.js';
-import { coin32, TWO32, worldKey } from './worlds.js';
+import { coin32, STREAM, TWO32, worldKey } from './worlds.js';
 
 export const SIMULATION_DEFAULTS = { model: 'ic' as DiffusionModel, runs: 1000, seed: 42 };
 
@@ -133,7 +133,7 @@ export function simulateSpread(g: DiffusionGraph, seeds: number[], options: Simu
   let m2 = 0;
   for (let r = 0; r < runs; r++) {
     if (signal && (r & 63) === 0) signal.throwIfAborted();
-    const count = sim.run(worldKey(seed, r), seeds);
+    const count = sim.run(worldKey(seed, r, STREAM.simulate), seeds);
     // Welford's running mean and variance.
     const d = count - mean;
     mean += d / (r + 1);

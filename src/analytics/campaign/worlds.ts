@@ -27,9 +27,16 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/** Key of world `world` (0 ≤ world < 2^32) under `seed` (low 32 bits of its integer part). */
-export function worldKey(seed: number, world: number): number {
-  const s = fmix32((Math.trunc(seed) + 0x6d2b79f5) >>> 0);
+/**
+ * Streams keep the worlds of different uses apart under one seed: forward simulations (0), RR
+ * sets (1) and CELF's estimates (2). So a plan picked by CELF with seed s and then scored by
+ * simulateSpread with the same seed is scored on other worlds than the ones it was picked on.
+ */
+export const STREAM = { simulate: 0, rrSets: 1, celf: 2 } as const;
+
+/** Key of world `world` (0 ≤ world < 2^32) of `stream` under `seed` (low 32 bits of its integer part). */
+export function worldKey(seed: number, world: number, stream = 0): number {
+  const s = fmix32((Math.trunc(seed) + 0x6d2b79f5 + Math.imul(stream, 0x3c6ef372)) >>> 0);
   return fmix32((s ^ Math.imul(world >>> 0, 0x9e3779b1)) + 0x632be5ab);
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simulateSpread } from '../../../../src/analytics/campaign/index.js';
 import { buildNodeIndex, RrSampler, RrSets } from '../../../../src/analytics/campaign/ris.js';
 import { immLambdas, lnChoose } from '../../../../src/analytics/campaign/imm.js';
+import { STREAM, worldKey } from '../../../../src/analytics/campaign/worlds.js';
 import { randomGraph } from './fixtures.js';
 
 describe('reverse-reachable sets', () => {
@@ -50,6 +51,12 @@ describe('reverse-reachable sets', () => {
     s.draw(b, 123, 500);
     expect(b.size).toBe(a.size);
     expect(Array.from(b.members.subarray(0, b.size))).toEqual(Array.from(a.members.subarray(0, a.size)));
+  });
+
+  it('keeps the worlds of RR sets, CELF and forward runs apart under one seed', () => {
+    const keys = [STREAM.simulate, STREAM.rrSets, STREAM.celf].map((stream) => worldKey(42, 7, stream));
+    expect(new Set(keys).size).toBe(3);
+    expect(worldKey(42, 7)).toBe(keys[0]);
   });
 
   it('IMM bounds: ln C(n, k) and λ* grow with n and k, λ* shrinks with ε²', () => {
