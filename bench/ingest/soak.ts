@@ -174,7 +174,7 @@ async function main() {
   const max = Math.max(0, ...batches);
   const summary = {
     batches: batches.length,
-    medianBatchSeconds: med,
+    medianBatchSeconds: Math.round(med * 1000) / 1000,
     maxBatchSeconds: max,
     maxOverMedian: med > 0 ? Math.round((max / med) * 100) / 100 : null,
     slowerThan5xMedian: batches.filter((b) => b > 5 * med).length,
@@ -193,7 +193,7 @@ async function main() {
     `Load before: ${machine.uptimeBefore}`,
     `Load after: ${result.machine.uptimeAfter}`,
     '',
-    `Batches ${summary.batches}, median ${med} s, max ${max} s (${summary.maxOverMedian}× median), ${summary.slowerThan5xMedian} slower than 5× median; ${summary.loadsCompleted}/${LOADS} loads completed.`,
+    `Batches ${summary.batches}, median ${summary.medianBatchSeconds} s, max ${max} s (${summary.maxOverMedian}× median), ${summary.slowerThan5xMedian} slower than 5× median; ${summary.loadsCompleted}/${LOADS} loads completed.`,
     '',
     '| load | status | rows | seconds | batch seconds | load1 |',
     '|---:|---|---:|---:|---|---:|',
