@@ -255,7 +255,7 @@ function markdown(report: {
   const lines = [
     `# Erasure of one customer from the kept run results — ${report.startedAt.slice(0, 10)}`,
     '',
-    `Command: \`${report.command}\` on code ${report.code.commit}. Each kept run holds ${SCORE_FIELDS.length} score arrays, participationTier, topics and ${report.brands} brands of stance arrays (see the bench's header). \`old\`: the previous release's query; \`new\`: ERASE_FROM_RUN_RESULTS alone; \`erase\`: the whole erasure transaction (node, arrays, community summaries, privacy log). Each timing erases a different customer; after each, every run's arrays were checked aligned and without the customer.`,
+    `Command: \`${report.command}\` on code ${report.code.commit}. Each kept run holds ${SCORE_FIELDS.length} score arrays, participationTier, topics and ${report.brands} brands of stance arrays (see the bench's header). \`old\`: the previous release's query; \`new\`: scrubRunResults alone (each run in its own transaction: arrays and community summaries); \`erase\`: the whole erasure (the runs, then node, ties, content and privacy log in one transaction). Each timing erases a different customer; after each, every run's arrays were checked aligned and without the customer.`,
     '',
     '| customers | kept runs | variant | timings (ms) | median (ms) |',
     '|---:|---:|---|---|---:|',
@@ -265,7 +265,9 @@ function markdown(report: {
       const ms = s.timings.filter((t) => t.variant === variant).map((t) => t.ms);
       if (ms.length === 0) continue;
       const sorted = ms.slice().sort((a, b) => a - b);
-      lines.push(`| ${s.customers.toLocaleString('en-US')} | ${s.runs} | ${variant} | ${ms.join(', ')} | ${sorted[Math.floor(sorted.length / 2)]} |`);
+      const mid = sorted.length / 2;
+      const median = sorted.length % 2 ? sorted[Math.floor(mid)] : Math.round(((sorted[mid - 1] + sorted[mid]) / 2) * 10) / 10;
+      lines.push(`| ${s.customers.toLocaleString('en-US')} | ${s.runs} | ${variant} | ${ms.join(', ')} | ${median} |`);
     }
   }
   lines.push('', '## Machine', '', `- nproc ${report.machine.before.nproc}; ${report.machine.before.cpu}`, `- memory (free -g): ${report.machine.before.memory}`);
