@@ -26,6 +26,8 @@ const NPS: [string, number][] = [['hub', 10], ['a', 9], ['x', 0], ['c1', 1], ['c
 const admin = (ctx: TestContext, method: 'GET' | 'DELETE', url: string) => ctx.app.inject({ method, url, headers: auth('admin') });
 const put = (ctx: TestContext, id: string, body: object) =>
   ctx.app.inject({ method: 'PUT', url: `/v1/customers/${encodeURIComponent(id)}`, headers: auth('write'), payload: body });
+const patch = (ctx: TestContext, id: string, body: object) =>
+  ctx.app.inject({ method: 'PATCH', url: `/v1/customers/${encodeURIComponent(id)}`, headers: auth('write'), payload: body });
 
 /** Every id named anywhere in the answers a customer must be absent from. */
 async function everywhere(ctx: TestContext) {
@@ -111,6 +113,14 @@ describe('privacy', () => {
     expect(seen.detractors.has('x') && seen.detractorsCsv.has('x')).toBe(true);
     await other.app.services.snapshots.check();
     expect((await everywhere(other)).detractors.has('x')).toBe(true);
+
+    // A partial update changes the flag the same way; one that leaves it out changes nothing.
+    expect((await patch(ctx, 'x', { optedOut: true })).statusCode).toBe(200);
+    expect((await get(ctx, '/v1/customers/x/metrics')).statusCode).toBe(409);
+    expect((await patch(ctx, 'x', { segment: 'vip' })).statusCode).toBe(200);
+    expect((await get(ctx, '/v1/customers/x/metrics')).statusCode).toBe(409);
+    expect((await patch(ctx, 'x', { optedOut: false })).statusCode).toBe(200);
+    expect((await everywhere(ctx)).detractors.has('x')).toBe(true);
   });
 
   it('erasing the top super user removes them from every reader in the same request', async () => {
@@ -185,11 +195,11 @@ describe('privacy', () => {
     }
   });
 
-  it('reads, updates, exports and erases a customer with a 128-character id', async () => {
+  it('creates, reads, updates, exports and erases a customer with a 128-character id on every customer route', async () => {
     for (const id of ['i'.repeat(128), 'é'.repeat(127) + '€']) {
       const url = `/v1/customers/${encodeURIComponent(id)}`;
       expect((await put(ctx, id, { name: 'Long' })).statusCode).toBe(200);
-      expect((await put(ctx, id, { name: 'Longer' })).statusCode).toBe(200);
+      expect((await patch(ctx, id, { name: 'Longer' })).statusCode).toBe(200);
       const read = await get(ctx, url);
       expect(read.statusCode, read.body).toBe(200);
       expect(read.json().properties).toMatchObject({ id, name: 'Longer' });
