@@ -67,6 +67,7 @@ describe('real data through the write API', () => {
     it('answers 404 for an entity that does not exist and writes nothing', async () => {
       const res = await write('PATCH', '/v1/customers/nobody', { optedOut: true });
       expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'NOT_FOUND', detail: "Customer 'nobody' does not exist" });
       expect(await customerCount()).toBe(1);
     });
 
