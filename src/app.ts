@@ -74,7 +74,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Path parameters are measured percent-encoded: the longest id the schema accepts (128 UTF-16
     // units, each at most 3 UTF-8 bytes = 9 encoded characters) must fit.
-    maxParamLength: MAX_ID_LENGTH * 9,
+    routerOptions: { maxParamLength: MAX_ID_LENGTH * 9 },
     // Errors raised before routing, and requests Node's parser refuses, answer problem+json too.
     frameworkErrors,
     clientErrorHandler,
