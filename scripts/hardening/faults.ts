@@ -40,7 +40,8 @@ export async function neo4jKill(service: Service, log: Log, recoverWithinMs = 24
         answers.push({ status: res.status, problem: isProblem(res.type), retriable: body?.retriable === true, code: body?.code });
       } catch (error) {
         // status 0: no answer within 20 s (timeout) or the connection failed
-        answers.push({ status: 0, problem: false, retriable: false, code: (error as Error).name === 'TimeoutError' ? 'no answer within 20 s' : 'connection error' });
+        const what = n % 2 === 0 ? 'GET customer' : 'PUT customer';
+        answers.push({ status: 0, problem: false, retriable: false, code: `${what}: ${(error as Error).name === 'TimeoutError' ? 'no answer within 20 s' : 'connection error'}` });
       }
       await sleep(50);
     }
