@@ -8,12 +8,17 @@
  * only once it holds the database lease, renews it while it goes on and releases it at the end;
  * a lease whose holder stopped renewing expires and can be taken over. Once the publication has
  * committed the run is completed for good: no later failure turns it into `failed`.
+ *
+ * The algorithm phases run in a worker thread (run-worker.runner.ts), so requests keep being
+ * answered during a long phase; a cancel, a park or a lost lease terminates the worker at once.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppError, conflict, notFound } from './errors.js';
 import type { Projection, ProjectionSource } from './projection.js';
-import { ALGORITHMS, RunParamsSchema, scoringPhases, SCORE_FIELDS, type CommunitySummary, type RunParams, type ScoreField, type ScoreSet, type StanceScores, type TextScores } from './scoring.js';
+import { runScoringInWorker } from './run-worker.runner.js';
+import { runScoringTask, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
+import { ALGORITHMS, RunParamsSchema, SCORE_FIELDS, type CommunitySummary, type RunParams, type ScoreField, type ScoreSet, type StanceScores, type TextScores } from './scoring.js';
 
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -123,6 +128,8 @@ export interface AnalyticsRunOptions {
   logger?: Logger;
   /** This service's name on the lease (default: host, pid and a random suffix). */
   holder?: string;
+  /** Where the algorithm phases run: a worker thread (default) or this thread. Same results either way. */
+  scoring?: 'worker' | 'thread';
 }
 
 const DEFAULT_LEASE_TTL_MS = 30_000;
@@ -142,6 +149,8 @@ interface RunHandle {
   /** Set when the service stops: the run ends `interrupted` rather than `cancelled`. */
   park: boolean;
   leaseLost: boolean;
+  /** Aborted on cancel, park or a lost lease: stops the scoring at once. */
+  abort: AbortController;
   done: Promise<void>;
 }
 
@@ -182,6 +191,7 @@ export class AnalyticsRunService {
   private readonly keepRuns: number;
   private readonly leaseTtlMs: number;
   private readonly log: Logger;
+  private readonly scoring: 'worker' | 'thread';
   readonly holder: string;
 
   constructor(
@@ -193,6 +203,7 @@ export class AnalyticsRunService {
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.log = options.logger ?? silentLogger;
+    this.scoring = options.scoring ?? 'worker';
   }
 
   /** Called (and awaited) after a run's results are committed, before the run counts as finished here. */
@@ -229,7 +240,7 @@ export class AnalyticsRunService {
       phases: names.map((name) => ({ name, status: 'pending' })),
       summary: {},
     };
-    const handle: RunHandle = { run, cancel: false, park: false, leaseLost: false, done: Promise.resolve() };
+    const handle: RunHandle = { run, cancel: false, park: false, leaseLost: false, abort: new AbortController(), done: Promise.resolve() };
     this.current = handle;
     const lease: LeaseHolder = { holder: this.holder, runId: run.id, ttlMs: this.leaseTtlMs };
     try {
@@ -266,7 +277,7 @@ export class AnalyticsRunService {
     return this.runs.list(limit);
   }
 
-  /** Cancels the run in progress; it stops at the next phase boundary or write batch. */
+  /** Cancels the run in progress; the scoring stops at once, the publication at its next write batch. */
   async cancel(id: string): Promise<AnalyticsRun> {
     const handle = this.current;
     if (!handle || handle.run.id !== id) {
@@ -274,6 +285,7 @@ export class AnalyticsRunService {
       throw conflict('RUN_NOT_RUNNING', `Analytics run '${id}' is ${run.status}, not running`);
     }
     handle.cancel = true;
+    handle.abort.abort();
     await handle.done;
     return this.get(id);
   }
@@ -289,6 +301,7 @@ export class AnalyticsRunService {
     if (!handle) return undefined;
     handle.park = true;
     handle.cancel = true;
+    handle.abort.abort();
     await handle.done;
     return handle.run;
   }
@@ -342,6 +355,7 @@ export class AnalyticsRunService {
         (held) => {
           if (!held && !published) {
             handle.leaseLost = true;
+            handle.abort.abort();
             log.warn({}, 'analytics run lost its lease');
           }
         },
@@ -351,15 +365,16 @@ export class AnalyticsRunService {
     heartbeat.unref();
 
     try {
-      const projection: Projection = await timed('projection', async () => {
+      let projection: Projection = await timed('projection', async () => {
         const [p, previous] = await Promise.all([this.projection.project(run.params.projection), this.runs.previousCommunities()]);
         // Communities continue from the last run that detected them, even if later runs skipped Louvain.
         p.previousCommunity = Int32Array.from(p.ids, (id) => previous.get(id) ?? -1);
         return p;
       });
       const maxCommunityId = await this.runs.maxCommunityId();
-      const { phases, result } = scoringPhases(projection, run.params, maxCommunityId);
-      for (const step of phases) await timed(step.name, step.run);
+      const scored = await this.score(handle, { projection, params: run.params, previousMaxCommunityId: maxCommunityId }, report);
+      projection = scored.projection;
+      const result = scored.result;
       run.summary = result.summary;
       await timed(PUBLISH_PHASE, async () => {
         // The run is stored as completed inside the publication transaction; this process shows
@@ -428,6 +443,59 @@ export class AnalyticsRunService {
     } finally {
       clearInterval(heartbeat);
       await this.runs.releaseLease(lease).catch((e: unknown) => log.warn({ err: e }, 'could not release the analytics run lease'));
+    }
+  }
+
+  /**
+   * Runs the algorithm phases (in a worker thread unless configured otherwise), marking each
+   * phase running and done as the scoring reports it and recording each change in order.
+   */
+  private async score(
+    handle: RunHandle,
+    task: ScoringTask,
+    report: () => Promise<void>,
+  ): Promise<{ projection: Projection; result: ScoreSet }> {
+    const { run } = handle;
+    if (handle.cancel) throw new RunCancelled();
+    if (handle.leaseLost) throw new LeaseLost(run.id);
+    let saved = Promise.resolve();
+    let saveError: unknown;
+    const record = () => {
+      saved = saved.then(report).catch((error: unknown) => {
+        saveError ??= error;
+        handle.abort.abort();
+      });
+    };
+    const onEvent = (e: ScoringEvent) => {
+      const p = run.phases.find((x) => x.name === e.name);
+      if (!p) return;
+      if (e.type === 'progress') {
+        // Within a phase, progress moves by the share of that phase done (recorded at the phase's end).
+        const finished = run.phases.filter((x) => x.status === 'done' || x.status === 'skipped').length;
+        run.progress = (finished + Math.min(1, Math.max(0, e.fraction))) / run.phases.length;
+        return;
+      }
+      if (e.state === 'running') p.status = 'running';
+      else Object.assign(p, { status: 'done', ms: e.ms });
+      record();
+    };
+    const signal = handle.abort.signal;
+    try {
+      let scored: { projection: Projection; result: ScoreSet };
+      if (this.scoring === 'worker') scored = await runScoringInWorker(task, onEvent, signal);
+      else {
+        // In this thread: let pending I/O (status requests) through first.
+        await new Promise((resolve) => setImmediate(resolve));
+        scored = { projection: task.projection, result: runScoringTask(task, onEvent, signal) };
+      }
+      await saved;
+      if (saveError) throw saveError;
+      return scored;
+    } catch (error) {
+      await saved;
+      if (handle.leaseLost) throw new LeaseLost(run.id);
+      if (handle.cancel) throw new RunCancelled();
+      throw saveError ?? error;
     }
   }
 }

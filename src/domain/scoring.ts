@@ -257,8 +257,22 @@ export interface Phase {
   run: () => void;
 }
 
+/** How a caller stops long kernels midway and hears how far they are. */
+export interface ScoringControl {
+  /** Checked between phases and inside the long kernels' loops; aborting throws the signal's reason. */
+  signal?: AbortSignal;
+  /** Fraction (0..1) of the named phase done, reported from inside the long kernels. */
+  onProgress?: (phase: string, fraction: number) => void;
+}
+
 /** Runs of each algorithm as separate phases, so the caller can time, report and cancel between them. */
-export function scoringPhases(p: Projection, params: RunParams, previousMaxCommunityId: number): { phases: Phase[]; result: ScoreSet } {
+export function scoringPhases(
+  p: Projection,
+  params: RunParams,
+  previousMaxCommunityId: number,
+  control: ScoringControl = {},
+): { phases: Phase[]; result: ScoreSet } {
+  const { signal, onProgress } = control;
   const n = p.ids.length;
   const result: ScoreSet = {
     fields: {},

@@ -1,0 +1,51 @@
+/**
+ * The scoring part of an analytics run as a task a worker thread (run-worker.ts) or the calling
+ * thread performs: the algorithm phases of scoring.ts over one projection, each phase's start and
+ * end reported, then the scores. Shared by both so the two give the same results for a seed.
+ */
+import type { Projection } from './projection.js';
+import { scoringPhases, type RunParams, type ScoreSet } from './scoring.js';
+
+export interface ScoringTask {
+  projection: Projection;
+  params: RunParams;
+  previousMaxCommunityId: number;
+}
+
+export type ScoringEvent =
+  | { type: 'phase'; name: string; state: 'running' }
+  | { type: 'phase'; name: string; state: 'done'; ms: number }
+  | { type: 'progress'; name: string; fraction: number };
+
+/** Runs every scoring phase in order; `signal` is checked between phases and inside long kernels. */
+export function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) => void, signal?: AbortSignal): ScoreSet {
+  const { phases, result } = scoringPhases(task.projection, task.params, task.previousMaxCommunityId, {
+    signal,
+    onProgress: (name, fraction) => emit({ type: 'progress', name, fraction }),
+  });
+  for (const step of phases) {
+    signal?.throwIfAborted();
+    emit({ type: 'phase', name: step.name, state: 'running' });
+    const started = performance.now();
+    step.run();
+    emit({ type: 'phase', name: step.name, state: 'done', ms: Math.round(performance.now() - started) });
+  }
+  return result;
+}
+
+/** Every distinct ArrayBuffer under a value (typed arrays in objects, arrays and maps), for a transfer list. */
+export function buffersOf(value: unknown, seen = new Set<ArrayBuffer>(), visited = new Set<object>()): ArrayBuffer[] {
+  if (value === null || typeof value !== 'object' || visited.has(value)) return [...seen];
+  visited.add(value);
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) seen.add(value.buffer);
+  } else if (value instanceof Map) {
+    for (const v of value.values()) buffersOf(v, seen, visited);
+  } else if (Array.isArray(value)) {
+    // Arrays of strings or numbers hold no buffers; look at the first element only to skip them fast.
+    if (value.length > 0 && typeof value[0] === 'object') for (const v of value) buffersOf(v, seen, visited);
+  } else {
+    for (const v of Object.values(value)) buffersOf(v, seen, visited);
+  }
+  return [...seen];
+}

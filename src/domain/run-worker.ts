@@ -1,0 +1,27 @@
+/**
+ * Worker-thread entry of an analytics run's scoring: receives one ScoringTask (its typed arrays
+ * transferred), posts each phase's start and end and the kernels' progress (at most every 200 ms),
+ * then the scores together with the projection (both transferred back), or the error, and exits.
+ * A cancelled run terminates the worker. See run-worker.runner.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { buffersOf, runScoringTask, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
+
+const port = parentPort!;
+const task = workerData as ScoringTask;
+let last = 0;
+const emit = (e: ScoringEvent) => {
+  if (e.type === 'progress') {
+    const now = Date.now();
+    if (now - last < 200) return;
+    last = now;
+  }
+  port.postMessage(e);
+};
+try {
+  const result = runScoringTask(task, emit);
+  const message = { type: 'result', result, projection: task.projection };
+  port.postMessage(message, buffersOf(message));
+} catch (error) {
+  port.postMessage({ type: 'error', name: (error as Error)?.name, message: (error as Error)?.message ?? String(error) });
+}

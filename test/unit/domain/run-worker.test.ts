@@ -1,0 +1,41 @@
+/**
+ * The scoring of an analytics run gives the same scores in a worker thread as in the calling
+ * thread for a seed, hands the projection back intact, and stops when aborted.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScoringInWorker, ScoringAborted } from '../../../src/domain/run-worker.runner.js';
+import { runScoringTask, type ScoringEvent } from '../../../src/domain/run-worker-task.js';
+import { RunParamsSchema } from '../../../src/domain/scoring.js';
+import { generatedProjection } from './scoring-fixture.js';
+
+describe('scoring in a worker thread', () => {
+  it('equals the scoring in this thread for the same seed, sampled algorithms included', async () => {
+    const params = RunParamsSchema.parse({ seed: 17, betweenness: { maxExactNodes: 100, samples: 40 }, closeness: { maxExactNodes: 100, samples: 50 } });
+    const here = generatedProjection(400, 6, 3);
+    const there = structuredClone(here);
+    const events: ScoringEvent[] = [];
+    const inThread = runScoringTask({ projection: here, params, previousMaxCommunityId: 9 }, () => undefined);
+    const inWorker = await runScoringInWorker({ projection: there, params, previousMaxCommunityId: 9 }, (e) => events.push(e));
+    expect(inWorker.result).toEqual(inThread);
+    expect((inThread.summary.betweenness as { exact: boolean }).exact).toBe(false);
+    // The projection comes back whole, its arrays moved rather than copied.
+    expect(inWorker.projection).toEqual(here);
+    expect(there.src.length).toBe(0);
+    // Every phase is reported running, then done, in order.
+    const phases = events.filter((e) => e.type === 'phase');
+    const names = [...new Set(phases.map((e) => e.name))];
+    expect(names[0]).toBe('graph');
+    expect(names).toContain('closeness');
+    expect(names.at(-1)).toBe('influence');
+    for (const name of names) expect(phases.filter((e) => e.name === name).map((e) => e.state)).toEqual(['running', 'done']);
+  });
+
+  it('stops when aborted during a phase', async () => {
+    const params = RunParamsSchema.parse({ algorithms: ['closeness'], closeness: { maxExactNodes: 100_000 } });
+    const controller = new AbortController();
+    const running = runScoringInWorker({ projection: generatedProjection(3000, 8, 5), params, previousMaxCommunityId: -1 }, (e) => {
+      if (e.type === 'phase' && e.name === 'closeness' && e.state === 'running') controller.abort();
+    }, controller.signal);
+    await expect(running).rejects.toBeInstanceOf(ScoringAborted);
+  });
+});
