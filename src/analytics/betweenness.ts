@@ -36,6 +36,7 @@
  * switches to Dijkstra when edges carry weights.
  */
 
+import { checkpoint, type KernelControl } from './control.js';
 import type { CsrGraph } from './csr.js';
 import { InvalidArgumentError } from './errors.js';
 import { createRng, sampleWithoutReplacement } from './random.js';
@@ -58,6 +59,8 @@ export interface BetweennessOptions {
   seed?: number;
   /** Confidence of errorBound, in (0, 1). Default 0.95. */
   confidence?: number;
+  /** Abort signal checked and progress reported every few sources. */
+  control?: KernelControl;
 }
 
 export interface BetweennessResult {
@@ -89,8 +92,8 @@ export function betweenness(g: CsrGraph, options: BetweennessOptions = {}): Betw
   const sources = exact ? null : sampleWithoutReplacement(n, k, createRng(options.seed ?? DEFAULT_BETWEENNESS_SEED));
   const weighted = (options.weighted ?? false) && g.outWeights !== null;
   const sourceAt = (i: number): number => (sources ? sources[i] : i);
-  if (weighted) accumulateWeighted(g, k, sourceAt, scores);
-  else accumulateUnweighted(g, k, sourceAt, scores);
+  if (weighted) accumulateWeighted(g, k, sourceAt, scores, options.control);
+  else accumulateUnweighted(g, k, sourceAt, scores, options.control);
 
   // Rescale exactly as NetworkX 3.6 (endpoints=False): N = n − 1 possible targets.
   const N = n - 1;
@@ -122,7 +125,7 @@ export function betweenness(g: CsrGraph, options: BetweennessOptions = {}): Betw
  * successors w of v on shortest paths are the out-neighbours with dist[w] = dist[v] + 1, and each
  * finished w publishes coef[w] = (1 + δ[w]) / σ[w], so δ[v] = σ[v] · Σ coef[w].
  */
-function accumulateUnweighted(g: CsrGraph, k: number, sourceAt: (i: number) => number, scores: Float64Array): void {
+function accumulateUnweighted(g: CsrGraph, k: number, sourceAt: (i: number) => number, scores: Float64Array, control?: KernelControl): void {
   const n = g.n;
   const { outOffsets, outTargets } = g;
   const dist = new Int32Array(n).fill(-1);
@@ -131,6 +134,7 @@ function accumulateUnweighted(g: CsrGraph, k: number, sourceAt: (i: number) => n
   const order = new Int32Array(n);
   let reached = 0;
   for (let i = 0; i < k; i++) {
+    if ((i & 15) === 0) checkpoint(control, i, k);
     for (let j = 0; j < reached; j++) dist[order[j]] = -1;
     const s = sourceAt(i);
     dist[s] = 0;
@@ -171,7 +175,7 @@ function accumulateUnweighted(g: CsrGraph, k: number, sourceAt: (i: number) => n
 }
 
 /** Brandes over Dijkstra (arc weights are lengths, > 0); same back-propagation with exact ties. */
-function accumulateWeighted(g: CsrGraph, k: number, sourceAt: (i: number) => number, scores: Float64Array): void {
+function accumulateWeighted(g: CsrGraph, k: number, sourceAt: (i: number) => number, scores: Float64Array, control?: KernelControl): void {
   const n = g.n;
   const lengths = g.outWeights as Float64Array;
   const ws = new ShortestPathWorkspace({ offsets: g.outOffsets, neighbours: g.outTargets, lengths }, n, true);
@@ -179,6 +183,7 @@ function accumulateWeighted(g: CsrGraph, k: number, sourceAt: (i: number) => num
   const { outOffsets, outTargets } = g;
   const coef = new Float64Array(n);
   for (let i = 0; i < k; i++) {
+    if ((i & 15) === 0) checkpoint(control, i, k);
     ws.run(sourceAt(i));
     for (let j = ws.reached - 1; j > 0; j--) {
       const v = order[j];

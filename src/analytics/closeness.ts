@@ -24,6 +24,7 @@
  */
 
 import type { CsrGraph } from './csr.js';
+import { checkpoint } from './control.js';
 import { resolveSources, type SourceSamplingOptions } from './sampling.js';
 import { ShortestPathWorkspace } from './shortest-paths.js';
 
@@ -58,6 +59,7 @@ export function closeness(g: CsrGraph, options: ClosenessOptions = {}): SampledS
       false,
     );
     for (let u = 0; u < n; u++) {
+      if ((u & 15) === 0) checkpoint(options.control, u, n);
       ws.run(u);
       let total = 0;
       for (let j = 1; j < ws.reached; j++) total += ws.dist[ws.order[j]];
@@ -75,7 +77,9 @@ export function closeness(g: CsrGraph, options: ClosenessOptions = {}): SampledS
   const count = new Float64Array(n);
   const total = new Float64Array(n);
   const isSource = new Uint8Array(n);
-  for (const s of sources) {
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i];
+    if ((i & 15) === 0) checkpoint(options.control, i, sources.length);
     isSource[s] = 1;
     ws.run(s);
     for (let j = 1; j < ws.reached; j++) {

@@ -24,6 +24,7 @@
 
 import type { CsrGraph } from './csr.js';
 import { EmptyGraphError, InvalidArgumentError } from './errors.js';
+import { checkpoint } from './control.js';
 import { failConvergence, resolveIteration, type IterationOptions, type IterationResult } from './iteration.js';
 
 export interface EigenvectorOptions extends IterationOptions {
@@ -55,6 +56,7 @@ export function eigenvector(g: CsrGraph, options: EigenvectorOptions = {}): Eige
   let next = new Float64Array(n);
   let delta = Infinity;
   for (let iter = 1; iter <= it.maxIter; iter++) {
+    checkpoint(options.control, iter - 1, it.maxIter);
     let sq = 0;
     for (let v = 0; v < n; v++) {
       let s = x[v];

@@ -19,6 +19,7 @@
  */
 
 import type { CsrGraph } from './csr.js';
+import { checkpoint } from './control.js';
 import { resolveSources, type SourceSamplingOptions } from './sampling.js';
 import { ShortestPathWorkspace } from './shortest-paths.js';
 import type { SampledScores } from './closeness.js';
@@ -41,6 +42,7 @@ export function harmonic(g: CsrGraph, options: HarmonicOptions = {}): SampledSco
   );
   const k = sampled ? sampled.length : n;
   for (let i = 0; i < k; i++) {
+    if ((i & 15) === 0) checkpoint(options.control, i, k);
     ws.run(sampled ? sampled[i] : i);
     for (let j = 1; j < ws.reached; j++) {
       const t = ws.order[j];

@@ -21,6 +21,7 @@
  */
 
 import type { CsrGraph } from './csr.js';
+import { checkpoint } from './control.js';
 import { failConvergence, resolveIteration, type IterationOptions } from './iteration.js';
 
 export interface HitsOptions extends IterationOptions {
@@ -64,6 +65,7 @@ export function hits(g: CsrGraph, options: HitsOptions = {}): HitsResult {
   let iterations = 0;
   let converged = false;
   for (let iter = 1; iter <= it.maxIter; iter++) {
+    checkpoint(options.control, iter - 1, it.maxIter);
     authorities();
     let sum = 0;
     for (let u = 0; u < n; u++) {

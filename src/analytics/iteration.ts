@@ -12,6 +12,7 @@
  * it returns the last iterate with converged = false.
  */
 
+import type { KernelControl } from './control.js';
 import { ConvergenceError, InvalidArgumentError } from './errors.js';
 
 export interface IterationOptions {
@@ -23,6 +24,8 @@ export interface IterationOptions {
   stopping?: 'networkx' | 'strict';
   /** 'throw' (default) a ConvergenceError, or 'return' the last iterate flagged converged: false. */
   onNonConvergence?: 'throw' | 'return';
+  /** Abort signal checked and progress reported once per iteration (progress: iterations over maxIter). */
+  control?: KernelControl;
 }
 
 export interface IterationResult {

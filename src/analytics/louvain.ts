@@ -37,6 +37,7 @@
 
 import { toUndirected, type CsrGraph } from './csr.js';
 import { InvalidArgumentError } from './errors.js';
+import { checkpoint, type KernelControl } from './control.js';
 import { modularity } from './modularity.js';
 import { createRng, randomPermutation, type Rng } from './random.js';
 
@@ -53,6 +54,11 @@ export interface LouvainOptions {
   threshold?: number;
   /** Maximum number of aggregation levels. Default unlimited. */
   maxLevels?: number;
+  /**
+   * Abort signal checked every few thousand node visits; progress is an estimate (each level
+   * counted as half of what remains, as the first level does most of the work).
+   */
+  control?: KernelControl;
 }
 
 export interface LouvainResult {
@@ -96,7 +102,7 @@ export function louvain(g: CsrGraph, options: LouvainOptions = {}): LouvainResul
   let level = level0;
   let levels = 0;
   while (levels < maxLevels) {
-    const { comm, moves, gain } = moveNodes(level, m2, gamma, rng);
+    const { comm, moves, gain } = moveNodes(level, m2, gamma, rng, options.control, levels);
     if (moves === 0) break;
     const count = relabel(comm);
     for (let i = 0; i < n; i++) assignment[i] = comm[assignment[i]];
@@ -158,7 +164,7 @@ function firstLevel(u: CsrGraph, weighted: boolean): Level {
  * the community of each level node (level node ids, not contiguous), the number of moves and the
  * modularity gained.
  */
-function moveNodes(level: Level, m2: number, gamma: number, rng: Rng): { comm: Int32Array; moves: number; gain: number } {
+function moveNodes(level: Level, m2: number, gamma: number, rng: Rng, control: KernelControl | undefined, levelIndex: number): { comm: Int32Array; moves: number; gain: number } {
   const { n, off, adj, w, k } = level;
   const comm = new Int32Array(n);
   for (let i = 0; i < n; i++) comm[i] = i;
@@ -174,7 +180,10 @@ function moveNodes(level: Level, m2: number, gamma: number, rng: Rng): { comm: I
   const scale = gamma / m2;
   let moves = 0;
   let gain = 0;
+  const before = 1 - 0.5 ** levelIndex;
+  let visits = 0;
   while (size > 0) {
+    if ((visits++ & 4095) === 0) checkpoint(control, before + 0.5 ** (levelIndex + 1) * Math.min(1, visits / (2 * n)), 1);
     const i = queue[head];
     head = head + 1 === n ? 0 : head + 1;
     size--;

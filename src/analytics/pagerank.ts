@@ -26,6 +26,7 @@
 
 import type { CsrGraph } from './csr.js';
 import { InvalidArgumentError } from './errors.js';
+import { checkpoint } from './control.js';
 import { failConvergence, resolveIteration, type IterationOptions, type IterationResult } from './iteration.js';
 
 export interface PagerankOptions extends IterationOptions {
@@ -97,6 +98,7 @@ export function pagerank(g: CsrGraph, options: PagerankOptions = {}): PagerankRe
 
   let delta = Infinity;
   for (let iter = 1; iter <= it.maxIter; iter++) {
+    checkpoint(options.control, iter - 1, it.maxIter);
     let danglingSum = 0;
     for (let k = 0; k < danglingCount; k++) danglingSum += x[dangling[k]];
     for (let u = 0; u < n; u++) contrib[u] = x[u] * inv[u];

@@ -10,6 +10,7 @@
  * network flow", Social Networks 27 (2005). Our own code: graphology has no k-hop reach counts,
  * and a per-node BFS through its object graph would be far slower at a million arcs.
  */
+import { checkpoint, type KernelControl } from './control.js';
 import type { CsrGraph } from './csr.js';
 
 export interface ReachResult {
@@ -17,7 +18,8 @@ export interface ReachResult {
   reach2: Int32Array;
 }
 
-export function reach(g: CsrGraph, direction: 'in' | 'out' = 'in'): ReachResult {
+/** `control`: abort signal checked and progress reported every 1024 nodes. */
+export function reach(g: CsrGraph, direction: 'in' | 'out' = 'in', control?: KernelControl): ReachResult {
   const n = g.n;
   const offsets = direction === 'in' ? g.inOffsets : g.outOffsets;
   const neighbours = direction === 'in' ? g.inSources : g.outTargets;
@@ -25,6 +27,7 @@ export function reach(g: CsrGraph, direction: 'in' | 'out' = 'in'): ReachResult 
   const reach2 = new Int32Array(n);
   const stamp = new Int32Array(n).fill(-1);
   for (let v = 0; v < n; v++) {
+    if ((v & 1023) === 0) checkpoint(control, v, n);
     stamp[v] = v;
     let one = 0;
     let two = 0;

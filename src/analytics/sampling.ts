@@ -6,6 +6,7 @@
  * Cost: O(n) for the sample (partial Fisher–Yates, see random.ts).
  */
 
+import type { KernelControl } from './control.js';
 import { InvalidArgumentError } from './errors.js';
 import { createRng, sampleWithoutReplacement } from './random.js';
 
@@ -20,6 +21,8 @@ export interface SourceSamplingOptions {
   defaultSamples?: number;
   /** Seed of the sample. Default 42. */
   seed?: number;
+  /** Abort signal checked and progress reported every few sources. */
+  control?: KernelControl;
 }
 
 /** null means "every node"; otherwise the sorted sampled sources (at least 2, fewer than n). */

@@ -28,6 +28,7 @@ import {
   reach,
   reciprocity,
   type CsrGraph,
+  type KernelControl,
 } from '../analytics/index.js';
 import {
   blendInfluence,
@@ -273,6 +274,8 @@ export function scoringPhases(
   control: ScoringControl = {},
 ): { phases: Phase[]; result: ScoreSet } {
   const { signal, onProgress } = control;
+  /** What a long kernel of a phase checks and reports to. */
+  const kernel = (phase: string): KernelControl => ({ signal, onProgress: onProgress && ((fraction) => onProgress(phase, fraction)) });
   const n = p.ids.length;
   const result: ScoreSet = {
     fields: {},
@@ -337,7 +340,7 @@ export function scoringPhases(
     f.weightedOutDegree = degree(graph(), { direction: 'out', weighted: true });
   });
   on('pagerank', () => {
-    const r = pagerank(graph(), { ...params.pagerank, stopping: 'strict', onNonConvergence: 'return' });
+    const r = pagerank(graph(), { ...params.pagerank, stopping: 'strict', onNonConvergence: 'return', control: kernel('pagerank') });
     f.pagerank = r.scores;
     s.pagerank = { iterations: r.iterations, converged: r.converged, alpha: params.pagerank.alpha };
   });
@@ -346,28 +349,29 @@ export function scoringPhases(
       seed: params.seed,
       maxExactNodes: params.betweenness.maxExactNodes,
       defaultSamples: params.betweenness.samples,
+      control: kernel('betweenness'),
     });
     f.betweenness = r.scores;
     s.betweenness = { exact: r.exact, samples: r.samples, errorBound: r.errorBound, errorBoundAllNodes: r.errorBoundAllNodes, confidence: r.confidence };
   });
   on('closeness', () => {
-    const r = closeness(graph(), { seed: params.seed, maxExactNodes: params.closeness.maxExactNodes, defaultSamples: params.closeness.samples });
+    const r = closeness(graph(), { seed: params.seed, maxExactNodes: params.closeness.maxExactNodes, defaultSamples: params.closeness.samples, control: kernel('closeness') });
     f.closeness = r.scores;
     s.closeness = { exact: r.exact, samples: r.samples };
   });
   on('harmonic', () => {
-    const r = harmonic(graph(), { seed: params.seed, maxExactNodes: params.closeness.maxExactNodes, defaultSamples: params.closeness.samples });
+    const r = harmonic(graph(), { seed: params.seed, maxExactNodes: params.closeness.maxExactNodes, defaultSamples: params.closeness.samples, control: kernel('harmonic') });
     f.harmonic = r.scores;
     s.harmonic = { exact: r.exact, samples: r.samples };
   });
   on('eigenvector', () => {
     if (n === 0) return;
-    const r = eigenvector(graph(), { maxIter: 500, tol: 1e-8, onNonConvergence: 'return' });
+    const r = eigenvector(graph(), { maxIter: 500, tol: 1e-8, onNonConvergence: 'return', control: kernel('eigenvector') });
     f.eigenvector = r.scores;
     s.eigenvector = { iterations: r.iterations, converged: r.converged };
   });
   on('hits', () => {
-    const r = hits(graph(), { maxIter: 500, onNonConvergence: 'return' });
+    const r = hits(graph(), { maxIter: 500, onNonConvergence: 'return', control: kernel('hits') });
     f.hubScore = r.hubs;
     f.authorityScore = r.authorities;
     s.hits = { iterations: r.iterations, converged: r.converged };
@@ -387,7 +391,7 @@ export function scoringPhases(
     s.components = { count: r.count, largest };
   });
   on('louvain', () => {
-    const r = louvain(graph(), { resolution: params.louvain.resolution, seed: params.seed });
+    const r = louvain(graph(), { resolution: params.louvain.resolution, seed: params.seed, control: kernel('louvain') });
     const previous = new Map<number, number>();
     p.previousCommunity.forEach((c, i) => {
       if (c >= 0) previous.set(i, c);
@@ -406,7 +410,7 @@ export function scoringPhases(
     };
   });
   on('reach', () => {
-    const r = reach(ties(), 'in');
+    const r = reach(ties(), 'in', kernel('reach'));
     f.reach1 = r.reach1;
     f.reach2 = r.reach2;
   });
