@@ -25,6 +25,7 @@ export type { PagerankOptions, PagerankResult } from './pagerank.js';
 export { betweenness, DEFAULT_BETWEENNESS_SEED } from './betweenness.js';
 export type { BetweennessOptions, BetweennessResult } from './betweenness.js';
 export { closeness } from './closeness.js';
+export { closenessAndHarmonic } from './closeness-harmonic.js';
 export { checkpoint, type KernelControl } from './control.js';
 export type { ClosenessOptions, SampledScores } from './closeness.js';
 export { harmonic } from './harmonic.js';

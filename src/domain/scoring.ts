@@ -13,10 +13,9 @@ import { z } from 'zod';
 import {
   betweenness,
   buildCsr,
-  closeness,
+  closenessAndHarmonic,
   degree,
   eigenvector,
-  harmonic,
   hits,
   kcore,
   louvain,
@@ -354,15 +353,25 @@ export function scoringPhases(
     f.betweenness = r.scores;
     s.betweenness = { exact: r.exact, samples: r.samples, errorBound: r.errorBound, errorBoundAllNodes: r.errorBoundAllNodes, confidence: r.confidence };
   });
+  // Closeness and harmonic share their searches: the first of the two phases computes both.
+  let distances: ReturnType<typeof closenessAndHarmonic> | undefined;
+  const distanceScores = (phase: string) =>
+    (distances ??= closenessAndHarmonic(graph(), {
+      seed: params.seed,
+      maxExactNodes: params.closeness.maxExactNodes,
+      defaultSamples: params.closeness.samples,
+      control: kernel(phase),
+    }));
   on('closeness', () => {
-    const r = closeness(graph(), { seed: params.seed, maxExactNodes: params.closeness.maxExactNodes, defaultSamples: params.closeness.samples, control: kernel('closeness') });
+    const r = distanceScores('closeness').closeness;
     f.closeness = r.scores;
     s.closeness = { exact: r.exact, samples: r.samples };
   });
   on('harmonic', () => {
-    const r = harmonic(graph(), { seed: params.seed, maxExactNodes: params.closeness.maxExactNodes, defaultSamples: params.closeness.samples, control: kernel('harmonic') });
+    const r = distanceScores('harmonic').harmonic;
     f.harmonic = r.scores;
     s.harmonic = { exact: r.exact, samples: r.samples };
+    distances = undefined;
   });
   on('eigenvector', () => {
     if (n === 0) return;
