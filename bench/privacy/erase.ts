@@ -1,24 +1,25 @@
 /**
- * Erasure bench: what erasing one customer costs in the kept run results.
+ * Erasure bench: what erasing one customer costs in the kept run results, stored in blocks
+ * (src/graph/run-results.ts).
  *
- * For each scenario (`<customers>x<runs>`), on a throw-away embedded Neo4j, builds the state the
- * analytics publication leaves (src/graph/analytics-run.repository.ts): `runs` completed
- * (:AnalyticsRun)-[:HAS_RESULTS]->(:RunResults) nodes, each with a customerIds array of
- * `customers` ids, one array of that length per score of SCORE_FIELDS (integers for
- * INTEGER_FIELDS) plus participationTier and topics, the three stance arrays (customers × brands,
- * customer-major) and a communities JSON whose top members name the customers erased below; plus
- * the (:Customer) nodes to erase. Then, each on a different customer:
+ * For each scenario (`<customers>x<runs>`), on a throw-away embedded Neo4j, builds `runs` completed
+ * (:AnalyticsRun)-[:HAS_RESULTS]->(:RunResults) nodes in the previous release's shape — a
+ * customerIds array of `customers` ids, one array of that length per score of SCORE_FIELDS
+ * (integers for INTEGER_FIELDS) plus participationTier and topics, the three stance arrays
+ * (customers × brands, customer-major) and a communities JSON whose top members name the customers
+ * erased below; plus the (:Customer) nodes to erase — and converts them to blocks with
+ * migrateRunResults (timed). It also times reading the two latest runs' arrays back (what the
+ * snapshot load reads) in the old shape, before the conversion, and from the blocks after it.
+ * Then, each on a different customer:
  *
- * - `old`: the erasure query of the previous release (kept verbatim below), which re-reads each
- *   array once per element — O(customers²) per run;
- * - `new`: scrubRunResults of src/graph/entity.repository.ts alone (the runs naming the customer,
- *   then one write transaction per run: position, arrays, community summaries) — O(customers) per run;
- * - `erase`: the whole Neo4jEntityRepository.eraseCustomer (node, arrays, community summaries,
+ * - `blocks`: scrubRunResults of src/graph/entity.repository.ts alone, in one write transaction
+ *   (the block of each run holding the customer, and the community summaries);
+ * - `erase`: the whole Neo4jEntityRepository.eraseCustomer (node, blocks, community summaries,
  *   privacy log) in its one write transaction.
  *
- * After each timing the arrays are checked: still aligned, the customer gone.
+ * After each timing every block is checked: still aligned, the customer gone.
  *
- *   npx tsx bench/privacy/erase.ts --scenarios 10000x1:old+new+erase@1,100000x10:new+erase@3
+ *   npx tsx bench/privacy/erase.ts --scenarios 100000x10:blocks+erase@5
  *
  * A scenario is `<customers>x<runs>:<variants joined by +>[@<repeats>]` (default repeats: --repeat).
  *
@@ -30,30 +31,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { INTEGER_FIELDS, SCORE_FIELDS } from '../../src/domain/scoring.js';
 import { GraphDatabase, int } from '../../src/graph/database.js';
-import { scrubRunResults, Neo4jEntityRepository, RUN_ARRAYS, RUN_STANCE_ARRAYS } from '../../src/graph/entity.repository.js';
+import { scrubRunResults, Neo4jEntityRepository } from '../../src/graph/entity.repository.js';
+import { BLOCK_SIZE, migrateRunResults, readRunArrays, RUN_ARRAYS, RUN_STANCE_ARRAYS } from '../../src/graph/run-results.js';
 import { plain } from '../../src/graph/mappers.js';
 import { applySchema } from '../../src/graph/schema.repository.js';
 import { startEmbeddedNeo4j } from '../../src/neo4j/embedded.js';
 
-/** The erasure of run results before this release, kept to measure against. */
-const OLD_ERASE_FROM_RUN_RESULTS = `
-MATCH (res:RunResults) WHERE $id IN res.customerIds
-WITH res, [i IN range(0, size(res.customerIds) - 1) WHERE res.customerIds[i] <> $id] AS keep
-SET res.customerIds = [i IN keep | res.customerIds[i]],
-${[...SCORE_FIELDS, 'participationTier', 'topics'].map((f) => `    res.${f} = CASE WHEN res.${f} IS NULL THEN null ELSE [i IN keep | res.${f}[i]] END`).join(',\n')},
-    res.stanceClasses = CASE WHEN res.stanceClasses IS NULL THEN null
-      ELSE reduce(acc = [], i IN keep | acc + res.stanceClasses[i * size(res.stanceBrandIds) .. (i + 1) * size(res.stanceBrandIds)]) END,
-    res.stanceScores = CASE WHEN res.stanceScores IS NULL THEN null
-      ELSE reduce(acc = [], i IN keep | acc + res.stanceScores[i * size(res.stanceBrandIds) .. (i + 1) * size(res.stanceBrandIds)]) END,
-    res.stanceLatestNps = CASE WHEN res.stanceLatestNps IS NULL THEN null
-      ELSE reduce(acc = [], i IN keep | acc + res.stanceLatestNps[i * size(res.stanceBrandIds) .. (i + 1) * size(res.stanceBrandIds)]) END
-RETURN count(res) AS runs`;
-
-type Variant = 'old' | 'new' | 'erase';
+type Variant = 'blocks' | 'erase';
 
 const { values: args } = parseArgs({
   options: {
-    scenarios: { type: 'string', default: '10000x1:old+new+erase@1,100000x10:new+erase@3' },
+    scenarios: { type: 'string', default: '100000x10:blocks+erase@5' },
     repeat: { type: 'string', default: '3' },
     brands: { type: 'string', default: '3' },
     out: { type: 'string', default: `bench/results/erase-${new Date().toISOString().slice(0, 10)}` },
@@ -146,23 +134,54 @@ async function build(db: GraphDatabase, n: number, runs: number, erased: string[
   return { ms: Math.round(performance.now() - started), bytesPerRun };
 }
 
-/** Every kept run still aligned and without the customer. */
+/** Every block of every kept run still aligned and without the customer. */
 async function check(db: GraphDatabase, id: string): Promise<void> {
   const result = await db.read((tx) =>
     tx.run(
-      `MATCH (res:RunResults)
-       RETURN $id IN res.customerIds AS present, size(res.customerIds) AS n, size(res.stanceBrandIds) AS b,
-              [f IN $arrays | size(res[f])] AS sizes, [f IN $stance | size(res[f])] AS stanceSizes`,
+      `MATCH (res:RunResults)-[:HAS_BLOCK]->(b:RunResultsBlock)
+       RETURN $id IN b.customerIds AS present, size(b.customerIds) AS n, size(res.stanceBrandIds) AS b,
+              [f IN $arrays | size(b[f])] AS sizes, [f IN $stance | size(b[f])] AS stanceSizes`,
       { id, arrays: [...RUN_ARRAYS], stance: [...RUN_STANCE_ARRAYS] },
     ),
   );
   for (const r of result.records) {
     const n = plain(r.get('n')) as number;
     const b = plain(r.get('b')) as number;
-    if (r.get('present')) throw new Error(`${id} is still in a run's customerIds`);
+    if (r.get('present')) throw new Error(`${id} is still in a block's customerIds`);
     if ((plain(r.get('sizes')) as number[]).some((s) => s !== n)) throw new Error('arrays no longer aligned');
     if ((plain(r.get('stanceSizes')) as number[]).some((s) => s !== n * b)) throw new Error('stance arrays no longer aligned');
   }
+}
+
+/** Reads the two latest runs' score arrays, tiers, topics and stances: the bulk of a snapshot load. */
+const LATEST_TWO = `
+MATCH (r:AnalyticsRun {status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
+RETURN elementId(res) AS ref, res ORDER BY r.finishedAt DESC LIMIT 2`;
+
+async function readOld(db: GraphDatabase): Promise<number> {
+  const t0 = performance.now();
+  const result = await db.read((tx) => tx.run(LATEST_TWO));
+  let n = 0;
+  for (const r of result.records) {
+    const props = (r.get('res') as { properties: Record<string, unknown> }).properties;
+    for (const f of SCORE_FIELDS) if (Array.isArray(props[f])) Float64Array.from(props[f] as unknown[], (v) => plain(v) as number);
+    n += (props.customerIds as string[]).length;
+  }
+  if (n === 0) throw new Error('nothing read');
+  return Math.round(performance.now() - t0);
+}
+
+async function readBlocks(db: GraphDatabase): Promise<number> {
+  const t0 = performance.now();
+  const result = await db.read((tx) => tx.run(LATEST_TWO));
+  let n = 0;
+  for (const r of result.records) {
+    const kept = await readRunArrays(db, r.get('ref') as string, [...RUN_ARRAYS, ...RUN_STANCE_ARRAYS]);
+    for (const f of SCORE_FIELDS) if (Array.isArray(kept.arrays[f])) Float64Array.from(kept.arrays[f], (v) => plain(v) as number);
+    n += kept.customerIds.length;
+  }
+  if (n === 0) throw new Error('nothing read');
+  return Math.round(performance.now() - t0);
 }
 
 interface Timing {
@@ -195,7 +214,7 @@ async function main() {
   const before = machine();
   const commit = sh('git rev-parse --short HEAD');
   const startedAt = new Date().toISOString();
-  const scenarios: { customers: number; runs: number; build: { ms: number; bytesPerRun: number }; timings: Timing[] }[] = [];
+  const scenarios: { customers: number; runs: number; build: { ms: number; bytesPerRun: number }; migrate?: { ms: number; runs: number }; read?: { oldShapeMs: number[]; blocksMs: number[] }; timings: Timing[] }[] = [];
   for (const spec of args.scenarios!.split(',')) {
     const [size, rest] = spec.split(':');
     const [list, times] = (rest ?? 'new+erase').split('@');
@@ -210,6 +229,14 @@ async function main() {
       await applySchema(db);
       const built = await build(db, customers, runs, Object.values(targets).flat());
       console.log(`  built in ${built.ms} ms`);
+      const oldShapeMs = [await readOld(db), await readOld(db), await readOld(db)];
+      console.log(`  old-shape read of the two latest runs: ${oldShapeMs.join(', ')} ms`);
+      const m0 = performance.now();
+      const migrated = await migrateRunResults(db);
+      const migrate = { ms: Math.round(performance.now() - m0), runs: migrated };
+      console.log(`  converted ${migrated} runs to blocks in ${migrate.ms} ms`);
+      const blocksMs = [await readBlocks(db), await readBlocks(db), await readBlocks(db)];
+      console.log(`  block read of the two latest runs: ${blocksMs.join(', ')} ms`);
       const repo = new Neo4jEntityRepository(db);
       const timings: Timing[] = [];
       for (let r = 0; r < repeat; r++) {
@@ -220,10 +247,7 @@ async function main() {
             const result = await repo.eraseCustomer(id);
             if (!result.erased || result.scores !== runs) throw new Error(`erase of ${id} touched ${result.scores} runs`);
           } else {
-            const touched =
-              variant === 'old'
-                ? await db.write(async (tx) => plain((await tx.run(OLD_ERASE_FROM_RUN_RESULTS, { id })).records[0].get('runs')) as number)
-                : await scrubRunResults(db, id);
+            const touched = await db.write((tx) => scrubRunResults(tx, id));
             if (touched !== runs) throw new Error(`${variant} touched ${touched} runs`);
           }
           const ms = Math.round((performance.now() - t0) * 10) / 10;
@@ -232,7 +256,7 @@ async function main() {
           console.log(`  ${variant.padEnd(5)} ${id}: ${ms} ms`);
         }
       }
-      scenarios.push({ customers, runs, build: built, timings });
+      scenarios.push({ customers, runs, build: built, migrate, read: { oldShapeMs, blocksMs }, timings });
     } finally {
       await db.close();
       await neo4j.stop();
@@ -250,18 +274,18 @@ function markdown(report: {
   code: { commit: string };
   machine: { before: ReturnType<typeof machine>; after: ReturnType<typeof machine> };
   brands: number;
-  scenarios: { customers: number; runs: number; build: { ms: number; bytesPerRun: number }; timings: Timing[] }[];
+  scenarios: { customers: number; runs: number; build: { ms: number; bytesPerRun: number }; migrate?: { ms: number; runs: number }; read?: { oldShapeMs: number[]; blocksMs: number[] }; timings: Timing[] }[];
 }, parts?: { command: string; machine: { before: ReturnType<typeof machine>; after: ReturnType<typeof machine> } }[]): string {
   const lines = [
     `# Erasure of one customer from the kept run results — ${report.startedAt.slice(0, 10)}`,
     '',
-    `Command: \`${report.command}\` on code ${report.code.commit}. Each kept run holds ${SCORE_FIELDS.length} score arrays, participationTier, topics and ${report.brands} brands of stance arrays (see the bench's header). \`old\`: the previous release's query; \`new\`: scrubRunResults alone (each run in its own transaction: arrays and community summaries); \`erase\`: the whole erasure (the runs, then node, ties, content and privacy log in one transaction). Each timing erases a different customer; after each, every run's arrays were checked aligned and without the customer.`,
+    `Command: \`${report.command}\` on code ${report.code.commit}. Each kept run holds ${SCORE_FIELDS.length} score arrays, participationTier, topics and ${report.brands} brands of stance arrays in blocks of ${BLOCK_SIZE} customers (see the bench's header). \`blocks\`: scrubRunResults alone (the block of each run holding the customer, and the community summaries, in one transaction); \`erase\`: the whole erasure (node, ties, content, blocks, community summaries and privacy log in one transaction). Each timing erases a different customer; after each, every block was checked aligned and without the customer.`,
     '',
     '| customers | kept runs | variant | timings (ms) | median (ms) |',
     '|---:|---:|---|---|---:|',
   ];
   for (const s of report.scenarios) {
-    for (const variant of ['old', 'new', 'erase'] as Variant[]) {
+    for (const variant of ['blocks', 'erase'] as Variant[]) {
       const ms = s.timings.filter((t) => t.variant === variant).map((t) => t.ms);
       if (ms.length === 0) continue;
       const sorted = ms.slice().sort((a, b) => a - b);
@@ -269,6 +293,10 @@ function markdown(report: {
       const median = sorted.length % 2 ? sorted[Math.floor(mid)] : Math.round(((sorted[mid - 1] + sorted[mid]) / 2) * 10) / 10;
       lines.push(`| ${s.customers.toLocaleString('en-US')} | ${s.runs} | ${variant} | ${ms.join(', ')} | ${median} |`);
     }
+  }
+  for (const s of report.scenarios) {
+    if (s.migrate) lines.push('', `${s.customers.toLocaleString('en-US')} × ${s.runs}: conversion of the old-shape runs to blocks (migrateRunResults) ${s.migrate.ms} ms for ${s.migrate.runs} runs.`);
+    if (s.read) lines.push(`Reading the two latest runs' arrays back (the bulk of a snapshot load): old shape ${s.read.oldShapeMs.join(', ')} ms; blocks ${s.read.blocksMs.join(', ')} ms.`);
   }
   lines.push('', '## Machine', '', `- nproc ${report.machine.before.nproc}; ${report.machine.before.cpu}`, `- memory (free -g): ${report.machine.before.memory}`);
   for (const part of parts ?? [report]) {

@@ -1,6 +1,6 @@
 // How did a community grow between the last two runs?
 //
-// Compares community membership in the per-run results (RunResults arrays) of the last two
+// Compares community membership in the per-run results (the blocks of each run's RunResults) of the last two
 // completed analytics runs that computed communities: size before and after, and how many
 // customers joined or left. Community ids are carried over from run to run by overlap, so the
 // same id names the same group. Only counts are shown, so opted-out customers are counted but
@@ -25,14 +25,16 @@ WHERE 'community' IN res.fields
 WITH run, res
 ORDER BY run.finishedAt DESC
 LIMIT 2
-WITH collect({runId: run.id, ids: res.customerIds, community: res.community}) AS runs
+WITH collect({runId: run.id, res: res}) AS runs
 WHERE size(runs) = 2
 UNWIND [1, 0] AS which
-WITH runs[1].runId AS previousRunId, runs[0].runId AS latestRunId, which, runs[which] AS r
-UNWIND range(0, size(r.ids) - 1) AS i
-WITH previousRunId, latestRunId, r.ids[i] AS customerId,
-     CASE which WHEN 1 THEN r.community[i] END AS beforeIn,
-     CASE which WHEN 0 THEN r.community[i] END AS afterIn
+WITH runs[1].runId AS previousRunId, runs[0].runId AS latestRunId, which, runs[which].res AS res
+MATCH (res)-[:HAS_BLOCK]->(b:RunResultsBlock)
+WITH previousRunId, latestRunId, which, b.customerIds AS ids, b.community AS values
+UNWIND range(0, size(ids) - 1) AS i
+WITH previousRunId, latestRunId, ids[i] AS customerId,
+     CASE which WHEN 1 THEN values[i] END AS beforeIn,
+     CASE which WHEN 0 THEN values[i] END AS afterIn
 WITH previousRunId, latestRunId, customerId, max(beforeIn) AS before, max(afterIn) AS after
 WITH previousRunId, latestRunId, before, after, count(*) AS customers
 UNWIND CASE WHEN before = after THEN [before] ELSE [x IN [before, after] WHERE x IS NOT NULL] END AS community

@@ -1,6 +1,6 @@
 // Whose PageRank rose most between the last two runs?
 //
-// Compares each customer's PageRank in the per-run results (RunResults arrays) of the last two
+// Compares each customer's PageRank in the per-run results (the blocks of each run's RunResults) of the last two
 // completed analytics runs that computed PageRank, and lists the customers whose score went up
 // the most: rising voices worth a look before they peak. Customers missing from either run are
 // left out, and so are opted-out customers. No rows when fewer than two such runs have results
@@ -26,14 +26,16 @@ WHERE 'pagerank' IN res.fields
 WITH run, res
 ORDER BY run.finishedAt DESC
 LIMIT 2
-WITH collect({runId: run.id, ids: res.customerIds, pagerank: res.pagerank}) AS runs
+WITH collect({runId: run.id, res: res}) AS runs
 WHERE size(runs) = 2
 UNWIND [1, 0] AS which
-WITH runs[1].runId AS previousRunId, runs[0].runId AS latestRunId, which, runs[which] AS r
-UNWIND range(0, size(r.ids) - 1) AS i
-WITH previousRunId, latestRunId, r.ids[i] AS customerId,
-     CASE which WHEN 1 THEN r.pagerank[i] END AS beforeIn,
-     CASE which WHEN 0 THEN r.pagerank[i] END AS afterIn
+WITH runs[1].runId AS previousRunId, runs[0].runId AS latestRunId, which, runs[which].res AS res
+MATCH (res)-[:HAS_BLOCK]->(b:RunResultsBlock)
+WITH previousRunId, latestRunId, which, b.customerIds AS ids, b.pagerank AS values
+UNWIND range(0, size(ids) - 1) AS i
+WITH previousRunId, latestRunId, ids[i] AS customerId,
+     CASE which WHEN 1 THEN values[i] END AS beforeIn,
+     CASE which WHEN 0 THEN values[i] END AS afterIn
 WITH previousRunId, latestRunId, customerId, max(beforeIn) AS previousPagerank, max(afterIn) AS latestPagerank
 WHERE previousPagerank IS NOT NULL AND latestPagerank IS NOT NULL
   AND latestPagerank > previousPagerank AND previousPagerank >= $minPrevious

@@ -1,8 +1,10 @@
 /**
  * Analytics runs as (:AnalyticsRun) nodes, and the publication of a run's results in one write
  * transaction: the scores as plain properties on every Customer (for Cypher and the API), the
- * per-run copy as arrays on a (:RunResults) node (for comparing runs), the run's status, and the
- * pruning of results older than the configured number of runs. Until that transaction commits,
+ * per-run copy in blocks under a (:RunResults) node (src/graph/run-results.ts, for comparing runs),
+ * the run's status, and the pruning of results older than the configured number of runs. Customers
+ * erased while the publication was writing (their node gone before their batch was written) are
+ * scrubbed from the new run's blocks before the commit. Until that transaction commits,
  * nothing of the run is visible; if it aborts (error, cancel, kill) nothing of it remains.
  *
  * Across processes, one run at a time is kept by a lease node, (:Lease {name: 'analytics'}), with
@@ -18,6 +20,7 @@ import { LeaseLost, RunCancelled } from '../domain/analytics-run.service.js';
 import { INTEGER_FIELDS, PLAIN_FIELDS, SCORE_FIELDS, STANCE_CLASSES, type ScoreField } from '../domain/scoring.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
+import { BLOCK_SIZE, readRunArrays, scrubBlocks, toBlocks, writeBlocks } from './run-results.js';
 
 
 const LEASE = 'analytics';
@@ -43,7 +46,7 @@ RETURN m, s.next AS next`;
 const PREVIOUS_COMMUNITIES = `
 MATCH (r:AnalyticsRun {status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
 WHERE 'community' IN res.fields
-RETURN res.customerIds AS ids, res.community AS communities
+RETURN elementId(res) AS ref
 ORDER BY r.finishedAt DESC LIMIT 1`;
 /**
  * Runs left `running` by a process that is gone: no live lease names them, or this holder
@@ -89,19 +92,27 @@ ON CREATE SET s.next = coalesce(m, -1) + 1
 SET s.lockedBy = $runId`;
 const SEQUENCE_READ = `MATCH (s:Sequence {name: $sequence}) RETURN s.next AS next`;
 const SEQUENCE_ADVANCE = `MATCH (s:Sequence {name: $sequence}) SET s.next = $next`;
+/** Writes the scores; returns the ids whose Customer node is gone (erased since the projection). */
 const WRITE_SCORES = `
 UNWIND $rows AS row
-MATCH (c:Customer {id: row.id})
-SET c += row.scores`;
+OPTIONAL MATCH (c:Customer {id: row.id})
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | SET c += row.scores)
+WITH row WHERE c IS NULL
+RETURN collect(row.id) AS gone`;
 const WRITE_RESULTS = `
 MATCH (run:AnalyticsRun {id: $runId})
 CREATE (run)-[:HAS_RESULTS]->(res:RunResults {runId: $runId, createdAt: $createdAt})
-SET res += $arrays`;
+SET res += $props
+RETURN elementId(res) AS ref`;
+/** Results of completed runs beyond the newest $keep, with their blocks. */
 const PRUNE = `
 MATCH (r:AnalyticsRun {status: 'completed'})
 WITH r ORDER BY r.finishedAt DESC
 SKIP $keep
 MATCH (r)-[:HAS_RESULTS]->(res:RunResults)
+OPTIONAL MATCH (res)-[:HAS_BLOCK]->(b:RunResultsBlock)
+DETACH DELETE b
+WITH DISTINCT res
 DETACH DELETE res`;
 
 function toProps(run: AnalyticsRun): Record<string, unknown> {
@@ -211,9 +222,9 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
     const record = result.records[0];
     const map = new Map<string, number>();
     if (!record) return map;
-    const ids = record.get('ids') as string[];
-    const communities = record.get('communities') as unknown[];
-    ids.forEach((id, i) => map.set(id, plain(communities[i]) as number));
+    const { customerIds, arrays } = await readRunArrays(this.db, record.get('ref') as string, ['community']);
+    const communities = arrays.community ?? [];
+    customerIds.forEach((id, i) => map.set(id, plain(communities[i]) as number));
     return map;
   }
 
@@ -227,6 +238,7 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
     const present = SCORE_FIELDS.filter((f) => fields[f] !== undefined);
     const updatedAt = run.finishedAt ?? new Date().toISOString();
     await this.db.write(async (tx) => {
+      const gone: string[] = [];
       if (input.communityIds) {
         await tx.run(SEQUENCE_LOCK, { sequence: COMMUNITY_SEQUENCE, runId: run.id });
         const next = plain((await tx.run(SEQUENCE_READ, { sequence: COMMUNITY_SEQUENCE })).records[0].get('next')) as number;
@@ -250,28 +262,35 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
           }
           rows[i - start] = { id: ids[i], scores };
         }
-        await tx.run(WRITE_SCORES, { rows });
+        const written = await tx.run(WRITE_SCORES, { rows });
+        for (const id of (written.records[0]?.get('gone') as string[] | undefined) ?? []) gone.push(id);
         await input.onBatch?.(end, ids.length);
       }
       if (input.cancelled()) throw new RunCancelled('cancelled');
       const saved = await tx.run(SAVE, { id: run.id, props: toProps(run) });
       if ((plain(saved.records[0]?.get('n') ?? 0) as number) === 0) throw new LeaseLost(run.id);
-      const arrays: Record<string, unknown> = {
-        customerIds: ids,
+      const props: Record<string, unknown> = {
         fields: present,
         communities: JSON.stringify(input.communities),
+        blockSize: int(BLOCK_SIZE),
+      };
+      const arrays: Record<string, unknown[] | undefined> = {
+        customerIds: ids,
         participationTier: input.text.participationTier,
         topics: input.text.topics.map((t) => t.join('|')),
       };
       if (input.stance) {
-        arrays.stanceBrandIds = input.stance.brands;
+        props.stanceBrandIds = input.stance.brands;
         arrays.stanceClasses = Array.from(input.stance.classes, (c) => int(c));
         arrays.stanceScores = Array.from(input.stance.scores);
         arrays.stanceLatestNps = Array.from(input.stance.latestNps, (c) => int(c));
       }
       // NaN (no value: e.g. engagement rate without posts) is kept as NaN.
       for (const field of present) arrays[field] = Array.from(fields[field]!);
-      await tx.run(WRITE_RESULTS, { runId: run.id, createdAt: updatedAt, arrays });
+      const ref = (await tx.run(WRITE_RESULTS, { runId: run.id, createdAt: updatedAt, props })).records[0].get('ref') as string;
+      await writeBlocks(tx, ref, toBlocks(arrays, ids.length, input.stance?.brands.length ?? 0));
+      // Customers erased while this transaction was writing: their erasure could not see this run.
+      await scrubBlocks(tx, ref, gone);
       await tx.run(PRUNE, { keep: int(input.keepRuns) });
       // Fencing, last before commit: the lease is still ours, and stays locked (nobody can take it
       // over) until the commit. Taken last so that a long publication never blocks other callers.

@@ -1,8 +1,10 @@
 /**
  * Reads of stored entities (one with its ties and counts, lists with cursor pagination), the
  * export of everything held about a customer, and erasure. Labels and filters come from closed
- * allow-lists; every value is a parameter. Erasure costs O(size of the kept run results): each
- * run's arrays are read once and rebuilt from two slices around the customer's position.
+ * allow-lists; every value is a parameter. Erasure is one transaction: the customer with their
+ * ties and content, their entry in the one block of each kept run that holds them (found by an
+ * index seek, src/graph/run-results.ts), the community summaries naming them and the privacy log's
+ * record. It costs O(kept runs × block size), whatever the number of customers.
  */
 import type { EntityListQuery, EntityReadRepository, EntityView, TieView } from '../domain/entity.service.js';
 import { LABELS, type EntityRef } from '../domain/model.js';
@@ -11,6 +13,7 @@ import { privacyKey } from '../domain/snapshot.service.js';
 import { int, type GraphDatabase, type Tx } from './database.js';
 import { entityProperties, plain } from './mappers.js';
 import { appendPrivacyEvents } from './privacy-log.js';
+import { eraseFromBlocks } from './run-results.js';
 
 const TIE_LIMIT = 100;
 
@@ -38,8 +41,6 @@ const LIST_FILTERS: Partial<Record<EntityRef, Record<string, string>>> = {
 
 export const allowedFilters = (entity: EntityRef): string[] => Object.keys(LIST_FILTERS[entity] ?? {});
 
-const CUSTOMER_EXISTS = `MATCH (c:Customer {id: $id}) RETURN c.id AS id`;
-
 const ERASE_CUSTOMER = `
 MATCH (c:Customer {id: $id})
 OPTIONAL MATCH (c)-[:POSTED]->(p:Content)
@@ -48,66 +49,29 @@ FOREACH (x IN posts | DETACH DELETE x)
 DETACH DELETE c
 RETURN size(posts) AS content`;
 
-/** Every per-customer array of a run's kept results, aligned with customerIds (one entry per customer). */
-export const RUN_ARRAYS = [...SCORE_FIELDS, 'participationTier', 'topics'] as const;
-/** The stance arrays: customer-major slices of stanceBrandIds.length entries per customer. */
-export const RUN_STANCE_ARRAYS = ['stanceClasses', 'stanceScores', 'stanceLatestNps'] as const;
+export { RUN_ARRAYS, RUN_STANCE_ARRAYS } from './run-results.js';
 
-/** The kept runs that name the customer: in their arrays, or among a community's top members (a quoted JSON string match). */
+/** The kept runs whose community summaries may name the customer (a quoted JSON string match). */
 const RUNS_NAMING = `
-MATCH (res:RunResults) WHERE $id IN res.customerIds OR res.communities CONTAINS $quoted
-RETURN elementId(res) AS ref`;
-
-/** One run: the customer's position in its arrays (null when absent) and its community summaries. */
-const RUN_POSITION = `
-MATCH (res:RunResults) WHERE elementId(res) = $ref
-WITH res, res.customerIds AS ids
-RETURN [k IN range(0, size(ids) - 1) WHERE ids[k] = $id][0] AS at, res.communities AS communities`;
-
-/**
- * Removes the entry at position $at from one run's kept results. Each array is read once (bound
- * to a variable) and rebuilt from two slices around the position: O(size of the run's results).
- * A missing array stays missing (null slices concatenate to null).
- */
-export const ERASE_FROM_RUN_RESULTS = `
-MATCH (res:RunResults) WHERE elementId(res) = $ref
-WITH res, $at AS i, coalesce(size(res.stanceBrandIds), 0) AS b, res.customerIds AS ids,
-${[...RUN_ARRAYS, ...RUN_STANCE_ARRAYS].map((f) => `     res.${f} AS a_${f}`).join(',\n')}
-SET res.customerIds = ids[..i] + ids[i + 1..],
-${RUN_ARRAYS.map((f) => `    res.${f} = a_${f}[..i] + a_${f}[i + 1..]`).join(',\n')},
-${RUN_STANCE_ARRAYS.map((f) => `    res.${f} = a_${f}[..i * b] + a_${f}[(i + 1) * b..]`).join(',\n')}`;
+MATCH (res:RunResults) WHERE res.communities CONTAINS $quoted
+RETURN elementId(res) AS ref, res.communities AS communities`;
 
 const WRITE_RUN_COMMUNITIES = `
 MATCH (res:RunResults) WHERE elementId(res) = $ref
 SET res.communities = $communities`;
 
-/** Removes the customer from one run's kept results (arrays and community summaries); true when its arrays held them. */
-async function scrubRun(tx: Tx, ref: string, id: string): Promise<boolean> {
-  const record = (await tx.run(RUN_POSITION, { ref, id })).records[0];
-  if (!record) return false;
-  const at = record.get('at');
-  if (at !== null) await tx.run(ERASE_FROM_RUN_RESULTS, { ref, at });
-  const json = record.get('communities') as string | null;
-  const communities = json === null ? undefined : scrubCommunities(json, id);
-  if (communities !== undefined) await tx.run(WRITE_RUN_COMMUNITIES, { ref, communities });
-  return at !== null;
-}
-
-/** The runs naming the customer, in the given transaction. */
-async function runsNaming(tx: Tx, id: string): Promise<string[]> {
-  const result = await tx.run(RUNS_NAMING, { id, quoted: JSON.stringify(id) });
-  return result.records.map((r) => r.get('ref') as string);
-}
-
 /**
- * Removes the customer from every kept run, one write transaction per run: rewriting ten runs of
- * 100k customers in one transaction exceeds Neo4j's transaction memory (the old and new array
- * records of every run are held until commit). Returns the number of runs whose arrays held them.
+ * Removes the customer from every kept run in the caller's transaction: their entry in the block
+ * of each run that holds them, and their name among community top members. Returns the number of
+ * runs whose blocks held them.
  */
-export async function scrubRunResults(db: GraphDatabase, id: string): Promise<number> {
-  const refs = await db.read((tx) => runsNaming(tx, id));
-  let runs = 0;
-  for (const ref of refs) if (await db.write((tx) => scrubRun(tx, ref, id))) runs++;
+export async function scrubRunResults(tx: Tx, id: string): Promise<number> {
+  const runs = await eraseFromBlocks(tx, id);
+  const named = await tx.run(RUNS_NAMING, { quoted: JSON.stringify(id) });
+  for (const r of named.records) {
+    const communities = scrubCommunities(r.get('communities') as string, id);
+    if (communities !== undefined) await tx.run(WRITE_RUN_COMMUNITIES, { ref: r.get('ref') as string, communities });
+  }
   return runs;
 }
 
@@ -135,16 +99,22 @@ CALL (c) { MATCH (c)-[x:RATED]->(b:Brand)
   RETURN collect({id: x.id, brandId: b.id, score: x.score, at: x.at}) AS ratings }
 CALL (c) { MATCH (c)-[:POSTED]->(p:Content) RETURN collect(properties(p)) AS content }
 CALL (c) {
-  MATCH (r:AnalyticsRun)-[:HAS_RESULTS]->(res:RunResults) WHERE c.id IN res.customerIds
-  WITH r, res, res.customerIds AS ids
-  WITH r, res, [i IN range(0, size(ids) - 1) WHERE ids[i] = c.id][0] AS at, coalesce(size(res.stanceBrandIds), 0) AS b
+  MATCH (r:AnalyticsRun)-[:HAS_RESULTS]->(res:RunResults)
+  CALL (c, res) {
+    MATCH (b:RunResultsBlock)
+    WHERE b.runId = res.runId AND b.firstId <= c.id
+    WITH b WHERE b.lastId >= c.id AND c.id IN b.customerIds
+    RETURN b
+  }
+  WITH r, res, b, b.customerIds AS ids
+  WITH r, res, b, [i IN range(0, size(ids) - 1) WHERE ids[i] = c.id][0] AS at, coalesce(size(res.stanceBrandIds), 0) AS n
   ORDER BY res.createdAt
   RETURN collect({runId: res.runId, createdAt: res.createdAt, finishedAt: r.finishedAt,
-${SCORE_FIELDS.map((f) => `    ${f}: res.${f}[at]`).join(',\n')},
-    participationTier: res.participationTier[at],
-    topics: CASE WHEN res.topics IS NULL THEN [] ELSE [t IN split(res.topics[at], '|') WHERE t <> ''] END,
-    stances: [k IN range(0, b - 1) | {brand: res.stanceBrandIds[k], stanceClass: res.stanceClasses[at * b + k],
-      score: res.stanceScores[at * b + k], latestNps: res.stanceLatestNps[at * b + k]}]
+${SCORE_FIELDS.map((f) => `    ${f}: b.${f}[at]`).join(',\n')},
+    participationTier: b.participationTier[at],
+    topics: CASE WHEN b.topics IS NULL THEN [] ELSE [t IN split(b.topics[at], '|') WHERE t <> ''] END,
+    stances: [k IN range(0, n - 1) | {brand: res.stanceBrandIds[k], stanceClass: b.stanceClasses[at * n + k],
+      score: b.stanceScores[at * n + k], latestNps: b.stanceLatestNps[at * n + k]}]
   }) AS scoreHistory
 }
 CALL (c) { MATCH (e:PrivacyEvent) WHERE e.customerId = c.id
@@ -216,23 +186,18 @@ export class Neo4jEntityRepository implements EntityReadRepository {
   }
 
   /**
-   * Erases the customer: first their entry in every kept run (arrays and community summaries), one
-   * transaction per run; then, in one transaction, the customer with their ties and content, any
-   * run published meanwhile, and the privacy log's record. Until that last commit the customer is
-   * still there, so a failed erasure is completed by erasing again.
+   * Erases the customer in one transaction: the customer with their ties and content (deleted
+   * first: that waits for a publication holding their node, so its run is scrubbed too), their
+   * entries in every kept run, and the privacy log's record. All or nothing.
    */
   async eraseCustomer(id: string): Promise<{ erased: boolean; content: number; scores: number }> {
-    const found = await this.db.read((tx) => tx.run(CUSTOMER_EXISTS, { id }));
-    if (found.records.length === 0) return { erased: false, content: 0, scores: 0 };
-    const scrubbed = await scrubRunResults(this.db, id);
     return this.db.write(async (tx) => {
       const erased = await tx.run(ERASE_CUSTOMER, { id });
       const record = erased.records[0];
       if (!record) return { erased: false, content: 0, scores: 0 };
-      let late = 0;
-      for (const ref of await runsNaming(tx, id)) if (await scrubRun(tx, ref, id)) late++;
+      const scores = await scrubRunResults(tx, id);
       await appendPrivacyEvents(tx, [{ kind: 'erase', customerKey: privacyKey(id) }]);
-      return { erased: true, content: plain(record.get('content')) as number, scores: scrubbed + late };
+      return { erased: true, content: plain(record.get('content')) as number, scores };
     });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Reads the last completed run back into memory: every scored customer's properties, the run's
  * summary and community summaries, and the previous completed run's kept results (for changes).
+ * A run's per-customer results are read from its blocks, concatenated in block order.
  */
 import type { SnapshotData, SnapshotRun } from '../domain/score-snapshot.js';
 import type { CustomerDetails, PrivacyChange, PrivacyEvent, SnapshotSource } from '../domain/snapshot.service.js';
@@ -8,6 +9,7 @@ import type { RunStance, StanceHistorySource } from '../domain/stance-insights.s
 import { SCORE_FIELDS, type BrandStanceSummary, type CommunitySummary, type ScoreField } from '../domain/scoring.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
+import { readRunArrays, RUN_ARRAYS, RUN_STANCE_ARRAYS } from './run-results.js';
 import { appendPrivacyEvents, privacyEventsAfter, privacyHead } from './privacy-log.js';
 
 const LATEST = `
@@ -18,9 +20,10 @@ const RUNS = `
 MATCH (r:AnalyticsRun {status: 'completed'})
 WITH r ORDER BY r.finishedAt DESC LIMIT 2
 OPTIONAL MATCH (r)-[:HAS_RESULTS]->(res:RunResults)
-RETURN r.id AS id, r.finishedAt AS finishedAt, r.summary AS summary, r.phases AS phases, r.params AS params, res`;
+RETURN r.id AS id, r.finishedAt AS finishedAt, r.summary AS summary, r.phases AS phases, r.params AS params,
+       res, elementId(res) AS ref`;
 
-/** What the snapshot shows of each customer besides the run's scores (which come from its RunResults arrays). */
+/** What the snapshot shows of each customer besides the run's scores (which come from its RunResults blocks). */
 const CUSTOMERS = `
 MATCH (c:Customer)
 RETURN c.id AS id, c.name AS name, c.handle AS handle, c.segment AS segment, c.region AS region,
@@ -34,21 +37,21 @@ ORDER BY r.finishedAt DESC LIMIT $limit`;
 const RUN_STANCE = `
 MATCH (r:AnalyticsRun {id: $runId, status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
 WHERE res.stanceBrandIds IS NOT NULL
-RETURN r.finishedAt AS finishedAt, res.customerIds AS ids, res.stanceBrandIds AS brands,
-       res.stanceClasses AS classes, res.stanceScores AS scores`;
+RETURN r.finishedAt AS finishedAt, elementId(res) AS ref, res.stanceBrandIds AS brands`;
 
 export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySource {
   async runStance(runId: string): Promise<RunStance | undefined> {
     const result = await this.db.read((tx) => tx.run(RUN_STANCE, { runId }));
     const r = result.records[0];
     if (!r) return undefined;
+    const { customerIds, arrays } = await readRunArrays(this.db, r.get('ref') as string, ['stanceClasses', 'stanceScores']);
     return {
       runId,
       finishedAt: r.get('finishedAt') as string,
-      ids: r.get('ids') as string[],
+      ids: customerIds,
       brands: r.get('brands') as string[],
-      classes: (r.get('classes') as unknown[]).map((c) => plain(c) as number),
-      scores: r.get('scores') as number[],
+      classes: (arrays.stanceClasses ?? []).map((c) => plain(c) as number),
+      scores: (arrays.stanceScores ?? []) as number[],
     };
   }
 
@@ -114,19 +117,22 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
       : [];
     let previousRun: SnapshotData['previousRun'];
     const prev = runs.records[1];
-    const prevResults = prev?.get('res') as { properties: Record<string, unknown> } | null | undefined;
-    if (prev && prevResults) {
+    const prevRef = prev?.get('ref') as string | null | undefined;
+    if (prev && prevRef) {
+      const kept = await readRunArrays(this.db, prevRef, SCORE_FIELDS);
       const fields: Partial<Record<ScoreField, Float64Array>> = {};
       for (const f of SCORE_FIELDS) {
-        const values = prevResults.properties[f];
+        const values = kept.arrays[f];
         if (Array.isArray(values)) fields[f] = Float64Array.from(values, (v) => (v === null ? NaN : (plain(v) as number)));
       }
-      previousRun = { id: prev.get('id'), finishedAt: prev.get('finishedAt'), ids: prevResults.properties.customerIds as string[], fields };
+      previousRun = { id: prev.get('id'), finishedAt: prev.get('finishedAt'), ids: kept.customerIds, fields };
     }
 
-    // Scores, tiers, topics and stances: the run's arrays, aligned with its customerIds.
-    const res = latestResults?.properties ?? {};
-    const ids = (res.customerIds as string[] | undefined) ?? [];
+    // Scores, tiers, topics and stances: the run's blocks, aligned with its customerIds.
+    const latestRef = latest.get('ref') as string | null;
+    const kept = latestRef ? await readRunArrays(this.db, latestRef, [...RUN_ARRAYS, ...RUN_STANCE_ARRAYS]) : { customerIds: [], arrays: {} };
+    const res: Record<string, unknown> = { ...(latestResults?.properties ?? {}), ...kept.arrays };
+    const ids = kept.customerIds;
     const n = ids.length;
     const fields: Partial<Record<ScoreField, Float64Array>> = {};
     for (const f of SCORE_FIELDS) {

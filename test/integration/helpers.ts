@@ -81,11 +81,15 @@ export async function runScores(ctx: TestContext, field: string): Promise<Map<st
   const result = await ctx.db.autoCommit(
     `MATCH (r:AnalyticsRun {status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
      WITH res ORDER BY r.finishedAt DESC LIMIT 1
-     RETURN res.customerIds AS ids, res[$field] AS values`,
+     MATCH (res)-[:HAS_BLOCK]->(b:RunResultsBlock)
+     RETURN b.customerIds AS ids, b[$field] AS values ORDER BY b.index`,
     { field },
   );
-  const record = result.records[0];
-  const ids = record.get('ids') as string[];
-  const values = record.get('values') as unknown[];
-  return new Map(ids.map((id, i) => [id, Number(values[i])]));
+  const scores = new Map<string, number>();
+  for (const record of result.records) {
+    const ids = record.get('ids') as string[];
+    const values = record.get('values') as unknown[];
+    ids.forEach((id, i) => scores.set(id, Number(values[i])));
+  }
+  return scores;
 }
