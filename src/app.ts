@@ -2,6 +2,7 @@
  * The composition root: builds the Fastify app from configuration and concrete dependencies.
  * It never listens (src/main.ts does), so tests and the OpenAPI script build the same app.
  */
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -52,6 +53,10 @@ import { Neo4jTopicExpertsRepository } from './graph/topic-experts.repository.js
 import { campaignsRoutes } from './http/routes/campaigns.routes.js';
 import { influencerListsRoutes } from './http/routes/influencer-lists.routes.js';
 import { topicsRoutes } from './http/routes/topics.routes.js';
+import { staticPlugin } from './http/plugins/static.plugin.js';
+import { mapRoutes } from './http/routes/map.routes.js';
+import { LayoutService } from './domain/layout.service.js';
+import { Neo4jLayoutRepository } from './graph/layout.repository.js';
 
 /** The longest id the entity schemas accept (src/domain/model.ts). */
 const MAX_ID_LENGTH = 128;
@@ -111,6 +116,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(openapiPlugin);
   await app.register(authPlugin, { keys: deps.apiKeys });
   await app.register(healthRoutes, { readiness });
+  await app.register(staticPlugin, { root: fileURLToPath(new URL('../dist/web', import.meta.url)) });
   await app.register(
     async (v1) => {
       await v1.register(meRoutes);
@@ -123,6 +129,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       await v1.register(campaignsRoutes, { plans: services.campaignPlans });
       await v1.register(influencerListsRoutes, { lists: services.influencerLists });
       await v1.register(topicsRoutes, { experts: services.topicExperts });
+      await v1.register(mapRoutes, { layouts: services.layouts });
     },
     { prefix: '/v1' },
   );
@@ -144,6 +151,9 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
   const snapshots = new SnapshotService(snapshotRepository, projections);
   runs.onCompleted((run, projection, result) => snapshots.adoptResults(run, projection, result));
   const superUsers = new SuperUsersService(snapshots);
+  // The community map's layout is computed once per run, right after the run is published.
+  const layouts = new LayoutService(snapshots, new Neo4jLayoutRepository(db), { logger });
+  runs.onCompleted((run) => layouts.precompute(run.id));
   // Privacy takes effect at once: opt-out changes written by any path, and erasures.
   const ingestRepository = observeCustomerWrites(new Neo4jIngestRepository(db), (rows) => snapshots.customersWritten(rows));
   const entities = new EntityService(new Neo4jEntityRepository(db));
@@ -174,6 +184,7 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
     campaignPlans,
     influencerLists,
     topicExperts: new TopicExpertsService(snapshots, new Neo4jTopicExpertsRepository(db)),
+    layouts,
   };
 }
 
