@@ -41,7 +41,10 @@ import { checkpoint, type KernelControl } from './control.js';
 import { modularity } from './modularity.js';
 import { createRng, randomPermutation, type Rng } from './random.js';
 
-export const DEFAULT_LOUVAIN_SEED = 42;
+/** Defaults of every option, in one place (the run parameters reuse them). */
+export const LOUVAIN_DEFAULTS = { resolution: 1, seed: 42, threshold: 1e-7, weighted: true } as const;
+
+export const DEFAULT_LOUVAIN_SEED = LOUVAIN_DEFAULTS.seed;
 
 export interface LouvainOptions {
   /** γ, default 1. */
@@ -82,12 +85,12 @@ interface Level {
 }
 
 export function louvain(g: CsrGraph, options: LouvainOptions = {}): LouvainResult {
-  const gamma = options.resolution ?? 1;
-  const threshold = options.threshold ?? 1e-7;
+  const gamma = options.resolution ?? LOUVAIN_DEFAULTS.resolution;
+  const threshold = options.threshold ?? LOUVAIN_DEFAULTS.threshold;
   const maxLevels = options.maxLevels ?? Infinity;
   if (!(gamma >= 0) || !Number.isFinite(gamma)) throw new InvalidArgumentError(`resolution must be finite and >= 0, got ${gamma}`);
   if (!(threshold >= 0)) throw new InvalidArgumentError(`threshold must be >= 0, got ${threshold}`);
-  const weighted = options.weighted ?? true;
+  const weighted = options.weighted ?? LOUVAIN_DEFAULTS.weighted;
   const u = toUndirected(g);
   const n = u.n;
   const level0 = firstLevel(u, weighted);

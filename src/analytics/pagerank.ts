@@ -44,14 +44,28 @@ export interface PagerankOptions extends IterationOptions {
 
 export type PagerankResult = IterationResult;
 
+/**
+ * Defaults of every option, in one place: NetworkX's (tol 1e-6 with its n-scaled stopping rule,
+ * 100 iterations), and the stricter ones for scores that must hold at scale (`strict`, used by
+ * analytics runs).
+ */
+export const PAGERANK_DEFAULTS = {
+  alpha: 0.85,
+  tol: 1e-6,
+  maxIter: 100,
+  stopping: 'networkx',
+  weighted: true,
+  strict: { tol: 1e-9, maxIter: 200, stopping: 'strict' },
+} as const;
+
 export function pagerank(g: CsrGraph, options: PagerankOptions = {}): PagerankResult {
   const n = g.n;
-  const alpha = options.alpha ?? 0.85;
+  const alpha = options.alpha ?? PAGERANK_DEFAULTS.alpha;
   if (!(alpha >= 0 && alpha < 1)) throw new InvalidArgumentError(`alpha must be in [0, 1), got ${alpha}`);
-  const it = resolveIteration(options, n, { tol: 1e-6, stopping: 'networkx' });
+  const it = resolveIteration({ maxIter: PAGERANK_DEFAULTS.maxIter, ...options }, n, PAGERANK_DEFAULTS);
   if (n === 0) return { scores: new Float64Array(0), iterations: 0, converged: true, delta: 0 };
 
-  const weighted = (options.weighted ?? true) && g.inWeights !== null;
+  const weighted = (options.weighted ?? PAGERANK_DEFAULTS.weighted) && g.inWeights !== null;
   const { outOffsets, inOffsets, inSources } = g;
   const inWeights = weighted ? g.inWeights : null;
   const outWeights = weighted ? g.outWeights : null;

@@ -10,7 +10,16 @@ import type { KernelControl } from './control.js';
 import { InvalidArgumentError } from './errors.js';
 import { createRng, sampleWithoutReplacement } from './random.js';
 
-export const DEFAULT_SAMPLING_SEED = 42;
+/** Defaults of closeness and harmonic centrality's source sampling, in one place (the run parameters reuse them). */
+export const SAMPLING_DEFAULTS = {
+  /** Exact up to this many nodes, sampled above. */
+  maxExactNodes: 5000,
+  /** Sources sampled above maxExactNodes when `samples` is not given. */
+  samples: 256,
+  seed: 42,
+} as const;
+
+export const DEFAULT_SAMPLING_SEED = SAMPLING_DEFAULTS.seed;
 
 export interface SourceSamplingOptions {
   /** Number of sampled sources. Default: all (exact) when n <= maxExactNodes, else defaultSamples. */
@@ -27,8 +36,8 @@ export interface SourceSamplingOptions {
 
 /** null means "every node"; otherwise the sorted sampled sources (at least 2, fewer than n). */
 export function resolveSources(n: number, options: SourceSamplingOptions): Int32Array | null {
-  const maxExact = options.maxExactNodes ?? 5000;
-  const k = options.samples ?? (n <= maxExact ? n : options.defaultSamples ?? 256);
+  const maxExact = options.maxExactNodes ?? SAMPLING_DEFAULTS.maxExactNodes;
+  const k = options.samples ?? (n <= maxExact ? n : options.defaultSamples ?? SAMPLING_DEFAULTS.samples);
   if (!Number.isInteger(k) || k < 2) throw new InvalidArgumentError(`samples must be an integer >= 2, got ${k}`);
   if (k >= n) return null;
   return sampleWithoutReplacement(n, k, createRng(options.seed ?? DEFAULT_SAMPLING_SEED));

@@ -81,6 +81,9 @@ export interface SignedPagerankResult {
 const MIN_STEP = 1 / 16;
 const GROW = 1.1;
 
+/** Defaults of every option, in one place (the run parameters reuse them). */
+export const SIGNED_PAGERANK_DEFAULTS = { alpha: 0.85, beta: 1 } as const;
+
 export function signedPagerank(
   positive: CsrGraph,
   negative: CsrGraph,
@@ -90,8 +93,8 @@ export function signedPagerank(
   if (negative.n !== n) {
     throw new InvalidArgumentError(`positive and negative graphs differ in node count (${n} vs ${negative.n})`);
   }
-  const alpha = options.alpha ?? 0.85;
-  const beta = options.beta ?? 1;
+  const alpha = options.alpha ?? SIGNED_PAGERANK_DEFAULTS.alpha;
+  const beta = options.beta ?? SIGNED_PAGERANK_DEFAULTS.beta;
   if (!(alpha >= 0 && alpha < 1)) throw new InvalidArgumentError(`alpha must be in [0, 1), got ${alpha}`);
   if (!(beta >= 0) || !Number.isFinite(beta)) throw new InvalidArgumentError(`beta must be a finite number >= 0, got ${beta}`);
   const it = resolveIteration({ ...options, maxIter: options.maxIter ?? 1000 }, n, { tol: 1e-9, stopping: 'strict' });

@@ -28,6 +28,11 @@ import {
   reciprocity,
   type CsrGraph,
   type KernelControl,
+  BETWEENNESS_DEFAULTS,
+  LOUVAIN_DEFAULTS,
+  PAGERANK_DEFAULTS,
+  SAMPLING_DEFAULTS,
+  SIGNED_PAGERANK_DEFAULTS,
 } from '../analytics/index.js';
 import {
   blendInfluence,
@@ -137,7 +142,7 @@ export const PLAIN_FIELDS = [
 export const RunParamsSchema = z
   .object({
     algorithms: z.array(z.enum(ALGORITHMS)).min(1).default([...ALGORITHMS]).describe('Which algorithms to run (default: all)'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42).describe('Seed of every sampled or randomised step'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(BETWEENNESS_DEFAULTS.seed).describe('Seed of every sampled or randomised step'),
     projection: z
       .object({
         interactionWeight: z.number().min(0).max(100).default(DEFAULT_PROJECTION.interactionWeight),
@@ -150,24 +155,24 @@ export const RunParamsSchema = z
       .prefault({}),
     pagerank: z
       .object({
-        alpha: z.number().min(0).lt(1).default(0.85),
-        tol: z.number().gt(0).max(1).default(1e-9),
-        maxIter: z.number().int().min(1).max(1000).default(200),
+        alpha: z.number().min(0).lt(1).default(PAGERANK_DEFAULTS.alpha),
+        tol: z.number().gt(0).max(1).default(PAGERANK_DEFAULTS.strict.tol),
+        maxIter: z.number().int().min(1).max(1000).default(PAGERANK_DEFAULTS.strict.maxIter),
       })
       .prefault({}),
     betweenness: z
       .object({
-        maxExactNodes: z.number().int().min(2).max(1_000_000).default(5000).describe('Exact below this many customers, sampled above'),
-        samples: z.number().int().min(2).max(100_000).default(128).describe('Sampled sources when above maxExactNodes'),
+        maxExactNodes: z.number().int().min(2).max(1_000_000).default(BETWEENNESS_DEFAULTS.maxExactNodes).describe('Exact below this many customers, sampled above'),
+        samples: z.number().int().min(2).max(100_000).default(BETWEENNESS_DEFAULTS.samples).describe('Sampled sources when above maxExactNodes'),
       })
       .prefault({}),
     closeness: z
       .object({
-        maxExactNodes: z.number().int().min(2).max(1_000_000).default(5000),
-        samples: z.number().int().min(2).max(100_000).default(256),
+        maxExactNodes: z.number().int().min(2).max(1_000_000).default(SAMPLING_DEFAULTS.maxExactNodes),
+        samples: z.number().int().min(2).max(100_000).default(SAMPLING_DEFAULTS.samples),
       })
       .prefault({}),
-    louvain: z.object({ resolution: z.number().gt(0).max(100).default(1) }).prefault({}),
+    louvain: z.object({ resolution: z.number().gt(0).max(100).default(LOUVAIN_DEFAULTS.resolution) }).prefault({}),
     stance: z
       .object({
         halfLifeDays: z.number().gt(0).max(36500).default(DEFAULT_STANCE_PARAMS.halfLifeDays),
@@ -181,7 +186,7 @@ export const RunParamsSchema = z
       })
       .prefault({}),
     trust: z
-      .object({ alpha: z.number().min(0).lt(1).default(0.85), beta: z.number().min(0).max(10).default(1) })
+      .object({ alpha: z.number().min(0).lt(1).default(SIGNED_PAGERANK_DEFAULTS.alpha), beta: z.number().min(0).max(10).default(SIGNED_PAGERANK_DEFAULTS.beta) })
       .prefault({}),
   })
   .strict()
@@ -339,7 +344,7 @@ export function scoringPhases(
     f.weightedOutDegree = degree(graph(), { direction: 'out', weighted: true });
   });
   on('pagerank', () => {
-    const r = pagerank(graph(), { ...params.pagerank, stopping: 'strict', onNonConvergence: 'return', control: kernel('pagerank') });
+    const r = pagerank(graph(), { ...params.pagerank, stopping: PAGERANK_DEFAULTS.strict.stopping, onNonConvergence: 'return', control: kernel('pagerank') });
     f.pagerank = r.scores;
     s.pagerank = { iterations: r.iterations, converged: r.converged, alpha: params.pagerank.alpha };
   });
@@ -351,7 +356,15 @@ export function scoringPhases(
       control: kernel('betweenness'),
     });
     f.betweenness = r.scores;
-    s.betweenness = { exact: r.exact, samples: r.samples, errorBound: r.errorBound, errorBoundAllNodes: r.errorBoundAllNodes, confidence: r.confidence };
+    // relativeErrorTop: standard error over score of the 100 highest scores (median, max) — the error that matters for ranking.
+    s.betweenness = {
+      exact: r.exact,
+      samples: r.samples,
+      relativeErrorTop: r.relativeErrorTop,
+      errorBound: r.errorBound,
+      errorBoundAllNodes: r.errorBoundAllNodes,
+      confidence: r.confidence,
+    };
   });
   // Closeness and harmonic share their searches: the first of the two phases computes both.
   let distances: ReturnType<typeof closenessAndHarmonic> | undefined;
