@@ -157,6 +157,7 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
   constructor(
     private readonly db: GraphDatabase,
     private readonly batchSize = 10_000,
+    private readonly blockSize = BLOCK_SIZE,
   ) {}
 
   async create(run: AnalyticsRun): Promise<void> {
@@ -272,7 +273,7 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
       const props: Record<string, unknown> = {
         fields: present,
         communities: JSON.stringify(input.communities),
-        blockSize: int(BLOCK_SIZE),
+        blockSize: int(this.blockSize),
       };
       const arrays: Record<string, unknown[] | undefined> = {
         customerIds: ids,
@@ -288,7 +289,7 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
       // NaN (no value: e.g. engagement rate without posts) is kept as NaN.
       for (const field of present) arrays[field] = Array.from(fields[field]!);
       const ref = (await tx.run(WRITE_RESULTS, { runId: run.id, createdAt: updatedAt, props })).records[0].get('ref') as string;
-      await writeBlocks(tx, ref, toBlocks(arrays, ids.length, input.stance?.brands.length ?? 0));
+      await writeBlocks(tx, ref, toBlocks(arrays, ids.length, input.stance?.brands.length ?? 0, this.blockSize));
       // Customers erased while this transaction was writing: their erasure could not see this run.
       await scrubBlocks(tx, ref, gone);
       await tx.run(PRUNE, { keep: int(input.keepRuns) });

@@ -273,7 +273,7 @@ describe('the write and read API', () => {
     const left = await ctx.db.autoCommit(`
       OPTIONAL MATCH (c:Customer {id: 'c1'}) WITH count(c) AS customer
       OPTIONAL MATCH (x:Content {id: 'x1'}) WITH customer, count(x) AS content
-      OPTIONAL MATCH (s:RunResults) WHERE 'c1' IN s.customerIds WITH customer, content, count(s) AS scores
+      OPTIONAL MATCH (s:RunResultsBlock) WHERE 'c1' IN s.customerIds WITH customer, content, count(s) AS scores
       OPTIONAL MATCH (:Customer)-[i:INTERACTED]->(:Customer) WHERE i.id = 'given-id'
       RETURN customer, content, scores, count(i) AS interactions`);
     const rec = left.records[0];

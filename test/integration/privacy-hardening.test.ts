@@ -207,7 +207,7 @@ describe('erasure and opt-out reach every list, CSV, path and export at once', (
     const metrics = await get(`/v1/customers/${optedOut.id}/metrics`);
     expect(metrics.status, metrics.body).toBe(409);
     expect(JSON.parse(metrics.body).code).toBe('CUSTOMER_OPTED_OUT');
-    const kept = await ctx.db.autoCommit('MATCH (r:RunResults) WHERE $id IN r.customerIds RETURN count(r) AS n', { id: erased.id });
+    const kept = await ctx.db.autoCommit('MATCH (r:RunResultsBlock) WHERE $id IN r.customerIds RETURN count(r) AS n', { id: erased.id });
     expect(Number(kept.records[0].get('n')), 'kept run results still hold the erased id').toBe(0);
   });
 });

@@ -53,8 +53,19 @@ async function everywhere(ctx: TestContext) {
 }
 
 async function keptResults(ctx: TestContext) {
-  const result = await ctx.db.autoCommit('MATCH (res:RunResults) RETURN properties(res) AS p');
-  return result.records.map((r) => r.get('p') as Record<string, unknown>);
+  // Each run's properties with its blocks' arrays concatenated in block order.
+  const result = await ctx.db.autoCommit(
+    `MATCH (res:RunResults)-[:HAS_BLOCK]->(b:RunResultsBlock)
+     WITH res, b ORDER BY b.index
+     RETURN properties(res) AS p, collect(properties(b)) AS blocks`,
+  );
+  return result.records.map((r) => {
+    const run = { ...(r.get('p') as Record<string, unknown>) };
+    for (const block of r.get('blocks') as Record<string, unknown>[]) {
+      for (const [k, v] of Object.entries(block)) if (Array.isArray(v)) run[k] = [...((run[k] as unknown[] | undefined) ?? []), ...v];
+    }
+    return run;
+  });
 }
 
 describe('privacy', () => {
