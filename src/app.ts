@@ -10,6 +10,7 @@ import type { ApiKeyRegistry } from './domain/api-keys.js';
 import { ReadinessService } from './domain/readiness.service.js';
 import type { GraphDatabase } from './graph/database.js';
 import { applySchema } from './graph/schema.repository.js';
+import { migrateRunResults } from './graph/run-results.js';
 import { authPlugin } from './http/plugins/auth.plugin.js';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './http/plugins/errors.plugin.js';
 import { lifecyclePlugin } from './http/plugins/lifecycle.plugin.js';
@@ -89,7 +90,10 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
 
   const readiness = new ReadinessService({
     ping: () => deps.db.ping(),
-    applySchema: () => applySchema(deps.db),
+    applySchema: async () => {
+      await applySchema(deps.db);
+      await migrateRunResults(deps.db);
+    },
     unavailableReason: () => deps.db.unavailableReason(),
   });
 
