@@ -268,9 +268,25 @@ export class SnapshotService {
     return keys;
   }
 
-  startPolling(everyMs = 15_000): void {
+  /**
+   * Checks for runs completed elsewhere every `everyMs`, and (unless `warm` is false) loads the
+   * snapshot and the paths graph in the background now, so no first request pays for them.
+   */
+  startPolling(everyMs = 15_000, warm = true): void {
     this.timer ??= setInterval(() => void this.check().catch(() => undefined), everyMs);
     this.timer.unref();
+    if (warm) void this.warmUp();
+  }
+
+  /** Loads the current snapshot and its paths graph; resolves false (never rejects) when there is none yet or loading failed. */
+  async warmUp(): Promise<boolean> {
+    try {
+      await this.current();
+      await this.graph();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   stop(): void {

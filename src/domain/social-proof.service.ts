@@ -28,7 +28,8 @@ export interface SocialProofData {
 
 export interface SocialProofRepository {
   exists(kind: 'customer' | SocialProofTargetKind, id: string): Promise<boolean>;
-  socialProof(customerId: string, target: { kind: SocialProofTargetKind; id: string }, closest: number): Promise<SocialProofData>;
+  /** One round trip; undefined when the customer or the target is not stored. */
+  socialProof(customerId: string, target: { kind: SocialProofTargetKind; id: string }, closest: number): Promise<SocialProofData | undefined>;
 }
 
 export function parseTarget(target: string): { kind: SocialProofTargetKind; id: string } {
@@ -46,9 +47,11 @@ export class SocialProofService {
 
   async get(customerId: string, target: string, closest = 5) {
     const t = parseTarget(target);
-    if (!(await this.repo.exists('customer', customerId))) throw notFound('Customer', customerId);
-    if (!(await this.repo.exists(t.kind, t.id))) throw notFound(t.kind, t.id);
-    const data = await this.repo.socialProof(customerId, t, closest);
+    // The answer and the existence of both ends come from one query; only a miss asks which end is missing.
+    const found = await this.repo.socialProof(customerId, t, closest);
+    if (!found && !(await this.repo.exists('customer', customerId))) throw notFound('Customer', customerId);
+    if (!found && !(await this.repo.exists(t.kind, t.id))) throw notFound(t.kind, t.id);
+    const data = found ?? { connections: 0, engaged: 0, positive: 0, closest: [] };
     const share = (k: number) => (data.connections > 0 ? Math.round((k / data.connections) * 10_000) / 10_000 : 0);
     return {
       customerId,

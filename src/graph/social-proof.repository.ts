@@ -52,12 +52,13 @@ export class Neo4jSocialProofRepository implements SocialProofRepository {
     return result.records[0]?.get('found') === true;
   }
 
-  async socialProof(customerId: string, target: { kind: SocialProofTargetKind; id: string }, closest: number): Promise<SocialProofData> {
+  /** Undefined when the customer or the target is not stored (the query then returns no row). */
+  async socialProof(customerId: string, target: { kind: SocialProofTargetKind; id: string }, closest: number): Promise<SocialProofData | undefined> {
     const result = await this.db.read((tx) =>
       tx.run(QUERY(target.kind), { customerId, targetId: target.id, positiveKinds: POSITIVE_KINDS }),
     );
     const r = result.records[0];
-    if (!r) return { connections: 0, engaged: 0, positive: 0, closest: [] };
+    if (!r) return undefined;
     type Row = { id: string; name: string | null; kind: 'FOLLOWS' | 'KNOWS'; weight: number; engagement: EngagedConnection['engagement'] };
     const rows = (plain(r.get('closest')) as Row[])
       .sort((a, b) => Number(b.engagement.positive) - Number(a.engagement.positive) || b.weight - a.weight || a.id.localeCompare(b.id))

@@ -66,4 +66,21 @@ describe('API responsiveness during an analytics run', () => {
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.phases.find((p) => p.name === 'closeness')!.status).toBe('skipped');
   }, 120_000);
+
+  it('loads the snapshot and the paths graph in the background at start, before any request', async () => {
+    const res = await ctx.app.inject({ method: 'POST', url: '/v1/analytics/runs', headers: auth('write'), payload: { algorithms: ['degree'] } });
+    expect(res.statusCode, res.body).toBe(202);
+    expect((await ctx.app.services.runs.wait(res.json().id)).status).toBe('completed');
+    // A second process starting on the same database.
+    const other = await createTestApp();
+    try {
+      expect(await other.app.services.snapshots.warmUp()).toBe(true);
+      const graph = await other.app.services.snapshots.graph();
+      expect(graph.ids.length).toBe(CUSTOMERS);
+      // Kept: later requests get the same graph, not a new projection.
+      expect(await other.app.services.snapshots.graph()).toBe(graph);
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
 });
