@@ -223,7 +223,12 @@ async function replayRefusedWrites(service: Service, harFile: string): Promise<{
   const refused = harEntries(harFile).filter((e) => !['GET', 'HEAD'].includes(e.request.method) && e.response.status >= 400);
   const before = await service.counts();
   const acceptedNow: string[] = [];
-  for (const e of refused) {
+  // Four at a time: each is refused again by validation, so their order does not matter.
+  let next = 0;
+  const worker = async () => {
+    while (next < refused.length) await replayOne(refused[next++]);
+  };
+  const replayOne = async (e: HarEntry) => {
     const headers: Record<string, string> = {};
     for (const h of e.request.headers) {
       const name = h.name.toLowerCase();
@@ -242,7 +247,8 @@ async function replayRefusedWrites(service: Service, harFile: string): Promise<{
     } catch {
       // a request the HTTP client cannot send again (malformed on purpose) is skipped
     }
-  }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
   await settle(service);
   return { replayed: refused.length, acceptedNow, countChanges: countDiff(before, await service.counts()) };
 }
@@ -278,9 +284,13 @@ function acceptedWrites(harFile: string): string[] {
   }
 }
 
-/** Waits until no import job and no analytics run is active, so counts are taken at rest. */
+/**
+ * Waits until no import job and no analytics run is active, so counts are taken at rest; at most
+ * about 20 s (a run interrupted by a kill may stay `running` until its lease expires).
+ */
 async function settle(service: Service): Promise<void> {
-  for (let i = 0; i < 240; i++) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
     const imports = await service.call('GET', '/v1/imports?limit=200', { key: 'read' });
     const runs = await service.call('GET', '/v1/analytics/runs', { key: 'read' });
     const busyImports = ((imports.json as { items?: { status: string }[] })?.items ?? []).some((j) => j.status === 'validating' || j.status === 'writing');
