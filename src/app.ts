@@ -167,6 +167,9 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
     logger,
   });
   entities.onErased((id) => snapshots.forget([id]));
+  // Social proof answers from memory of the last run's ties and engagements, reloaded in the background when a run completes.
+  const socialProof = new SocialProofService(new Neo4jSocialProofRepository(db), snapshots);
+  runs.onCompleted(() => void socialProof.refresh().catch(() => undefined));
   const campaignPlans = new CampaignPlanService(snapshots, new Neo4jCampaignPlanRepository(db), undefined, logger);
   const influencerLists = new InfluencerListService(new Neo4jInfluencerListRepository(db), snapshots, campaignPlans);
   // Customers who opt out leave every influencer list.
@@ -182,7 +185,7 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
     insights: new InsightsService(snapshots, superUsers),
     stance: new StanceInsightsService(snapshots, superUsers, snapshotRepository),
     paths: new PathsService(snapshots, new Neo4jHopDetailsRepository(db)),
-    socialProof: new SocialProofService(new Neo4jSocialProofRepository(db)),
+    socialProof,
     entities,
     imports,
     campaignPlans,

@@ -6,9 +6,17 @@
  * An engagement is positive when its sentiment is above 0.2, or when it is neutral (|s| ≤ 0.2)
  * and of an approving kind (like, purchase, share, check-in). For a brand, engagements with its
  * products and campaigns count too. Opted-out connections are counted but never named.
+ *
+ * Answers come from memory: the ties, engagements and brand offers as they stood when the last
+ * completed run was adopted (loaded in the background, streamed, when that run changes), with
+ * privacy applied live from the score snapshot (opted-out and erased customers never named; erased
+ * ones not counted either). Until that is loaded, or for a customer or target the memory does not
+ * hold (created since, or with no engagement at all), the answer comes from one database query.
+ * Cost from memory: O(ties and engagements of the customer's connections) per request.
  */
 import { AppError, notFound } from './errors.js';
-import { ENGAGEMENT_TARGETS } from './model.js';
+import { ENGAGEMENT_KINDS, ENGAGEMENT_TARGETS } from './model.js';
+import type { ScoreSnapshot } from './score-snapshot.js';
 
 export type SocialProofTargetKind = (typeof ENGAGEMENT_TARGETS)[number];
 
@@ -26,7 +34,17 @@ export interface SocialProofData {
   closest: EngagedConnection[];
 }
 
-export interface SocialProofRepository {
+/** Streams of what social proof reads, for the in-memory copy (each row delivered once). */
+export interface SocialProofRows {
+  /** Every FOLLOWS/KNOWS tie between customers, as stored (KNOWS once, in its stored direction). */
+  streamTies(onTie: (from: string, to: string, knows: boolean, weight: number) => void): Promise<void>;
+  /** Every engagement of a customer: target as `kind:id`, kind, sentiment, time in epoch ms. */
+  streamEngagements(onEngagement: (customer: string, target: string, kind: string, sentiment: number, at: number) => void): Promise<void>;
+  /** What each brand offers or runs, as `kind:id`. */
+  streamOffers(onOffer: (brand: string, target: string) => void): Promise<void>;
+}
+
+export interface SocialProofRepository extends SocialProofRows {
   exists(kind: 'customer' | SocialProofTargetKind, id: string): Promise<boolean>;
   /** One round trip; undefined when the customer or the target is not stored. */
   socialProof(customerId: string, target: { kind: SocialProofTargetKind; id: string }, closest: number): Promise<SocialProofData | undefined>;
@@ -42,13 +60,224 @@ export function parseTarget(target: string): { kind: SocialProofTargetKind; id: 
   return { kind: match[1] as SocialProofTargetKind, id: match[2] };
 }
 
+const POSITIVE_KINDS = new Set(['like', 'purchase', 'share', 'check-in']);
+const isPositive = (kind: string, sentiment: number) => sentiment > 0.2 || (Math.abs(sentiment) <= 0.2 && POSITIVE_KINDS.has(kind));
+
+/** Growable typed columns. */
+class Column<T extends Float64Array | Int32Array | Uint8Array> {
+  length = 0;
+  constructor(public data: T) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new (this.data.constructor as new (n: number) => T)(Math.max(16, this.data.length * 2));
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** Rows grouped by their first column (counting sort): offsets[c]..offsets[c+1] index into `order`. */
+function groupBy(owner: Int32Array, count: number, n: number): { offsets: Int32Array; order: Int32Array } {
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < count; i++) offsets[owner[i] + 1]++;
+  for (let c = 0; c < n; c++) offsets[c + 1] += offsets[c];
+  const fill = offsets.slice(0, n);
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[fill[owner[i]]++] = i;
+  return { offsets, order };
+}
+
+/** Ties, engagements and offers held in typed arrays, by customer. */
+export class SocialProofMemory {
+  private readonly customers = new Map<string, number>();
+  private readonly ids: string[] = [];
+  private readonly targets = new Map<string, number>();
+  private readonly offers = new Map<number, number[]>();
+  private readonly tieFrom = new Column(new Int32Array(16));
+  private readonly tieTo = new Column(new Int32Array(16));
+  private readonly tieKnows = new Column(new Uint8Array(16));
+  private readonly tieWeight = new Column(new Float64Array(16));
+  private readonly engOwner = new Column(new Int32Array(16));
+  private readonly engTarget = new Column(new Int32Array(16));
+  private readonly engKind = new Column(new Uint8Array(16));
+  private readonly engSentiment = new Column(new Float64Array(16));
+  private readonly engAt = new Column(new Float64Array(16));
+  private ties: { offsets: Int32Array; order: Int32Array } = { offsets: new Int32Array(1), order: new Int32Array(0) };
+  private engagements: { offsets: Int32Array; order: Int32Array } = { offsets: new Int32Array(1), order: new Int32Array(0) };
+  private readonly kinds: string[] = [...ENGAGEMENT_KINDS];
+
+  constructor(readonly runId: string) {}
+
+  private customer(id: string): number {
+    let i = this.customers.get(id);
+    if (i === undefined) {
+      this.customers.set(id, (i = this.ids.length));
+      this.ids.push(id);
+    }
+    return i;
+  }
+
+  private target(key: string): number {
+    let i = this.targets.get(key);
+    if (i === undefined) this.targets.set(key, (i = this.targets.size));
+    return i;
+  }
+
+  static async load(runId: string, rows: SocialProofRows): Promise<SocialProofMemory> {
+    const m = new SocialProofMemory(runId);
+    const tie = (a: number, b: number, knows: number, w: number) => {
+      m.tieFrom.push(a);
+      m.tieTo.push(b);
+      m.tieKnows.push(knows);
+      m.tieWeight.push(w);
+    };
+    await rows.streamTies((from, to, knows, weight) => {
+      const a = m.customer(from);
+      const b = m.customer(to);
+      // The customer sees those they follow and those they know (either direction).
+      tie(a, b, knows ? 1 : 0, weight);
+      if (knows) tie(b, a, 1, weight);
+    });
+    await rows.streamEngagements((customer, target, kind, sentiment, at) => {
+      let k = m.kinds.indexOf(kind);
+      if (k < 0) k = m.kinds.push(kind) - 1;
+      m.engOwner.push(m.customer(customer));
+      m.engTarget.push(m.target(target));
+      m.engKind.push(k);
+      m.engSentiment.push(sentiment);
+      m.engAt.push(at);
+    });
+    await rows.streamOffers((brand, target) => {
+      const b = m.target(`brand:${brand}`);
+      const list = m.offers.get(b) ?? [];
+      list.push(m.target(target));
+      m.offers.set(b, list);
+    });
+    m.ties = groupBy(m.tieFrom.data, m.tieFrom.length, m.ids.length);
+    m.engagements = groupBy(m.engOwner.data, m.engOwner.length, m.ids.length);
+    return m;
+  }
+
+  /**
+   * The answer from memory, or undefined when the memory does not hold the customer or the target
+   * (the caller then asks the database). `snapshot` supplies names and live privacy.
+   */
+  answer(customerId: string, target: { kind: SocialProofTargetKind; id: string }, closest: number, snapshot: ScoreSnapshot): SocialProofData | undefined {
+    const c = this.customers.get(customerId);
+    const t = this.targets.get(`${target.kind}:${target.id}`);
+    if (c === undefined || t === undefined || snapshot.erased.has(customerId)) return undefined;
+    const wanted = new Set([t, ...(target.kind === 'brand' ? (this.offers.get(t) ?? []) : [])]);
+    // Each connection once, through its strongest tie.
+    const best = new Map<number, number>();
+    const { offsets, order } = this.ties;
+    for (let j = offsets[c]; j < offsets[c + 1]; j++) {
+      const r = order[j];
+      const f = this.tieTo.data[r];
+      if (snapshot.erased.has(this.ids[f])) continue;
+      const held = best.get(f);
+      if (held === undefined || this.tieWeight.data[r] > this.tieWeight.data[held]) best.set(f, r);
+    }
+    let engaged = 0;
+    let positive = 0;
+    const listed: (EngagedConnection & { weight: number })[] = [];
+    for (const [f, r] of best) {
+      let pick = -1;
+      let pickPositive = false;
+      const e = this.engagements;
+      for (let j = e.offsets[f]; j < e.offsets[f + 1]; j++) {
+        const x = e.order[j];
+        if (!wanted.has(this.engTarget.data[x])) continue;
+        const pos = isPositive(this.kinds[this.engKind.data[x]], this.engSentiment.data[x]);
+        if (pick < 0 || (pos && !pickPositive) || (pos === pickPositive && this.engAt.data[x] > this.engAt.data[pick])) {
+          pick = x;
+          pickPositive = pos;
+        }
+      }
+      if (pick < 0) continue;
+      engaged++;
+      if (pickPositive) positive++;
+      const id = this.ids[f];
+      if (!snapshot.listable(id)) continue;
+      const i = snapshot.index.get(id)!;
+      const weight = this.tieWeight.data[r];
+      listed.push({
+        id,
+        name: snapshot.data.name[i] ?? null,
+        weight,
+        tie: { kind: this.tieKnows.data[r] ? 'KNOWS' : 'FOLLOWS', weight },
+        engagement: {
+          kind: this.kinds[this.engKind.data[pick]],
+          at: new Date(this.engAt.data[pick]).toISOString(),
+          sentiment: this.engSentiment.data[pick],
+          positive: pickPositive,
+        },
+      });
+    }
+    const closestRows = listed
+      .sort((a, b) => Number(b.engagement.positive) - Number(a.engagement.positive) || b.weight - a.weight || a.id.localeCompare(b.id))
+      .slice(0, closest)
+      .map(({ weight: _weight, ...row }) => row);
+    return { connections: best.size, engaged, positive, closest: closestRows };
+  }
+}
+
+/** The part of the snapshot service social proof reads. */
+export interface SnapshotReader {
+  current(): Promise<ScoreSnapshot>;
+}
+
 export class SocialProofService {
-  constructor(private readonly repo: SocialProofRepository) {}
+  private memory: SocialProofMemory | undefined;
+  private loading: { runId: string; done: Promise<void> } | undefined;
+
+  constructor(
+    private readonly repo: SocialProofRepository,
+    private readonly snapshots?: SnapshotReader,
+  ) {}
+
+  /** Loads the memory for the current snapshot's run (shared by concurrent callers; a failure leaves the previous one). */
+  refresh(): Promise<void> {
+    if (!this.snapshots) return Promise.resolve();
+    const snapshots = this.snapshots;
+    return (async () => {
+      const snapshot = await snapshots.current();
+      if (this.memory?.runId === snapshot.runId) return;
+      if (this.loading?.runId !== snapshot.runId) {
+        const done = SocialProofMemory.load(snapshot.runId, this.repo).then((m) => {
+          if (this.loading?.done === done) this.loading = undefined;
+          this.memory = m;
+        });
+        done.catch(() => {
+          if (this.loading?.done === done) this.loading = undefined;
+        });
+        this.loading = { runId: snapshot.runId, done };
+      }
+      await this.loading.done;
+    })();
+  }
+
+  /** The answer from memory when it holds the current run, else undefined (and a load is started in the background). */
+  private async fromMemory(customerId: string, t: { kind: SocialProofTargetKind; id: string }, closest: number): Promise<SocialProofData | undefined> {
+    if (!this.snapshots) return undefined;
+    let snapshot: ScoreSnapshot;
+    try {
+      snapshot = await this.snapshots.current();
+    } catch {
+      return undefined;
+    }
+    const memory = this.memory;
+    if (memory?.runId !== snapshot.runId) {
+      this.refresh().catch(() => undefined);
+      return undefined;
+    }
+    return memory.answer(customerId, t, closest, snapshot);
+  }
 
   async get(customerId: string, target: string, closest = 5) {
     const t = parseTarget(target);
     // The answer and the existence of both ends come from one query; only a miss asks which end is missing.
-    const found = await this.repo.socialProof(customerId, t, closest);
+    const found = (await this.fromMemory(customerId, t, closest)) ?? (await this.repo.socialProof(customerId, t, closest));
     if (!found && !(await this.repo.exists('customer', customerId))) throw notFound('Customer', customerId);
     if (!found && !(await this.repo.exists(t.kind, t.id))) throw notFound(t.kind, t.id);
     const data = found ?? { connections: 0, engaged: 0, positive: 0, closest: [] };

@@ -1,6 +1,6 @@
 /** The social-proof query: a customer's connections and their engagements with one target. */
 import type { EngagedConnection, SocialProofData, SocialProofRepository, SocialProofTargetKind } from '../domain/social-proof.service.js';
-import { LABELS } from '../domain/model.js';
+import { ENGAGEMENT_TARGETS, LABELS } from '../domain/model.js';
 import type { GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 
@@ -44,8 +44,42 @@ RETURN connections, size(engaged) AS engagedCount,
        [x IN engaged WHERE NOT coalesce(x.conn.f.optedOut, false) |
          {id: x.conn.f.id, name: x.conn.f.name, kind: x.conn.kind, weight: x.conn.weight, engagement: x.engagement}] AS closest`;
 
+const TARGET_KIND_OF_LABEL = new Map<string, string>(ENGAGEMENT_TARGETS.map((kind) => [LABELS[kind], kind]));
+const TARGET_LABELS = [...TARGET_KIND_OF_LABEL.keys()];
+
+/** Ties between customers, each once as stored. */
+const TIES = `MATCH (a:Customer)-[r:FOLLOWS|KNOWS]->(b:Customer)
+RETURN a.id AS a, b.id AS b, type(r) = 'KNOWS' AS knows, coalesce(r.weight, 1.0) AS w`;
+
+/** Engagements of customers with anything social proof can be asked about. */
+const ENGAGEMENTS = `MATCH (c:Customer)-[e:ENGAGED]->(x)
+WITH c, e, x, [l IN labels(x) WHERE l IN $labels][0] AS label
+WHERE label IS NOT NULL
+RETURN c.id AS c, label, x.id AS x, e.kind AS kind, e.sentiment AS s, e.at.epochMillis AS at`;
+
+const OFFERS = `MATCH (b:Brand)-[:OFFERS|RUNS]->(x)
+WITH b, x, [l IN labels(x) WHERE l IN $labels][0] AS label
+WHERE label IS NOT NULL
+RETURN b.id AS b, label, x.id AS x`;
+
+const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(plain(v)));
+
 export class Neo4jSocialProofRepository implements SocialProofRepository {
   constructor(private readonly db: GraphDatabase) {}
+
+  streamTies(onTie: (from: string, to: string, knows: boolean, weight: number) => void): Promise<void> {
+    return this.db.stream(TIES, {}, (r) => onTie(r.a as string, r.b as string, r.knows === true, num(r.w)));
+  }
+
+  streamEngagements(onEngagement: (customer: string, target: string, kind: string, sentiment: number, at: number) => void): Promise<void> {
+    return this.db.stream(ENGAGEMENTS, { labels: TARGET_LABELS }, (r) =>
+      onEngagement(r.c as string, `${TARGET_KIND_OF_LABEL.get(r.label as string)}:${r.x as string}`, r.kind as string, num(r.s), num(r.at)),
+    );
+  }
+
+  streamOffers(onOffer: (brand: string, target: string) => void): Promise<void> {
+    return this.db.stream(OFFERS, { labels: TARGET_LABELS }, (r) => onOffer(r.b as string, `${TARGET_KIND_OF_LABEL.get(r.label as string)}:${r.x as string}`));
+  }
 
   async exists(kind: keyof typeof LABELS, id: string): Promise<boolean> {
     const result = await this.db.read((tx) => tx.run(EXISTS[kind], { id }));
