@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` needs nothing but Node (pure algorithms, generator, schemas);
+// Three projects: `unit` needs nothing but Node (pure algorithms, generator, schemas);
 // `integration` talks to one real Neo4j started once for the whole run by test/global-setup.ts
-// (or the database named by NEO4J_TEST_URI).
+// (or the database named by NEO4J_TEST_URI); `browser` drives the built dashboard in headless
+// Chromium against the service on such a database.
 export default defineConfig({
   test: {
     projects: [
@@ -20,6 +21,17 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/browser/build-web.ts', 'test/global-setup.ts'],
+          testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
         },

@@ -36,7 +36,7 @@ interface MemberNode {
   detractor: boolean;
 }
 
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f', '#393b79', '#637939', '#8c6d31'];
+const PALETTE = ['#1f77b4', '#ff7f0e', '#9467bd', '#17becf', '#8c564b', '#e377c2', '#bcbd22', '#7f7f7f', '#393b79', '#3182bd', '#8c6d31', '#6b6ecf'];
 const DETRACTOR = '#d62728';
 export const communityColour = (c: number) => PALETTE[((c % PALETTE.length) + PALETTE.length) % PALETTE.length];
 

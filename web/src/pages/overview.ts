@@ -163,7 +163,7 @@ async function renderRuns(section: HTMLElement, refresh: () => void) {
       section,
       title,
       last
-        ? h('div', { class: 'run', 'data-run-status': last.status }, h('p', null, h('strong', null, `Last run ${last.status}`), ` — started ${new Date(last.startedAt).toLocaleString()}`, last.message ? ` — ${last.message}` : ''), phasesList(last))
+        ? h('div', { class: 'run', 'data-run-status': last.status, 'data-run-id': last.id }, h('p', null, h('strong', null, `Last run ${last.status}`), ` — started ${new Date(last.startedAt).toLocaleString()}`, last.message ? ` — ${last.message}` : ''), phasesList(last))
         : empty('No analytics run yet', 'Rankings, stance and the map appear after the first completed run.'),
       start,
       status,

@@ -1,0 +1,199 @@
+/**
+ * The dashboard driven in real headless Chromium (Debian's package, through playwright-core)
+ * against the service on the test database: the key prompt and a wrong key, the empty state
+ * before any run, then on a generated graph the overview figures (equal to the API's), starting a
+ * run and watching it complete, the super users table with a filter and the CSV export, the
+ * customer page, the community map (sigma canvas, a community, a member) and the campaign
+ * planner with "Save as list". Screenshots of each page go to test-results/dashboard/.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGeneratedDataset } from '../../src/demo.js';
+import { analyse, clearDatabase, createTestApp, get, KEYS, type TestContext } from '../integration/helpers.js';
+import { CHROMIUM } from './build-web.js';
+
+const SHOTS = 'test-results/dashboard';
+const en = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+
+describe('dashboard in Chromium', () => {
+  let ctx: TestContext;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+
+  const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
+  /** Opens a page of the dashboard afresh (a goto that only changes the hash does not reload). */
+  const open = async (route: string) => {
+    await page.goto(`${base}/app/#${route}`);
+    await page.reload();
+  };
+  const useKey = (key: string) => page.evaluate(`sessionStorage.setItem('influence-graph.api-key', '${key}')`);
+  const enterKey = async (key: string) => {
+    await page.goto(`${base}/app/#/overview`);
+    await page.fill('#api-key', key);
+    await page.press('#api-key', 'Enter');
+  };
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    ctx = await createTestApp();
+    await clearDatabase(ctx.db);
+    await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    });
+    page = await browser.newPage({ viewport: { width: 1366, height: 800 }, acceptDownloads: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  it('serves the page with cache headers and no key inside it', async () => {
+    const index = await fetch(`${base}/app/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    for (const key of Object.values(KEYS)) expect(html).not.toContain(key);
+    const asset = /src="(\/app\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const js = await fetch(base + asset);
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${base}/app`, { redirect: 'manual' })).status).toBe(301);
+  });
+
+  it('asks for a key, refuses a wrong one, and shows the 401 state for a stale one', async () => {
+    await page.goto(`${base}/app/`);
+    await page.waitForSelector('#api-key');
+    await enterKey('not-a-key');
+    await page.getByText('This key is not valid.').waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    // A key kept in the tab that the service no longer accepts: back to the prompt, saying why.
+    await page.evaluate(`sessionStorage.setItem('influence-graph.api-key', 'revoked-key')`);
+    await page.goto(`${base}/app/#/super-users`);
+    await page.getByText('no longer valid').waitFor();
+    await shot('key-prompt');
+  });
+
+  it('shows the empty state before any analytics run', async () => {
+    await enterKey(KEYS.read);
+    await page.waitForSelector('[data-state="no-run"]');
+    await shot('overview-empty');
+    await page.goto(`${base}/app/#/super-users`);
+    await page.waitForSelector('.results [data-state="no-run"]');
+    await page.goto(`${base}/app/#/map`);
+    await page.waitForSelector('[data-state="no-run"]');
+  });
+
+  it('says when the key lacks the scope to start a run', async () => {
+    await open('/overview');
+    await page.click('#start-run');
+    await page.waitForSelector('[data-state="forbidden"]');
+  });
+
+  it('shows the overview figures the API answers, and starts a run that completes', async () => {
+    await loadGeneratedDataset(ctx.app.services.ingest, 300, 7);
+    await analyse(ctx);
+    await open('/overview');
+    await page.waitForSelector('[data-figure="customers"]');
+    const network = (await get(ctx, '/v1/metrics/network')).json();
+    expect(await page.textContent('[data-figure="customers"] .value')).toBe(en(network.customers));
+    expect(await page.textContent('[data-figure="ties"] .value')).toBe(en(network.ties.follows + network.ties.knows));
+    expect(await page.textContent('[data-figure="communities"] .value')).toBe(en(network.communities.count));
+    await page.waitForSelector('[data-figure="nps"]');
+    await shot('overview');
+
+    // With a write key the button starts a run and follows it to the end.
+    await useKey(KEYS.write);
+    await page.reload();
+    await page.waitForSelector('#start-run');
+    const before = (await get(ctx, '/v1/analytics/runs?limit=1')).json().items[0].id;
+    await page.click('#start-run');
+    // Progress shows while it runs; the page then shows the new run, completed.
+    await page.waitForSelector(`[data-run-status="completed"]:not([data-run-id="${before}"])`, { timeout: 120_000 });
+    const latest = (await get(ctx, '/v1/analytics/runs?limit=1')).json().items[0];
+    expect(latest.id).not.toBe(before);
+    expect(latest.status).toBe('completed');
+  });
+
+  it('lists super users as the API ranks them, filters them and exports CSV', async () => {
+    const api = (await get(ctx, '/v1/super-users?limit=25')).json();
+    await page.goto(`${base}/app/#/super-users`);
+    await page.waitForSelector('table.ranking tbody tr');
+    const ids = await page.$$eval('table.ranking tbody tr', (rows) => rows.map((r) => r.getAttribute('data-id')));
+    expect(ids).toEqual(api.items.map((e: { id: string }) => e.id));
+    await shot('super-users');
+
+    const segment = api.items.find((e: { segment: string | null }) => e.segment)!.segment as string;
+    await page.fill('#f-segment', segment);
+    await page.press('#f-segment', 'Enter');
+    await page.waitForURL(/segment=/);
+    await page.waitForSelector('table.ranking tbody tr');
+    const segments = await page.$$eval('table.ranking tbody tr td:nth-child(3)', (cells) => cells.map((c) => c.textContent));
+    expect(new Set(segments)).toEqual(new Set([segment]));
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    const expected = (await get(ctx, `/v1/super-users?segment=${encodeURIComponent(segment)}&format=csv&limit=100000`)).body.trim().split('\n');
+    expect(csv).toEqual(expected);
+    expect(csv.length).toBeGreaterThan(1);
+
+    // Other lists answer through the same page.
+    await page.goto(`${base}/app/#/super-users?tab=trust`);
+    await page.waitForSelector('table.ranking[data-tab="trust"] tbody tr');
+  });
+
+  it('opens a customer page from the ranking', async () => {
+    await page.goto(`${base}/app/#/super-users`);
+    await page.waitForSelector('table.ranking tbody tr');
+    const first = await page.getAttribute('table.ranking tbody tr', 'data-id');
+    await page.click('table.ranking tbody tr:first-child td:nth-child(2) a');
+    await page.waitForSelector('.metrics');
+    expect(page.url()).toContain(`#/customers/${encodeURIComponent(first!)}`);
+    const metrics = (await get(ctx, `/v1/customers/${encodeURIComponent(first!)}/metrics`)).json();
+    expect(await page.textContent('.metrics')).toContain(`rank ${metrics.influence.rank} of ${en(metrics.influence.of)}`);
+    await page.waitForSelector('[data-stance]');
+    await shot('customer');
+  });
+
+  it('draws the community map with sigma and opens a community, then a customer', async () => {
+    await page.goto(`${base}/app/#/map`);
+    await page.waitForSelector('#map-stage canvas');
+    const communities = (await get(ctx, '/v1/map/communities')).json();
+    expect(Number(await page.getAttribute('#map-stage', 'data-nodes'))).toBe(communities.nodes.length);
+    await shot('map');
+    const biggest = communities.nodes[0].id;
+    await page.click(`.map-list a[href="#/map/${biggest}"]`);
+    await page.waitForSelector('#map-stage canvas');
+    await page.waitForFunction(`Number(document.querySelector('#map-stage')?.getAttribute('data-nodes')) > 0`);
+    await shot('map-community');
+    const member = await page.getAttribute('.map-list li a', 'href');
+    await page.click('.map-list li a');
+    await page.waitForSelector('.metrics');
+    expect(page.url()).toContain(member!);
+  });
+
+  it('plans a campaign, shows seeds and reach against the naive top-k, and saves it as a list', async () => {
+    await useKey(KEYS.write);
+    await open('/planner');
+    await page.fill('#plan-k', '3');
+    await page.selectOption('#plan-algorithm', 'celf');
+    await page.fill('#plan-simulations', '200');
+    await page.click('#plan-run');
+    await page.waitForSelector('#plan-seeds tbody tr, section.state.error', { timeout: 120_000 });
+    expect(await page.$('section.state.error')).toBeNull();
+    expect(await page.$$eval('#plan-seeds tbody tr', (rows) => rows.length)).toBe(3);
+    await page.waitForSelector('[data-figure="naive"]');
+    await shot('planner');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#plan-export')]);
+    expect(readFileSync((await download.path())!, 'utf8').split('\n')[0]).toMatch(/^rank,id,name/);
+    await page.waitForFunction(`document.querySelector('#save-campaign')?.options.length > 0`);
+    await page.click('text=Save as list');
+    await page.getByText(/Saved as list/).waitFor();
+    const lists = (await get(ctx, '/v1/influencer-lists')).json();
+    expect(lists.items.length).toBeGreaterThan(0);
+  });
+});
