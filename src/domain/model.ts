@@ -48,7 +48,8 @@ export function epochToIso(value: number): string {
 
 const isoTimestamp = z.iso
   .datetime({ offset: true })
-  .refine((t) => (offsetMinutes(t) ?? 0) <= MAX_OFFSET_MINUTES, 'the UTC offset must be between -18:00 and +18:00');
+  .refine((t) => (offsetMinutes(t) ?? 0) <= MAX_OFFSET_MINUTES, 'the UTC offset must be between -18:00 and +18:00')
+  .refine((t) => !/\.\d{10,}/.test(t), 'fractions of a second have at most 9 digits (nanoseconds)');
 const epochTimestamp = z
   .number()
   .min(0, 'epoch times must not be negative')
@@ -58,7 +59,7 @@ const timestamp = z
   .union([isoTimestamp, epochTimestamp], {
     error: 'must be an ISO 8601 date-time with offset, or epoch seconds or milliseconds from 0 up to the year 9999',
   })
-  .describe('ISO 8601 date-time with offset (at most ±18:00), or epoch seconds (< 1e11) or milliseconds (≥ 1e11)');
+  .describe('ISO 8601 date-time with offset (at most ±18:00, at most 9 fraction digits), or epoch seconds (< 1e11) or milliseconds (≥ 1e11)');
 const sentiment = z.number().min(-1, 'must be between -1 and 1').max(1, 'must be between -1 and 1');
 const weight = z.number().gt(0, 'must be greater than 0').max(1000);
 const attributeValue = z.union([z.string().max(500), z.number(), z.boolean()]);

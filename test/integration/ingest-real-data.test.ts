@@ -125,6 +125,15 @@ describe('real data through the write API', () => {
     expect(await customerCount()).toBe(0);
   });
 
+  it('refuses a time with more than nine fraction digits (the database keeps nanoseconds) with row and field', async () => {
+    const res = await write('POST', '/v1/customers/bulk', [{ id: 'ok' }, { id: 'bad', createdAt: '2020-01-01T00:00:00.1234567891Z' }]);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([expect.objectContaining({ path: ['body', 1, 'createdAt'] })]);
+    expect(await customerCount()).toBe(0);
+    const nine = await write('POST', '/v1/customers/bulk', [{ id: 'ok', createdAt: '2020-01-01T00:00:00.123456789Z' }]);
+    expect(nine.statusCode).toBe(200);
+  });
+
   it('reports schema problems and unresolved references in one answer', async () => {
     await write('POST', '/v1/customers/bulk', [{ id: 'a' }, { id: 'b' }]);
     const res = await write('POST', '/v1/ties/bulk', [
