@@ -218,7 +218,7 @@ describe('analytics runs across processes', () => {
     for (const id of xs) expect(ys.has(id)).toBe(false);
     // What each run stored is what it handed out, summaries included.
     for (const [runId, result] of [['race-x', x], ['race-y', y]] as const) {
-      const stored = await a.db.autoCommit(`MATCH (:AnalyticsRun {id: $runId})-[:HAS_RESULTS]->(res) RETURN res.community AS c, res.communities AS s`, { runId });
+      const stored = await a.db.autoCommit(`MATCH (:AnalyticsRun {id: $runId})-[:HAS_RESULTS]->(res)-[:HAS_BLOCK]->(b) WITH res, b ORDER BY b.index WITH res, collect(b.community) AS cs RETURN reduce(a = [], c IN cs | a + c) AS c, res.communities AS s`, { runId });
       expect((stored.records[0].get('c') as { toNumber(): number }[]).map((v) => Number(v))).toEqual(Array.from(result.fields.community!));
       const summaries = JSON.parse(stored.records[0].get('s')) as { id: number; ties: { community: number }[] }[];
       expect(new Set(summaries.map((s) => s.id))).toEqual(new Set(result.fields.community));
