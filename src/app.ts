@@ -100,6 +100,9 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   const services = buildServices(config, deps.db, app.log);
   // Plans being computed end `interrupted` (stored) when the app closes.
   app.addHook('onClose', async () => services.campaignPlans.park());
+  // The service computes the community map's layout once per run, right after the run is published.
+  services.runs.onCompleted((run) => services.layouts.precompute(run.id));
+  app.addHook('onClose', async () => services.layouts.close());
 
   await app.register(errorsPlugin);
   await app.register(inputPlugin);
@@ -155,9 +158,7 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
   const snapshots = new SnapshotService(snapshotRepository, projections);
   runs.onCompleted((run, projection, result) => snapshots.adoptResults(run, projection, result));
   const superUsers = new SuperUsersService(snapshots);
-  // The community map's layout is computed once per run, right after the run is published.
   const layouts = new LayoutService(snapshots, new Neo4jLayoutRepository(db), { logger });
-  runs.onCompleted((run) => layouts.precompute(run.id));
   // Privacy takes effect at once: opt-out changes written by any path, and erasures.
   const ingestRepository = observeCustomerWrites(new Neo4jIngestRepository(db), (rows) => snapshots.customersWritten(rows));
   const entities = new EntityService(new Neo4jEntityRepository(db));

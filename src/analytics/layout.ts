@@ -25,6 +25,9 @@ export interface LayoutOptions {
   seed?: number;
 }
 
+/** The part of a CSR graph the layout reads. */
+export type LayoutGraph = Pick<CsrGraph, 'n' | 'outOffsets' | 'outTargets' | 'outWeights'>;
+
 export interface LayoutPositions {
   x: Float64Array;
   y: Float64Array;
@@ -42,7 +45,7 @@ export class ForceAtlas2Layout {
   private readonly graph = new UndirectedGraph({ multi: false, allowSelfLoops: false });
   private readonly settings;
 
-  constructor(csr: CsrGraph, options: LayoutOptions = {}) {
+  constructor(csr: LayoutGraph, options: LayoutOptions = {}) {
     const n = csr.n;
     this.iterations = Math.max(0, Math.floor(options.iterations ?? defaultLayoutIterations(n)));
     const rng = createRng(options.seed ?? 1);
@@ -87,7 +90,7 @@ export class ForceAtlas2Layout {
 }
 
 /** The whole layout at once. */
-export function forceAtlas2Layout(csr: CsrGraph, options: LayoutOptions = {}): LayoutPositions {
+export function forceAtlas2Layout(csr: LayoutGraph, options: LayoutOptions = {}): LayoutPositions {
   const layout = new ForceAtlas2Layout(csr, options);
   layout.step(layout.iterations);
   return layout.positions();

@@ -1,12 +1,12 @@
 /**
  * The community map: a ForceAtlas2 layout of the last completed run's attention graph, computed
- * once per run on the server (right after the run is published, or on the first request for an
- * older run), stored with the run and read back by every caller; and the views drawn from it —
+ * once per run on the server in a worker thread (right after the run is published, or on the first
+ * request for an older run), stored with the run and read back by every caller; and the views drawn from it —
  * communities as nodes with the ties between them, one community's members, raw positions.
  * Opted-out and erased customers are never shown as members (they stay in the aggregate counts).
  */
 import { aggregateCommunities, type CommunityGraph } from '../analytics/layout-aggregate.js';
-import { ForceAtlas2Layout } from '../analytics/layout.js';
+import { runLayoutInWorker } from './layout-worker.runner.js';
 import { AppError } from './errors.js';
 import { DEFAULT_INFLUENCE_WEIGHTS } from './influence.js';
 import type { NetworkGraph } from './network-graph.js';
@@ -62,12 +62,11 @@ export interface MapEdge {
   weight: number;
 }
 
-/** Iterations run between two yields to the event loop. */
-const SLICE = 2;
-
 export class LayoutService {
   private current: { runId: string; layout: RunLayout; index: Map<string, number>; aggregate?: CommunityGraph } | undefined;
   private readonly computing = new Map<string, Promise<RunLayout>>();
+  private closed = false;
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly snapshots: SnapshotService,
@@ -77,7 +76,16 @@ export class LayoutService {
 
   /** Starts computing the layout of a run that has just been published (errors are logged). */
   precompute(runId: string): void {
-    this.layoutOf(runId).catch((error) => this.options.logger?.error({ err: error, runId }, 'community map layout failed'));
+    this.layoutOf(runId).catch((error) => {
+      if (!this.closed) this.options.logger?.error({ err: error, runId }, 'community map layout failed');
+    });
+  }
+
+  /** Stops layouts in progress (at their next slice) and waits for them; nothing is stored. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abort.abort();
+    await Promise.allSettled([...this.computing.values()]);
   }
 
   /** The layout of the current snapshot's run, computed and stored on first use. */
@@ -110,11 +118,10 @@ export class LayoutService {
     return pending;
   }
 
-  /** Runs ForceAtlas2 a slice at a time, yielding between slices so requests keep being served. */
+  /** Runs ForceAtlas2 in a worker thread, so requests keep being served meanwhile. */
   private async compute(runId: string, graph: NetworkGraph): Promise<RunLayout> {
-    const layout = new ForceAtlas2Layout(graph.attention, { iterations: this.options.iterations, seed: 1 });
-    while (layout.step(SLICE) > 0) await new Promise((resolve) => setImmediate(resolve));
-    const { x, y, iterations } = layout.positions();
+    if (this.closed) throw new AppError('SERVICE_STOPPING', 503, 'The service is stopping; the map layout was not computed', { retriable: true });
+    const { x, y, iterations } = await runLayoutInWorker({ graph: graph.attention, iterations: this.options.iterations, seed: 1 }, this.abort.signal);
     return { runId, ids: graph.ids, x, y, iterations, computedAt: new Date().toISOString() };
   }
 
