@@ -69,6 +69,14 @@ describe('openapi.yaml', () => {
     }
   });
 
+  it('an operation that offers format=csv documents text/csv for its 200 answer', () => {
+    const csv = operations.filter(({ op }) => (op.parameters ?? []).some((p) => p.in === 'query' && p.name === 'format'));
+    expect(csv.map(({ method, path }) => `${method} ${path}`)).toContain('get /v1/super-users');
+    for (const { path, method, op } of csv) {
+      expect(Object.keys(op.responses['200'].content ?? {}), `${method.toUpperCase()} ${path}`).toEqual(['application/json', 'text/csv']);
+    }
+  });
+
   it('every /v1 operation names its scope and answers 401 and 403; input means 400, a path id 404', () => {
     for (const { path, method, op } of operations) {
       const where = `${method.toUpperCase()} ${path}`;

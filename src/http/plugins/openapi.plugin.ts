@@ -86,6 +86,17 @@ export function errorStatusesOf(path: string, method: string, op: Operation): st
   return [...statuses].sort();
 }
 
+const CSV_MEDIA_TYPE = 'text/csv';
+const CSV_CONTENT = { schema: { type: 'string', description: 'With `format=csv`: RFC 4180 CSV with a header row, sent as an attachment' } };
+
+/** An operation whose `format` query parameter offers `csv` answers text/csv as well as JSON. */
+function offersCsv(op: Operation): boolean {
+  return (op.parameters ?? []).some((p) => {
+    const param = p as { in?: string; name?: string; schema?: { enum?: unknown[] } };
+    return param.in === 'query' && param.name === 'format' && (param.schema?.enum ?? []).includes('csv');
+  });
+}
+
 /** Whole document: every error response is problem+json with the Problem schema. */
 const transformObject: typeof jsonSchemaTransformObject = (input) => {
   const document = jsonSchemaTransformObject(input) as { paths?: Record<string, Record<string, Operation>> };
@@ -95,6 +106,10 @@ const transformObject: typeof jsonSchemaTransformObject = (input) => {
       const op = item[method];
       if (!op) continue;
       const responses = { ...(op.responses ?? {}) };
+      if (offersCsv(op) && responses['200']) {
+        const ok = responses['200'];
+        responses['200'] = { ...ok, content: { ...(ok.content ?? {}), [CSV_MEDIA_TYPE]: CSV_CONTENT } };
+      }
       for (const status of errorStatusesOf(path, method, op)) {
         responses[status] = { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { [PROBLEM_MEDIA_TYPE]: problem } };
       }
