@@ -78,8 +78,13 @@ function shell(active: string, content: HTMLElement) {
       h('button', { type: 'button', class: 'link', onclick: () => { session.clear(); me = undefined; location.hash = '#/key'; } }, 'Forget key'),
     ),
   );
-  mount(root, header, h('main', { id: 'main', tabindex: -1 }, content));
+  const main = h('main', { id: 'main', tabindex: -1 }, content);
+  mount(root, header, main);
+  // After a navigation, keyboard focus starts at the new page's content.
+  if (navigated) main.focus({ preventScroll: true });
 }
+
+let navigated = false;
 
 async function route(): Promise<void> {
   const hash = location.hash.replace(/^#\/?/, '');
@@ -118,5 +123,8 @@ async function route(): Promise<void> {
   }
 }
 
-window.addEventListener('hashchange', () => void route());
+window.addEventListener('hashchange', () => {
+  navigated = true;
+  void route();
+});
 void route();

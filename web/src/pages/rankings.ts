@@ -50,9 +50,9 @@ export async function rankingsPage(el: HTMLElement, params: URLSearchParams): Pr
 
   const tabs = h(
     'div',
-    { role: 'tablist', class: 'tabs', 'aria-label': 'Lists' },
+    { class: 'tabs', role: 'navigation', 'aria-label': 'Lists' },
     (Object.keys(TABS) as Tab[]).map((t) =>
-      h('a', { role: 'tab', href: `#/super-users?tab=${t}`, 'aria-selected': String(t === tab), class: t === tab ? 'active' : '' }, TABS[t].label),
+      h('a', { href: `#/super-users?tab=${t}`, 'aria-current': t === tab ? 'page' : undefined, class: t === tab ? 'active' : '' }, TABS[t].label),
     ),
   );
 
