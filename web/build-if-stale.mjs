@@ -29,6 +29,11 @@ export function webIsStale() {
 export function buildWebIfStale() {
   if (!webIsStale()) return false;
   const vite = join(root, 'node_modules/vite/bin/vite.js');
+  if (!existsSync(vite)) {
+    // Installed without dev dependencies: serve what was built, or let /app/ say it is not built.
+    console.warn('vite is not installed: the dashboard in dist/web is not rebuilt');
+    return false;
+  }
   const result = spawnSync(process.execPath, [vite, 'build', '--config', join(root, 'vite.config.ts')], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`The dashboard build failed (vite exited with ${result.status})`);
   return true;

@@ -3,15 +3,18 @@
  * against the service on the test database: the key prompt and a wrong key, the empty state
  * before any run, then on a generated graph the overview figures (equal to the API's), starting a
  * run and watching it complete, the super users table with a filter and the CSV export, the
- * customer page, the community map (sigma canvas, a community, a member) and the campaign
- * planner with "Save as list". Screenshots of each page go to test-results/dashboard/.
+ * customer page, the community map (sigma canvas, a community, a member), the database-down state
+ * and the campaign planner with "Save as list". Screenshots of each page go to test-results/dashboard/.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGeneratedDataset } from '../../src/demo.js';
-import { analyse, clearDatabase, createTestApp, get, KEYS, type TestContext } from '../integration/helpers.js';
+import { buildApp } from '../../src/app.js';
+import { ApiKeyRegistry } from '../../src/domain/api-keys.js';
+import { GraphDatabase } from '../../src/graph/database.js';
+import { analyse, clearDatabase, createTestApp, get, KEYS, testConfig, type TestContext } from '../integration/helpers.js';
 import { CHROMIUM } from './build-web.js';
 
 const SHOTS = 'test-results/dashboard';
@@ -174,6 +177,28 @@ describe('dashboard in Chromium', () => {
     await page.click('.map-list li a');
     await page.waitForSelector('.metrics');
     expect(page.url()).toContain(member!);
+  });
+
+  it('says so when the database is not available', async () => {
+    const config = testConfig();
+    const down = { reason: undefined as string | undefined };
+    const db = new GraphDatabase({ uri: config.NEO4J_URI!, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, availability: { unavailableReason: () => down.reason } });
+    const app = await buildApp(config, { db, apiKeys: new ApiKeyRegistry(config.API_KEYS ?? []), logger: false });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      down.reason = 'restarting';
+      const other = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const tab = await browser.newPage();
+      await tab.goto(`${other}/app/`);
+      await tab.evaluate(`sessionStorage.setItem('influence-graph.api-key', '${KEYS.read}')`);
+      await tab.goto(`${other}/app/#/super-users`);
+      await tab.waitForSelector('[data-state="unavailable"]');
+      await tab.screenshot({ path: `${SHOTS}/database-down.png` });
+      await tab.close();
+    } finally {
+      await app.close();
+      await db.close();
+    }
   });
 
   it('plans a campaign, shows seeds and reach against the naive top-k, and saves it as a list', async () => {
