@@ -5,8 +5,8 @@
  * Phase 1, positive data: every operation except the destructive ones (erasing customers,
  * starting and cancelling analytics runs), checked for no 5xx, documented status codes, content
  * types, headers and response schemas, and that a request without the key is refused.
- * Phase 2, negative data: every operation, destructive ones included; invalid requests must be
- * refused with a 4xx. Then every write it saw refused is sent again, one at a time, around a count
+ * Phase 2, negative data: every operation, destructive ones included, in the default
+ * `onInvalid=reject` mode; invalid requests must be refused with a 4xx. Then every write it saw refused is sent again, one at a time, around a count
  * of nodes by label and relationships by type: a refused request writes nothing.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -34,6 +34,17 @@ export function ensureSchemathesis(log: (line: string) => void): void {
 }
 
 /**
+ * `onInvalid=skip` accepts rows that break the row schema by design (it writes the valid rows and
+ * returns the others with their problems), so the negative phase tests the default mode: its copy
+ * of the document offers `onInvalid=reject` only.
+ */
+function rejectModeOnly(op: { parameters?: unknown[] }): void {
+  for (const p of (op.parameters ?? []) as { name?: string; schema?: { enum?: string[] } }[]) {
+    if (p.name === 'onInvalid' && p.schema?.enum) p.schema.enum = ['reject'];
+  }
+}
+
+/**
  * The document a phase runs on: openapi.yaml without the operations it leaves out. The positive
  * phase leaves out the destructive operations; the negative phase the operations that take no
  * input at all (there is nothing to make invalid, and schemathesis reports them as schema errors).
@@ -51,6 +62,8 @@ function phaseSpec(service: Service, phase: 'positive' | 'negative'): { file: st
       if (drop) {
         delete item[method];
         left.push(`${upper} ${route}`);
+      } else if (phase === 'negative') {
+        rejectModeOnly(op);
       }
     }
     if (Object.keys(item).length === 0) delete doc.paths[route];

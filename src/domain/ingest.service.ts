@@ -298,6 +298,9 @@ export class IngestService {
       if (stored[field] !== undefined && stored[field] !== null) current[field] = stored[field];
     }
     const merged = mergePatch(current, patch) as Record<string, unknown>;
+    // A key the entity does not have stays in the merged record even with null (removing a field
+    // that does not exist must not pass silently): the strict row schema then names it.
+    for (const [key, value] of Object.entries(patch)) if (value === null && key !== 'id' && !(key in ENTITY_SHAPES[kind])) merged[key] = null;
     return this.upsertOne(kind, id, { ...merged, id });
   }
 }

@@ -82,6 +82,9 @@ describe('real data through the write API', () => {
       const bad = await write('PATCH', '/v1/campaigns/k', { endsAt: '2025-01-01T00:00:00Z' });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().errors[0].path).toEqual(['body', 'endsAt']);
+      const unknownNull = await write('PATCH', '/v1/customers/a', { name: 'A', 'no such field': null });
+      expect(unknownNull.statusCode).toBe(400);
+      expect((await read('/v1/customers/a')).json().properties.name).not.toBe('A');
     });
 
     it('needs the write scope', async () => {

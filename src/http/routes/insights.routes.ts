@@ -110,6 +110,19 @@ export function weightsOf(q: z.infer<typeof RankingQuery>) {
   return { pagerank: q.pagerankWeight, reach: q.reachWeight, amplification: q.amplificationWeight, bridging: q.bridgingWeight };
 }
 
+/**
+ * An attachment header for a file name that may carry caller text (a topic or list id): an ASCII
+ * fallback with anything outside [A-Za-z0-9._-] replaced, and the exact name as RFC 8187 UTF-8.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^A-Za-z0-9._-]/g, '_');
+  return ascii === filename
+    ? `attachment; filename="${filename}"`
+    : `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename.replace(LONE_SURROGATE, '\ufffd'))}`;
+}
+
 /** Streams CSV lines; the first chunk is pulled before answering, so an error still gets a proper status. */
 export async function sendCsv(reply: FastifyReply, filename: string, lines: AsyncGenerator<string>) {
   const first = await lines.next();
@@ -122,7 +135,7 @@ export async function sendCsv(reply: FastifyReply, filename: string, lines: Asyn
   // A stream is sent as it is: no JSON serializer applies to it.
   return reply
     .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${filename}"`)
+    .header('content-disposition', contentDisposition(filename))
     .send(body as never);
 }
 
