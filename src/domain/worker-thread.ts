@@ -1,0 +1,67 @@
+/**
+ * The one way the service runs a long computation in a worker thread (analytics scoring, seed
+ * selection, the map layout), so the event loop keeps answering requests meanwhile.
+ *
+ * The worker module sits next to its runner. Run from sources (tsx, vitest), the worker first
+ * registers tsx's loader and then imports the `.ts` entry; built code loads the compiled `.js`.
+ * The returned promise settles once: with the result or error the worker sends, when the worker
+ * stops without answering, or on abort — which terminates the worker at once, whatever it is
+ * computing.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker, type TransferListItem } from 'node:worker_threads';
+
+export interface WorkerRun<T, M> {
+  /** The runner's `import.meta.url`: the worker entry is resolved next to it. */
+  from: string;
+  /** The worker module's path relative to the runner, without extension (e.g. './run-worker'). */
+  entry: string;
+  workerData: unknown;
+  /** Buffers moved to the worker instead of copied. */
+  transferList?: TransferListItem[];
+  signal?: AbortSignal;
+  /** The error the promise rejects with on abort. */
+  aborted: () => Error;
+  /** What the worker computes, for the error when it stops without answering ("scoring", "layout"). */
+  what: string;
+  /** Handles each message until the promise has settled; a result or an error settles it through `done`. */
+  onMessage: (message: M, done: { resolve: (value: T) => void; reject: (error: Error) => void }) => void;
+}
+
+function workerEntry(from: string, entry: string): { code: URL | string; evaluate: boolean } {
+  const fromSource = from.endsWith('.ts');
+  const url = new URL(`${entry}${fromSource ? '.ts' : '.js'}`, from);
+  if (!fromSource) return { code: url, evaluate: false };
+  const tsx = pathToFileURL(createRequire(from).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  return { code: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, evaluate: true };
+}
+
+export function runWorker<T, M>(run: WorkerRun<T, M>): Promise<T> {
+  if (run.signal?.aborted) return Promise.reject(run.aborted());
+  return new Promise<T>((resolve, reject) => {
+    const { code, evaluate } = workerEntry(run.from, run.entry);
+    const worker = new Worker(code, { eval: evaluate, workerData: run.workerData, transferList: run.transferList });
+    let settled = false;
+    const finish = (settle: () => void) => {
+      if (settled) return;
+      settled = true;
+      run.signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    const onAbort = () => {
+      finish(() => reject(run.aborted()));
+      void worker.terminate();
+    };
+    run.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = {
+      resolve: (value: T) => finish(() => resolve(value)),
+      reject: (error: Error) => finish(() => reject(error)),
+    };
+    worker.on('message', (message: M) => {
+      if (!settled) run.onMessage(message, done);
+    });
+    worker.on('error', (error) => done.reject(error));
+    worker.on('exit', (code) => done.reject(new Error(`The ${run.what} worker stopped (exit code ${code})`)));
+  });
+}
