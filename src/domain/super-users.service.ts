@@ -11,6 +11,7 @@ import {
   type InfluenceComponent,
   type InfluenceWeights,
 } from './influence.js';
+import { decodeRankingCursor, encodeRankingCursor } from './ranking-cursor.js';
 import type { ScoreSnapshot } from './score-snapshot.js';
 import type { SnapshotService } from './snapshot.service.js';
 
@@ -117,35 +118,6 @@ export function matches(s: ScoreSnapshot, i: number, f: CustomerFilter): boolean
   return true;
 }
 
-interface Cursor {
-  r: string;
-  o: number;
-}
-
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-/** The offset a cursor carries: a whole number from 0 to the number of customers, or 400. */
-function decode(cursor: string, runId: string, customers: number): number {
-  let parsed: Partial<Cursor> = {};
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    // handled below
-  }
-  if (typeof parsed.o !== 'number' || typeof parsed.r !== 'string') {
-    throw new AppError('VALIDATION_FAILED', 400, 'The cursor is not valid', { problems: [{ path: ['query', 'cursor'], message: 'not a cursor this API returned', code: 'invalid_cursor' }] });
-  }
-  if (parsed.r !== runId) {
-    throw new AppError('CURSOR_EXPIRED', 409, 'A newer analytics run has completed since this cursor was issued; start again from the first page');
-  }
-  if (!Number.isSafeInteger(parsed.o) || parsed.o < 0 || parsed.o > customers) {
-    throw new AppError('VALIDATION_FAILED', 400, 'The cursor is not valid', {
-      problems: [{ path: ['query', 'cursor'], message: 'the cursor carries an offset this API never issues', code: 'invalid_cursor' }],
-    });
-  }
-  return parsed.o;
-}
-
 export class SuperUsersService {
   constructor(private readonly snapshots: SnapshotService) {}
 
@@ -194,7 +166,7 @@ export class SuperUsersService {
     const s = await this.snapshots.current();
     const weights = resolveWeights(q.weights);
     const sort = q.sort ?? 'influence';
-    const offset = q.cursor ? decode(q.cursor, s.runId, s.data.ids.length) : 0;
+    const offset = q.cursor ? decodeRankingCursor(q.cursor, { runId: s.runId, max: s.data.ids.length }) : 0;
     const { order, influence } = this.ranking(s, weights, sort, custom);
     const items: SuperUser[] = [];
     let seen = 0;
@@ -209,7 +181,7 @@ export class SuperUsersService {
       }
       items.push(this.entry(s, i, seen, weights, influence));
     }
-    return { runId: s.runId, weights, sort, items, nextCursor: more ? encode({ r: s.runId, o: offset + q.limit }) : undefined };
+    return { runId: s.runId, weights, sort, items, nextCursor: more ? encodeRankingCursor(s.runId, offset + q.limit) : undefined };
   }
 
   /** Every matching customer in ranking order as CSV lines (header first), up to `limit` rows. */

@@ -11,8 +11,9 @@
  * (Haveliwala, "Topic-sensitive PageRank", WWW 2002); results are kept per topic for CACHE_MS.
  */
 import { pagerank } from '../analytics/index.js';
-import { AppError, notFound } from './errors.js';
+import { notFound } from './errors.js';
 import { DEFAULT_INFLUENCE_WEIGHTS } from './influence.js';
+import { decodeRankingCursor, encodeRankingCursor } from './ranking-cursor.js';
 import type { ScoreSnapshot } from './score-snapshot.js';
 import type { SnapshotService } from './snapshot.service.js';
 import { csvField, matches, type CustomerFilter } from './super-users.service.js';
@@ -141,7 +142,7 @@ export class TopicExpertsService {
 
   async list(topic: string, q: ExpertQuery): Promise<TopicExpertsPage> {
     const { s, r } = await this.ranked(topic);
-    const offset = q.cursor ? decode(q.cursor, s.runId, topic) : 0;
+    const offset = q.cursor ? decodeRankingCursor(q.cursor, { runId: s.runId, max: s.data.ids.length, scope: topic }) : 0;
     const influence = s.influence(DEFAULT_INFLUENCE_WEIGHTS);
     const items: TopicExpert[] = [];
     let seen = 0;
@@ -155,7 +156,7 @@ export class TopicExpertsService {
       }
       items.push(this.entry(s, r, i, seen, influence, topic));
     }
-    return { topic, runId: s.runId, creators: r.creators, items, nextCursor: more ? encode({ r: s.runId, t: topic, o: offset + q.limit }) : undefined };
+    return { topic, runId: s.runId, creators: r.creators, items, nextCursor: more ? encodeRankingCursor(s.runId, offset + q.limit, topic) : undefined };
   }
 
   async *csv(topic: string, q: Omit<ExpertQuery, 'cursor'>): AsyncGenerator<string> {
@@ -180,24 +181,3 @@ export class TopicExpertsService {
 
 export const EXPERT_CSV_COLUMNS = ['rank', 'id', 'name', 'handle', 'segment', 'region', 'community', 'score', 'topicPosts', 'topicEngagements', 'influence', 'explanation'] as const;
 
-interface Cursor {
-  r: string;
-  t: string;
-  o: number;
-}
-
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-function decode(cursor: string, runId: string, topic: string): number {
-  let parsed: Partial<Cursor> = {};
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    // handled below
-  }
-  if (typeof parsed.o !== 'number' || parsed.t !== topic || typeof parsed.r !== 'string') {
-    throw new AppError('VALIDATION_FAILED', 400, 'The cursor is not valid', { problems: [{ path: ['query', 'cursor'], message: 'not a cursor this API returned for this topic' }] });
-  }
-  if (parsed.r !== runId) throw new AppError('CURSOR_EXPIRED', 409, 'A newer analytics run has completed since this cursor was issued; start again from the first page');
-  return parsed.o;
-}
