@@ -37,21 +37,10 @@ import { GraphDatabase, toNumber } from '../../src/graph/database.js';
 import { Neo4jIngestRepository } from '../../src/graph/ingest.repository.js';
 import { applySchema } from '../../src/graph/schema.repository.js';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/neo4j/embedded.js';
+import { argValue, intArg } from '../args.js';
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : undefined;
-}
-function intArg(name: string, fallback: number): number {
-  const raw = argValue(name);
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} needs a positive integer, got ${raw}`);
-  return v;
-}
 
 const CUSTOMERS = intArg('customers', 100_000);
 const SEED = intArg('seed', 1);

@@ -28,18 +28,8 @@ import { generateDataset } from '../../src/generator/generate.js';
 import { GraphDatabase } from '../../src/graph/database.js';
 import { applySchema } from '../../src/graph/schema.repository.js';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/neo4j/embedded.js';
+import { argValue, intArg } from '../args.js';
 
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : undefined;
-}
-function intArg(name: string, fallback: number): number {
-  const raw = argValue(name);
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} needs a positive integer, got ${raw}`);
-  return v;
-}
 
 const CUSTOMERS = intArg('customers', 14_000);
 const LOADS = intArg('loads', 20);

@@ -126,7 +126,7 @@ export const INTEGER_FIELDS: ReadonlySet<ScoreField> = new Set<ScoreField>([
  * every customer in one transaction (so readers never see two runs mixed), and Neo4j holds that
  * transaction's changes in its heap — about 350 bytes per property written (measured: 40
  * properties on 100k customers exceed the 1.4 GiB transaction limit of a 2 GiB heap; 16 take 33 s). Every score, these
- * included, is kept per run as arrays on the run's (:RunResults) node.
+ * included, is kept per run in blocks of customers under the run's (:RunResults) node (src/graph/run-results.ts).
  */
 export const PLAIN_FIELDS = [
   'influence',
