@@ -58,7 +58,15 @@ export async function neo4jKill(service: Service, log: Log, recoverWithinMs = 24
   let recoveredMs: number | undefined;
   while (Date.now() - killedAt < recoverWithinMs) {
     const probe = await service.call('GET', '/ready').catch(() => undefined);
-    if (probe?.status === 200) {
+    if (probe?.status !== 200) {
+      // A fresh request while the database is down: the loops' requests may all be waiting inside
+      // the driver's retries across the whole restart (and then succeed), so ask once more here.
+      const during = await service.call('GET', '/v1/customers/c000001', { key: 'read', timeoutMs: 20_000 }).catch(() => undefined);
+      if (during) {
+        const body = during.json as { retriable?: boolean; code?: string } | undefined;
+        answers.push({ status: during.status, problem: isProblem(during.type), retriable: body?.retriable === true, code: body?.code });
+      }
+    } else {
       const read = await service.call('GET', '/v1/customers/c000000', { key: 'read' }).catch(() => undefined);
       if (read?.status === 200) {
         recoveredMs = Date.now() - killedAt;
