@@ -58,6 +58,9 @@ import { staticPlugin } from './http/plugins/static.plugin.js';
 import { mapRoutes } from './http/routes/map.routes.js';
 import { LayoutService } from './domain/layout.service.js';
 import { Neo4jLayoutRepository } from './graph/layout.repository.js';
+import { customerStanceRoutes } from './http/routes/customer-stance.routes.js';
+import { CustomerStanceService } from './domain/customer-stance.service.js';
+import { Neo4jCustomerStanceRepository } from './graph/customer-stance.repository.js';
 
 /** The longest id the entity schemas accept (src/domain/model.ts). */
 const MAX_ID_LENGTH = 128;
@@ -132,6 +135,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
       await v1.register(analyticsRoutes, { runs: services.runs });
       await v1.register(insightsRoutes, { superUsers: services.superUsers, insights: services.insights, socialProof: services.socialProof });
       await v1.register(stanceRoutes, { stance: services.stance });
+      await v1.register(customerStanceRoutes, { customerStance: services.customerStance });
       await v1.register(pathsRoutes, { paths: services.paths });
       await v1.register(campaignsRoutes, { plans: services.campaignPlans });
       await v1.register(influencerListsRoutes, { lists: services.influencerLists });
@@ -185,6 +189,7 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
     superUsers,
     insights: new InsightsService(snapshots, superUsers),
     stance: new StanceInsightsService(snapshots, superUsers, snapshotRepository),
+    customerStance: new CustomerStanceService(snapshots, new Neo4jCustomerStanceRepository(db)),
     paths: new PathsService(snapshots, new Neo4jHopDetailsRepository(db)),
     socialProof,
     entities,
