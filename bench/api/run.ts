@@ -4,14 +4,21 @@
  * the same run. Load comes from autocannon at a fixed rate, over loopback only.
  *
  *   npx tsx bench/api/run.ts [--customers 100000] [--seed 1] [--rate 500] [--social-rate 100] [--seconds 20] [--connections 20]
+ *       [--from-store /work/data/base-100k] [--during-run 200]
+ *
+ * --from-store DIR  starts Neo4j on a copy of a store built by bench/base-store.ts (a base with a
+ *                   completed run) instead of loading and analysing the generated base here;
+ * --during-run R    also measures super users and customer metrics at R requests/s, once with no
+ *                   run in progress and once while a new analytics run is in progress (the run
+ *                   is started just before; its phases during the window are recorded).
  *
  * Endpoints: GET /health (trivial), GET /v1/super-users?limit=50, GET /v1/customers/{id}/metrics
  * (a different customer on every request), GET /v1/customers/{id}/social-proof?target=brand:b1.
  * Writes bench/results/api-<date>.md and .json. Not a test: no assertion on time.
  */
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -33,6 +40,8 @@ const SECONDS = Number(arg('seconds', '20'));
 const CONNECTIONS = Number(arg('connections', '20'));
 /** Social proof runs a graph query per request in Neo4j; it is measured at its own rate. */
 const SOCIAL_RATE = Number(arg('social-rate', '100'));
+const FROM_STORE = process.argv.includes('--from-store') ? arg('from-store', '') : undefined;
+const DURING_RUN = process.argv.includes('--during-run') ? Number(arg('during-run', '200')) : undefined;
 const KEY = 'bench-read-key';
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -84,12 +93,16 @@ async function hit(base: string, name: string, requests: autocannon.Request[] | 
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const neo4j = await startEmbeddedNeo4j({ ephemeral: true, port: 0, password: 'bench-password', heap: '2g', pagecache: '1g' });
+  const copy = FROM_STORE ? mkdtempSync(path.join(tmpdir(), 'ig-api-bench-')) : undefined;
+  if (FROM_STORE && copy) cpSync(FROM_STORE, copy, { recursive: true });
+  const neo4j = await startEmbeddedNeo4j(
+    copy ? { home: copy, port: 0, password: 'bench-password', heap: '2g', pagecache: '1g' } : { ephemeral: true, port: 0, password: 'bench-password', heap: '2g', pagecache: '1g' },
+  );
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     NEO4J_URI: neo4j.uri,
     NEO4J_PASSWORD: 'bench-password',
-    API_KEYS: `bench:read:${hashApiKey(KEY)}`,
+    API_KEYS: `bench:write:${hashApiKey(KEY)}`,
     DEMO_DATA: 'false',
   });
   const db = new GraphDatabase({ uri: neo4j.uri, user: 'neo4j', password: 'bench-password' });
@@ -97,14 +110,19 @@ async function main(): Promise<void> {
   try {
     await app.readiness.ensureSchema();
     const loadStart = Date.now();
-    console.log(`loading ${CUSTOMERS} generated customers…`);
-    await loadGeneratedDataset(app.services.ingest, CUSTOMERS, SEED, (kind, rows) => {
-      if (rows % 100_000 === 0) console.log(`  ${kind}: ${rows}`);
-    });
+    let run;
+    if (!copy) {
+      console.log(`loading ${CUSTOMERS} generated customers…`);
+      await loadGeneratedDataset(app.services.ingest, CUSTOMERS, SEED, (kind, rows) => {
+        if (rows % 100_000 === 0) console.log(`  ${kind}: ${rows}`);
+      });
+      console.log(`loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s; analysing…`);
+      run = await app.services.runs.wait((await app.services.runs.start({ betweenness: { samples: 64 } })).id);
+    } else {
+      run = (await app.services.runs.list(1))[0];
+    }
     const loadSeconds = (Date.now() - loadStart) / 1000;
-    console.log(`loaded in ${loadSeconds.toFixed(1)} s; analysing…`);
-    const run = await app.services.runs.wait((await app.services.runs.start({ betweenness: { samples: 64 } })).id);
-    if (run.status !== 'completed') throw new Error(`run ${run.status}: ${run.message}`);
+    if (run?.status !== 'completed') throw new Error(`run ${run?.status}: ${run?.message}`);
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
 
     const snapshot = await app.services.snapshots.current();
@@ -114,12 +132,30 @@ async function main(): Promise<void> {
       Array.from({ length: 1000 }, (_, k) => ({ method: 'GET', path: make(pick(k)) }));
 
     const rows: Row[] = [];
+    let duringRun: { runId: string; statusAfterWindow: string; phasesDuringWindow: string[] } | undefined;
     // Warm-up, then each endpoint at the fixed rate.
     await autocannon({ url: `${address}/v1/super-users?limit=50`, connections: 4, amount: 500, headers: { authorization: `Bearer ${KEY}` } });
     rows.push(await hit(address, 'GET /health (trivial)', undefined, '/health'));
     rows.push(await hit(address, 'GET /v1/super-users?limit=50', undefined, '/v1/super-users?limit=50'));
     rows.push(await hit(address, 'GET /v1/customers/{id}/metrics', rotating((id) => `/v1/customers/${id}/metrics`), '/'));
     rows.push(await hit(address, 'GET /v1/customers/{id}/social-proof?target=brand:b1', rotating((id) => `/v1/customers/${id}/social-proof?target=brand:b1`), '/', SOCIAL_RATE));
+    if (DURING_RUN) {
+      // The same two endpoints at the same rate, idle and then while a new run is in progress.
+      const metrics = rotating((id) => `/v1/customers/${id}/metrics`);
+      rows.push(await hit(address, 'GET /v1/super-users?limit=50, no run', undefined, '/v1/super-users?limit=50', DURING_RUN));
+      rows.push(await hit(address, 'GET /v1/customers/{id}/metrics, no run', metrics, '/', DURING_RUN));
+      const during = await app.services.runs.start({ betweenness: { samples: 64 } });
+      const phasesSeen = new Set<string>();
+      const watch = setInterval(() => {
+        void app.services.runs.get(during.id).then((r) => r?.phases.filter((p) => p.status === 'running').forEach((p) => phasesSeen.add(p.name)));
+      }, 250);
+      rows.push(await hit(address, 'GET /v1/super-users?limit=50, run in progress', undefined, '/v1/super-users?limit=50', DURING_RUN));
+      rows.push(await hit(address, 'GET /v1/customers/{id}/metrics, run in progress', metrics, '/', DURING_RUN));
+      clearInterval(watch);
+      const after = await app.services.runs.get(during.id);
+      duringRun = { runId: during.id, statusAfterWindow: after?.status ?? 'unknown', phasesDuringWindow: [...phasesSeen] };
+      await app.services.runs.wait(during.id);
+    }
     for (const r of rows) console.log(r);
 
     const machine = {
@@ -130,23 +166,32 @@ async function main(): Promise<void> {
       uptime: sh('uptime'),
     };
     const date = new Date().toISOString().slice(0, 10);
-    const command = `npx tsx bench/api/run.ts --customers ${CUSTOMERS} --seed ${SEED} --rate ${RATE} --social-rate ${SOCIAL_RATE} --seconds ${SECONDS} --connections ${CONNECTIONS}`;
-    const report = { command, date, customers: CUSTOMERS, loadSeconds, run: { phases: run.phases, summary: run.summary.customers }, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, rows, machine, wallSeconds: (Date.now() - started) / 1000 };
+    const command =
+      `npx tsx bench/api/run.ts --customers ${CUSTOMERS} --seed ${SEED} --rate ${RATE} --social-rate ${SOCIAL_RATE} --seconds ${SECONDS} --connections ${CONNECTIONS}` +
+      (FROM_STORE ? ` --from-store ${FROM_STORE}` : '') +
+      (DURING_RUN ? ` --during-run ${DURING_RUN}` : '');
+    const report = { command, date, customers: CUSTOMERS, fromStore: FROM_STORE ?? null, loadSeconds, run: { phases: run.phases, summary: run.summary.customers }, duringRun: duringRun ?? null, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, rows, machine, wallSeconds: (Date.now() - started) / 1000 };
+    const name = `api-${date}${FROM_STORE ? `-${Math.round(CUSTOMERS / 1000)}k` : ''}`;
     mkdirSync(RESULTS, { recursive: true });
-    writeFileSync(path.join(RESULTS, `api-${date}.json`), JSON.stringify(report, null, 2));
+    writeFileSync(path.join(RESULTS, `${name}.json`), JSON.stringify(report, null, 2));
     const table = rows
       .map((r) => `| ${r.endpoint} | ${r.rps} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors} | ${r.load} |`)
       .join('\n');
     writeFileSync(
-      path.join(RESULTS, `api-${date}.md`),
+      path.join(RESULTS, `${name}.md`),
       `# API bench — ${date}
 
 Target (issue): p99 under 20 ms at 500 requests per second for super users and metrics.
 
 Command: \`${command}\`
 
-${CUSTOMERS} generated customers (seed ${SEED}) loaded through the ingest service in ${loadSeconds.toFixed(0)} s and analysed
-(one run, betweenness sampled at 64 sources) in a throw-away embedded Neo4j; the service in the bench process on
+${
+        FROM_STORE
+          ? `${CUSTOMERS} generated customers (seed ${SEED}) from a copy of the store \`${FROM_STORE}\` (bench/base-store.ts: loaded
+through the ingest service and analysed once); the service`
+          : `${CUSTOMERS} generated customers (seed ${SEED}) loaded through the ingest service in ${loadSeconds.toFixed(0)} s and analysed
+(one run, betweenness sampled at 64 sources) in a throw-away embedded Neo4j; the service`
+      } in the bench process on
 127.0.0.1; autocannon in a worker thread of the same process at a fixed overall rate (per row) over ${CONNECTIONS}
 connections for ${SECONDS} s per endpoint; metrics and social proof rotate over 1000 customers.
 
@@ -156,13 +201,22 @@ ${table}
 
 Machine: ${machine.nproc} cores (${machine.cpu}), Node ${machine.node}, ${machine.java}; \`${machine.uptime}\`.
 The load generator shares the machine (and the process) with the service, so figures are conservative.
-`,
+${
+  duringRun
+    ? `
+The rows marked "run in progress" were measured while analytics run ${duringRun.runId} was in progress
+(phases seen running during the window: ${duringRun.phasesDuringWindow.join(', ') || 'none'}; status at the end of
+the window: ${duringRun.statusAfterWindow}), against the same endpoints at the same rate with no run in progress just before.
+`
+    : ''
+}`,
     );
-    console.log(`wrote ${path.join(RESULTS, `api-${date}.md`)}`);
+    console.log(`wrote ${path.join(RESULTS, `${name}.md`)}`);
   } finally {
     await app.close();
     await db.close();
     await neo4j.stop();
+    if (copy) rmSync(copy, { recursive: true, force: true });
   }
 }
 

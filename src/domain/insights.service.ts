@@ -60,19 +60,24 @@ function withChange(s: ScoreSnapshot, field: ScoreField, i: number): ScoreWithCh
   };
 }
 
-/** Rank of customer i among the listed customers (as the super-user list numbers them), and how many are listed. */
-function listedRank(s: ScoreSnapshot, order: Int32Array, i: number): { rank: number; of: number } {
-  let rank = 0;
+/**
+ * Rank of every customer among the listed customers (as the super-user list numbers them; 0 = not
+ * listed) and how many are listed, in one pass over the ranking.
+ */
+function listedRanks(s: ScoreSnapshot, order: Int32Array): { ranks: Int32Array; of: number } {
+  const ranks = new Int32Array(s.n);
   let of = 0;
   for (let k = 0; k < order.length; k++) {
     if (s.data.optedOut[order[k]]) continue;
-    of++;
-    if (order[k] === i) rank = of;
+    ranks[order[k]] = ++of;
   }
-  return { rank, of };
+  return { ranks, of };
 }
 
 export class InsightsService {
+  /** Listed ranks under the default weights, per snapshot instance (a privacy change makes a new instance). */
+  private readonly defaultRanks = new WeakMap<ScoreSnapshot, { ranks: Int32Array; of: number }>();
+
   constructor(
     private readonly snapshots: SnapshotService,
     private readonly superUsers: SuperUsersService,
@@ -91,7 +96,12 @@ export class InsightsService {
     const v = (f: ScoreField) => s.value(f, i);
     const community = v('community');
     const influence = s.influence(DEFAULT_INFLUENCE_WEIGHTS);
-    const rank = listedRank(s, this.superUsers.ranking(s, DEFAULT_INFLUENCE_WEIGHTS, 'influence').order, i);
+    let listed = this.defaultRanks.get(s);
+    if (!listed) {
+      listed = listedRanks(s, this.superUsers.ranking(s, DEFAULT_INFLUENCE_WEIGHTS, 'influence').order);
+      this.defaultRanks.set(s, listed);
+    }
+    const rank = { rank: listed.ranks[i], of: listed.of };
     const previousCommunity = s.previous('community', id);
     return {
       id,
