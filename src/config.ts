@@ -55,6 +55,8 @@ export const ConfigSchema = z.object({
   NEO4J_BOLT_PORT: z.coerce.number().int().min(1).max(65535).default(7687),
   NEO4J_HEAP: memorySize.default('2g'),
   NEO4J_PAGECACHE: memorySize.default('512m'),
+  /** Load the Graph Data Science library into the embedded Neo4j (jars from `npm run neo4j:setup:gds`). */
+  NEO4J_GDS: booleanFromEnv.default(false),
 
   API_KEYS: apiKeys.optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
@@ -69,6 +71,12 @@ export const ConfigSchema = z.object({
   ANALYTICS_PUBLISH_BATCH: z.coerce.number().int().min(1).max(100_000).default(10_000),
   ANALYTICS_KEEP_RUNS: z.coerce.number().int().min(1).max(1000).default(10),
   /** The run lease lasts this long without renewal (renewed every third of it); a dead holder blocks runs at most this long. */
+  /** Engine of a run that names none: in-process (the service's worker thread), gds (Neo4j Graph Data Science) or auto. */
+  ANALYTICS_ENGINE: z.enum(['in-process', 'gds', 'auto']).default('auto'),
+  /** `auto` picks GDS, when the database has it, from this many customers on. */
+  GDS_AUTO_MIN_CUSTOMERS: z.coerce.number().int().min(0).default(50_000),
+  /** A GDS run whose largest memory estimate exceeds this many MiB is refused (0: the database's free heap decides). */
+  GDS_MAX_MEMORY_MB: z.coerce.number().int().min(0).default(0),
   ANALYTICS_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** Graceful stop: the process exits after this long even if something hangs. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),

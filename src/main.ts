@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       password: config.NEO4J_PASSWORD,
       heap: config.NEO4J_HEAP,
       pagecache: config.NEO4J_PAGECACHE,
+      gds: config.NEO4J_GDS,
       logger: log.child({ component: 'neo4j' }),
       buildLog: (line) => log.info({ component: 'neo4j' }, line),
     });

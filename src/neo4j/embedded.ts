@@ -4,9 +4,12 @@
  * The launcher's Maven dependencies are resolved once into java/neo4j-launcher/lib and its one
  * class compiled with javac; later starts are a plain `java -cp`. The child watches this process
  * (--parent-pid and --watch-stdin), so it never outlives us and never keeps the store lock.
+ *
+ * With `gds`, the open-source Graph Data Science library (java/gds-plugins, resolved into its
+ * plugins folder by `npm run neo4j:setup:gds`) is loaded as a plugin, its procedures unrestricted.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +20,17 @@ const LIB_DIR = path.join(LAUNCHER_DIR, 'lib');
 const CLASSES_DIR = path.join(LAUNCHER_DIR, 'target', 'classes');
 const SOURCE = path.join(LAUNCHER_DIR, 'src/main/java/com/influencegraph/launcher/Launcher.java');
 const CLASS_FILE = path.join(CLASSES_DIR, 'com/influencegraph/launcher/Launcher.class');
+export const GDS_DIR = fileURLToPath(new URL('../../java/gds-plugins/', import.meta.url));
+/** Where `npm run neo4j:setup:gds` puts the OpenGDS jars (all of them join the launcher's classpath). */
+export const GDS_PLUGINS_DIR = path.join(GDS_DIR, 'plugins');
+/**
+ * Links to the GDS jars that declare procedures: Neo4j's plugin directory. Neo4j inspects every
+ * class of every jar there, so listing only these keeps the start about 20 s shorter; the classes
+ * themselves load from the classpath (the plugin loader asks its parent first), which is also
+ * where Neo4j finds the GDS extension that the procedures need injected.
+ */
+const GDS_PROCEDURES_DIR = path.join(GDS_DIR, 'procedures');
+const PROCEDURE_JAR = /^(alpha-)?proc(-[a-z-]+)?-\d[^/]*\.jar$/;
 
 /** The JVM flags Neo4j's own launcher passes; without them the page cache falls back to a slow mode. */
 const JVM_FLAGS = [
@@ -44,6 +58,11 @@ export interface EmbeddedOptions {
   startTimeoutMs?: number;
   /** Progress lines of the first-time build of the launcher. */
   buildLog?: (line: string) => void;
+  /**
+   * Load the Graph Data Science library: `true` uses GDS_PLUGINS_DIR (resolved first when
+   * missing), a string names another folder of plugin jars.
+   */
+  gds?: boolean | string;
 }
 
 export interface EmbeddedNeo4j {
@@ -84,6 +103,30 @@ export function ensureLauncherBuilt(log: (line: string) => void = console.log): 
   run('javac', ['--release', '17', '-nowarn', '-cp', `${LIB_DIR}/*`, '-d', CLASSES_DIR, SOURCE], LAUNCHER_DIR);
 }
 
+/** True when the OpenGDS jars are in GDS_PLUGINS_DIR. */
+export function gdsPluginsPresent(dir: string = GDS_PLUGINS_DIR): boolean {
+  return existsSync(dir) && readdirSync(dir).some((f) => /^proc-\d.*\.jar$/.test(f)) &&
+    readdirSync(dir).some((f) => f.startsWith('opengds-extension-'));
+}
+
+/** Resolves the OpenGDS jars into GDS_PLUGINS_DIR with Maven (about 35 s and 32 MiB the first time). */
+export function ensureGdsPlugins(log: (line: string) => void = console.log): void {
+  if (gdsPluginsPresent()) return;
+  log('Resolving the Graph Data Science plugin jars with Maven (first time only)…');
+  run('mvn', ['-q', '-B', 'dependency:copy-dependencies'], GDS_DIR);
+}
+
+/** (Re)creates the folder of links to the procedure jars of `dir` and returns its path. */
+function gdsProcedureDir(dir: string): string {
+  const target = dir === GDS_PLUGINS_DIR ? GDS_PROCEDURES_DIR : path.join(dir, '..', `${path.basename(dir)}-procedures`);
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  for (const jar of readdirSync(dir).filter((f) => PROCEDURE_JAR.test(f))) {
+    symlinkSync(path.join(dir, jar), path.join(target, jar));
+  }
+  return target;
+}
+
 /** Asks the OS for a free TCP port on loopback. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -102,12 +145,17 @@ export async function freePort(): Promise<number> {
 export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<EmbeddedNeo4j> {
   ensureLauncherBuilt(options.buildLog);
   const port = options.port === 0 ? await freePort() : options.port;
+  let gdsJars: string | undefined;
+  if (options.gds) {
+    if (options.gds === true) ensureGdsPlugins(options.buildLog);
+    gdsJars = options.gds === true ? GDS_PLUGINS_DIR : path.resolve(options.gds);
+  }
   const args = [
     `-Xms128m`,
     `-Xmx${options.heap ?? '1g'}`,
     ...JVM_FLAGS,
     '-cp',
-    `${CLASSES_DIR}${path.delimiter}${LIB_DIR}/*`,
+    [CLASSES_DIR, `${LIB_DIR}/*`, ...(gdsJars ? [`${gdsJars}/*`] : [])].join(path.delimiter),
     'com.influencegraph.launcher.Launcher',
     '--port',
     String(port),
@@ -119,6 +167,7 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
     String(process.pid),
     '--watch-stdin',
   ];
+  if (gdsJars) args.push('--plugins', gdsProcedureDir(gdsJars));
   if (options.ephemeral) args.push('--ephemeral');
   else {
     const home = path.resolve(options.home ?? '.data/neo4j');

@@ -29,6 +29,8 @@ import org.neo4j.graphdb.GraphDatabaseService;
  *   --pagecache SIZE    page cache, e.g. 256m; default 256m
  *   --parent-pid PID    shut down when that process ends (no orphan keeps the store lock)
  *   --watch-stdin       shut down when standard input closes
+ *   --plugins DIR       load the procedure jars of DIR (the Graph Data Science library) and
+ *                       allow its procedures unrestricted access (dbms.security.procedures.unrestricted=gds.*)
  *
  * Prints exactly one line "NEO4J_READY bolt://127.0.0.1:PORT" once the database answers a query
  * with the configured password in place, and "NEO4J_STOPPED" after a clean shutdown (SIGTERM,
@@ -154,6 +156,10 @@ public final class Launcher {
         config.put("server.directories.logs", home.resolve("logs").toString());
         config.put("server.directories.import", home.resolve("import").toString());
         config.put("internal.dbms.bolt.netty_server_shutdown_quiet_period", "0");
+        if (options.plugins != null) {
+            config.put("server.directories.plugins", Path.of(options.plugins).toAbsolutePath().toString());
+            config.put("dbms.security.procedures.unrestricted", "gds.*");
+        }
         return config;
     }
 
@@ -209,6 +215,7 @@ public final class Launcher {
         String pagecache = "256m";
         long parentPid;
         boolean watchStdin;
+        String plugins;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -222,6 +229,7 @@ public final class Launcher {
                     case "--pagecache" -> o.pagecache = value(args, ++i, arg);
                     case "--parent-pid" -> o.parentPid = Long.parseLong(value(args, ++i, arg));
                     case "--watch-stdin" -> o.watchStdin = true;
+                    case "--plugins" -> o.plugins = value(args, ++i, arg);
                     default -> {
                         System.out.println("NEO4J_FAILED unknown option " + arg);
                         System.exit(2);
