@@ -131,6 +131,11 @@ async function main(): Promise<void> {
     const rotating = (make: (id: string) => string): autocannon.Request[] =>
       Array.from({ length: 1000 }, (_, k) => ({ method: 'GET', path: make(pick(k)) }));
 
+    // Social proof answers from the last run's graph in memory, loaded in the background at start.
+    const memoryStart = Date.now();
+    await app.services.socialProof.refresh();
+    const socialMemorySeconds = (Date.now() - memoryStart) / 1000;
+    console.log(`social proof memory ready after ${socialMemorySeconds.toFixed(1)} s more`);
     const rows: Row[] = [];
     let duringRun: { runId: string; statusAfterWindow: string; phasesDuringWindow: string[] } | undefined;
     // Warm-up, then each endpoint at the fixed rate.
@@ -170,7 +175,7 @@ async function main(): Promise<void> {
       `npx tsx bench/api/run.ts --customers ${CUSTOMERS} --seed ${SEED} --rate ${RATE} --social-rate ${SOCIAL_RATE} --seconds ${SECONDS} --connections ${CONNECTIONS}` +
       (FROM_STORE ? ` --from-store ${FROM_STORE}` : '') +
       (DURING_RUN ? ` --during-run ${DURING_RUN}` : '');
-    const report = { command, date, customers: CUSTOMERS, fromStore: FROM_STORE ?? null, loadSeconds, run: { phases: run.phases, summary: run.summary.customers }, duringRun: duringRun ?? null, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, rows, machine, wallSeconds: (Date.now() - started) / 1000 };
+    const report = { command, date, customers: CUSTOMERS, fromStore: FROM_STORE ?? null, loadSeconds, socialMemorySeconds, run: { phases: run.phases, summary: run.summary.customers }, duringRun: duringRun ?? null, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, rows, machine, wallSeconds: (Date.now() - started) / 1000 };
     const name = `api-${date}${FROM_STORE ? `-${Math.round(CUSTOMERS / 1000)}k` : ''}`;
     mkdirSync(RESULTS, { recursive: true });
     writeFileSync(path.join(RESULTS, `${name}.json`), JSON.stringify(report, null, 2));
