@@ -1,11 +1,14 @@
 /**
- * Customer page: metrics with percentiles and change since the previous run, stance toward a
- * brand, social proof for a chosen brand or product, and advocate paths / detractor exposure
- * drawn as small path diagrams, each hop explained (who listens to whom and why).
+ * Customer page: metrics with percentiles and change since the previous run, the stance toward
+ * each brand with the evidence behind it (each item's weight and contribution) and its history
+ * over runs (/v1/customers/{id}/stance), social proof for a chosen brand or product, and advocate
+ * paths / detractor exposure drawn as small path diagrams, each hop explained (who listens to whom
+ * and why).
  */
 import { api, query } from '../api.js';
 import { fmt, h, mount } from '../dom.js';
 import { empty, failure, loading } from '../states.js';
+import { renderStance } from './customer-stance.js';
 
 interface Change {
   value: number | null;
@@ -86,10 +89,15 @@ export async function customerPage(el: HTMLElement, id: string, params: URLSearc
     ),
     m.community.id !== null ? h('p', null, h('a', { href: `#/map/${m.community.id}` }, `See community ${m.community.id} on the map`)) : null,
   );
+  const stanceSection = h('section', { 'aria-labelledby': 'evidence-title', id: 'customer-stance' }, h('h2', { id: 'evidence-title' }, 'Stance, evidence and history'), loading());
   const brandSection = h('section', { 'aria-labelledby': 'stance-title' }, h('h2', { id: 'stance-title' }, 'Stance and paths'), loading());
   const proofSection = h('section', { 'aria-labelledby': 'proof-title' }, h('h2', { id: 'proof-title' }, 'Social proof'));
-  mount(el, h('h1', null, m.name ?? m.id, h('small', null, ` ${m.id}`)), metrics, brandSection, proofSection);
-  await Promise.all([renderPaths(brandSection, id, params.get('brand')), renderProof(proofSection, id, params.get('target'))]);
+  mount(el, h('h1', null, m.name ?? m.id, h('small', null, ` ${m.id}`)), metrics, stanceSection, brandSection, proofSection);
+  await Promise.all([
+    renderStance(stanceSection, id, params.get('brand')),
+    renderPaths(brandSection, id, params.get('brand')),
+    renderProof(proofSection, id, params.get('target')),
+  ]);
 }
 
 async function renderPaths(section: HTMLElement, id: string, brand: string | null) {
