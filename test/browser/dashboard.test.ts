@@ -3,7 +3,7 @@
  * against the service on the test database: the key prompt and a wrong key, the empty state
  * before any run, then on a generated graph the overview figures (equal to the API's), starting a
  * run and watching it complete, the super users table with a filter and the CSV export, the
- * customer page, the community map (sigma canvas, a community, a member), the database-down state
+ * customer page with its stance evidence and history, the community map (sigma canvas, a community, a member), the database-down state
  * and the campaign planner with "Save as list". Screenshots of each page go to test-results/dashboard/.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -89,6 +89,8 @@ describe('dashboard in Chromium', () => {
     await page.waitForSelector('.results [data-state="no-run"]');
     await page.goto(`${base}/app/#/map`);
     await page.waitForSelector('[data-state="no-run"]');
+    await page.goto(`${base}/app/#/customers/c1`);
+    await page.waitForSelector('[data-state="no-run"]');
   });
 
   it('says when the key lacks the scope to start a run', async () => {
@@ -160,6 +162,49 @@ describe('dashboard in Chromium', () => {
     expect(await page.textContent('.metrics')).toContain(`rank ${metrics.influence.rank} of ${en(metrics.influence.of)}`);
     await page.waitForSelector('[data-stance]');
     await shot('customer');
+  });
+
+  it('shows a customer’s stance toward each brand with its evidence explained and its history over both runs', async () => {
+    await useKey(KEYS.read);
+    const detractor = (await get(ctx, '/v1/detractors?limit=1')).json().items[0].id as string;
+    const api = (await get(ctx, `/v1/customers/${encodeURIComponent(detractor)}/stance`)).json();
+    const primary = api.brands[0];
+    expect(primary.evidence.items.length).toBeGreaterThan(0);
+    await open(`/customers/${encodeURIComponent(detractor)}`);
+    await page.waitForSelector('#customer-stance table.evidence tbody tr');
+    expect(await page.getAttribute('#customer-stance .brand-stance', 'data-current-stance')).toBe('detractor');
+    const shown = await page.$$eval('#customer-stance table.evidence tbody tr', (rows) => rows.map((r) => r.getAttribute('data-id')));
+    expect(shown).toEqual(primary.evidence.items.slice(0, 15).map((x: { id: string }) => x.id));
+    // Every item says why it counts; the caption gives the sum the contributions reach.
+    const why = await page.$$eval('#customer-stance td.why', (cells) => cells.map((c) => c.textContent ?? ''));
+    expect(why.every((w) => /weight/.test(w))).toBe(true);
+    const sum = primary.evidence.contributionSum as number;
+    expect(await page.textContent('#customer-stance table.evidence caption')).toContain(`${sum > 0 ? '+' : ''}${sum.toLocaleString('en-US', { maximumFractionDigits: 3 })}`);
+    if (primary.evidence.items.length > 15) {
+      await page.click('text=/Show all \\d+ items/');
+      expect(await page.$$eval('#customer-stance table.evidence tbody tr', (rows) => rows.length)).toBe(primary.evidence.items.length);
+    }
+    // History: one row per kept run (two by now), newest first.
+    const runs = await page.$$eval('#customer-stance table.history tbody tr', (rows) => rows.map((r) => r.getAttribute('data-run-id')));
+    expect(runs).toEqual(primary.history.map((r: { runId: string }) => r.runId));
+    expect(runs).toHaveLength(2);
+    await page.waitForSelector('#customer-stance svg.sparkline polyline', { state: 'attached' });
+    await page.locator('#customer-stance').screenshot({ path: `${SHOTS}/customer-stance.png` });
+
+    // The brand is chosen by keyboard.
+    if (api.brands.length > 1) {
+      await page.focus('#customer-stance-brand');
+      await page.keyboard.press('ArrowDown');
+      await page.waitForSelector(`#customer-stance .brand-stance[data-brand="${api.brands[1].brand}"]`);
+    }
+
+    // A customer with nothing about the brand: the empty state says the stance is unknown and why.
+    const unknown = (await get(ctx, `/v1/super-users?stance=unknown&brand=${primary.brand}&limit=1`)).json().items[0].id as string;
+    const none = (await get(ctx, `/v1/customers/${encodeURIComponent(unknown)}/stance?brand=${primary.brand}`)).json();
+    expect(none.brands[0].evidence.items).toEqual([]);
+    await open(`/customers/${encodeURIComponent(unknown)}?brand=${primary.brand}`);
+    await page.waitForSelector('#customer-stance [data-state="empty"]');
+    expect(await page.textContent('#customer-stance [data-state="empty"]')).toContain('No stance evidence');
   });
 
   it('draws the community map with sigma and opens a community, then a customer', async () => {
