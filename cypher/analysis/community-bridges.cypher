@@ -20,19 +20,22 @@
 //
 // Order: betweenness descending, then the smaller of neighboursInA and neighboursInB descending,
 // then id.
+OPTIONAL MATCH (cur:CurrentRun {name: 'analytics'})
+WITH cur.runId AS currentRun
 MATCH (c:Customer)-[:FOLLOWS|KNOWS]-(n:Customer)
-WHERE n.community IN [$communityA, $communityB] AND n <> c AND NOT coalesce(c.optedOut, false)
-WITH c,
+WHERE n.community IN [$communityA, $communityB] AND n.scoresRunId = currentRun AND n <> c AND NOT coalesce(c.optedOut, false)
+WITH currentRun, c,
      count(DISTINCT CASE WHEN n.community = $communityA THEN n END) AS neighboursInA,
      count(DISTINCT CASE WHEN n.community = $communityB THEN n END) AS neighboursInB
 WHERE neighboursInA > 0 AND neighboursInB > 0
+WITH c, neighboursInA, neighboursInB, CASE WHEN c.scoresRunId = currentRun THEN c END AS scored
 RETURN c.id AS id,
        c.name AS name,
-       c.community AS community,
+       scored.community AS community,
        neighboursInA,
        neighboursInB,
-       c.betweenness AS betweenness,
-       c.pagerank AS pagerank
+       scored.betweenness AS betweenness,
+       scored.pagerank AS pagerank
 ORDER BY coalesce(betweenness, 0.0) DESC,
          CASE WHEN neighboursInA < neighboursInB THEN neighboursInA ELSE neighboursInB END DESC,
          id

@@ -19,27 +19,31 @@
 //   topTopics      names of the topics its members post about most, most posts first
 //
 // Order: members descending, then community.
+OPTIONAL MATCH (cur:CurrentRun {name: 'analytics'})
+WITH cur.runId AS currentRun
 MATCH (c:Customer)
-WHERE c.community IS NOT NULL AND ($community < 0 OR c.community = $community)
-WITH c.community AS community, count(*) AS members, sum(coalesce(c.pagerank, 0.0)) AS pagerankShare
-CALL (community) {
+WHERE c.community IS NOT NULL AND c.scoresRunId = currentRun AND ($community < 0 OR c.community = $community)
+WITH currentRun, c.community AS community, count(*) AS members, sum(coalesce(c.pagerank, 0.0)) AS pagerankShare
+CALL (currentRun, community) {
   MATCH (a:Customer {community: community})-[:FOLLOWS|KNOWS]-(b:Customer {community: community})
-  WHERE a.id < b.id
+  WHERE a.id < b.id AND a.scoresRunId = currentRun AND b.scoresRunId = currentRun
   WITH a, count(DISTINCT b) AS pairs
   RETURN sum(pairs) AS internalTies
 }
-CALL (community) {
+CALL (currentRun, community) {
   MATCH (a:Customer {community: community})-[t:FOLLOWS|KNOWS]-(b:Customer)
-  WHERE type(t) = 'KNOWS' OR startNode(t) = a
+  WHERE a.scoresRunId = currentRun AND (type(t) = 'KNOWS' OR startNode(t) = a)
   RETURN CASE count(t) WHEN 0 THEN null
-         ELSE toFloat(count(CASE WHEN b.community = community THEN t END)) / count(t) END AS insideShare
+         ELSE toFloat(count(CASE WHEN b.community = community AND b.scoresRunId = currentRun THEN t END)) / count(t) END AS insideShare
 }
-CALL (community) {
-  MATCH (:Customer {community: community})-[:POSTED]->(post:Content)
+CALL (currentRun, community) {
+  MATCH (a:Customer {community: community})-[:POSTED]->(post:Content)
+  WHERE a.scoresRunId = currentRun
   RETURN count(post) AS posts
 }
-CALL (community) {
-  MATCH (:Customer {community: community})-[:POSTED]->(:Content)-[:ABOUT]->(topic:Topic)
+CALL (currentRun, community) {
+  MATCH (a:Customer {community: community})-[:POSTED]->(:Content)-[:ABOUT]->(topic:Topic)
+  WHERE a.scoresRunId = currentRun
   WITH topic, count(*) AS topicPosts
   ORDER BY topicPosts DESC, coalesce(topic.name, topic.id)
   RETURN collect(coalesce(topic.name, topic.id))[0..$topics] AS topTopics

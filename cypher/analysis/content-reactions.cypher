@@ -22,18 +22,23 @@
 //   sameCommunity  true when they share the author's community
 //
 // Order: firstAt ascending, then id.
+OPTIONAL MATCH (cur:CurrentRun {name: 'analytics'})
+WITH cur.runId AS currentRun
 MATCH (post:Content {id: $content})
 OPTIONAL MATCH (author:Customer)-[:POSTED]->(post)
 MATCH (c:Customer)-[e:ENGAGED]->(post)
 WHERE NOT coalesce(c.optedOut, false)
   AND (size($kinds) = 0 OR e.kind IN $kinds)
-WITH author, c, e
+WITH currentRun, author, c, e
 ORDER BY e.kind
-WITH author, c, count(e) AS reactions, collect(DISTINCT e.kind) AS kinds,
+WITH currentRun, author, c, count(e) AS reactions, collect(DISTINCT e.kind) AS kinds,
      min(e.at) AS firstAt, max(e.at) AS lastAt, avg(e.sentiment) AS avgSentiment
+WITH author, c, reactions, kinds, firstAt, lastAt, avgSentiment,
+     CASE WHEN c.scoresRunId = currentRun THEN c END AS scored,
+     CASE WHEN author.scoresRunId = currentRun THEN author END AS scoredAuthor
 RETURN c.id AS id,
        c.name AS name,
-       c.community AS community,
+       scored.community AS community,
        reactions,
        kinds,
        firstAt,
@@ -46,6 +51,6 @@ RETURN c.id AS id,
          WHEN EXISTS { (c)<-[:FOLLOWS]-(author) } THEN 'followed-by'
          ELSE 'none'
        END AS tieToAuthor,
-       author IS NOT NULL AND c.community IS NOT NULL AND c.community = author.community AS sameCommunity
+       scoredAuthor IS NOT NULL AND scored.community IS NOT NULL AND scored.community = scoredAuthor.community AS sameCommunity
 ORDER BY firstAt, id
 LIMIT $limit;

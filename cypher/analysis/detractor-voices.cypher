@@ -22,22 +22,25 @@
 //   pagerank     PageRank
 //
 // Order: followers descending, then score ascending, then id.
+OPTIONAL MATCH (cur:CurrentRun {name: 'analytics'})
+WITH cur.runId AS currentRun
 MATCH (b:Brand {id: $brand})<-[r:RATED]-(c:Customer)
 WHERE NOT coalesce(c.optedOut, false)
-WITH b, c, r
+WITH currentRun, b, c, r
 ORDER BY r.at DESC, r.id
-WITH b, c, collect(r)[0] AS latest, count(r) AS ratings
+WITH currentRun, b, c, collect(r)[0] AS latest, count(r) AS ratings
 WHERE latest.score <= $maxScore
+WITH b, c, latest, ratings, CASE WHEN c.scoresRunId = currentRun THEN c END AS scored
 RETURN c.id AS id,
        c.name AS name,
        c.handle AS handle,
-       c.community AS community,
+       scored.community AS community,
        latest.score AS score,
        latest.at AS ratedAt,
        ratings,
        COUNT { (c)<-[:FOLLOWS]-(:Customer) } AS followers,
        COUNT { MATCH (c)-[t:FOLLOWS|KNOWS]-(o:Customer) WHERE type(t) = 'KNOWS' OR endNode(t) = c RETURN DISTINCT o } AS audience,
        COUNT { (c)-[e:ENGAGED {kind: 'complaint'}]->(target) WHERE target = b OR (b)-[:OFFERS]->(target) } AS complaints,
-       c.pagerank AS pagerank
+       scored.pagerank AS pagerank
 ORDER BY followers DESC, score, id
 LIMIT $limit;

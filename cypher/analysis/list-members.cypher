@@ -22,21 +22,24 @@
 //   campaign               id of the campaign the list is for
 //
 // Order: rank ascending, then id.
+OPTIONAL MATCH (cur:CurrentRun {name: 'analytics'})
+WITH cur.runId AS currentRun
 MATCH (l:InfluencerList)
 WHERE l.id = $list OR l.name = $list
 OPTIONAL MATCH (l)-[:FOR]->(campaign:Campaign)
 MATCH (l)-[r:INCLUDES]->(c:Customer)
 WHERE NOT coalesce(c.optedOut, false)
+WITH campaign, r, c, CASE WHEN c.scoresRunId = currentRun THEN c END AS scored
 RETURN r.rank AS rank,
        c.id AS id,
        c.name AS name,
        c.handle AS handle,
-       c.community AS community,
+       scored.community AS community,
        r.reason AS reason,
-       c.influence AS influence,
-       c.pagerank AS pagerank,
-       c.reach2 AS reach2,
-       c.stance AS stance,
+       scored.influence AS influence,
+       scored.pagerank AS pagerank,
+       scored.reach2 AS reach2,
+       scored.stance AS stance,
        COUNT { (c)<-[:FOLLOWS]-(:Customer) } AS followers,
        campaign.id AS campaign
 ORDER BY rank, id

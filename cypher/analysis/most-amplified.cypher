@@ -24,25 +24,29 @@
 //   windowEnd      end of the window (inclusive)
 //
 // Order: interactions descending, then amplifiers descending, then id.
+OPTIONAL MATCH (cur:CurrentRun {name: 'analytics'})
+WITH cur.runId AS currentRun
 CALL () {
   MATCH (:Customer)-[i:INTERACTED]->(:Customer)
   RETURN max(i.at) AS newest
 }
-WITH CASE WHEN $asOf = '' THEN newest ELSE datetime($asOf) END AS windowEnd
-WITH windowEnd, windowEnd - duration({days: $days}) AS windowStart
+WITH currentRun, CASE WHEN $asOf = '' THEN newest ELSE datetime($asOf) END AS windowEnd
+WITH currentRun, windowEnd, windowEnd - duration({days: $days}) AS windowStart
 MATCH (a:Customer)-[i:INTERACTED]->(c:Customer)
 WHERE windowStart < i.at <= windowEnd
   AND (size($kinds) = 0 OR i.kind IN $kinds)
   AND NOT coalesce(c.optedOut, false)
-WITH c, windowStart, windowEnd,
+WITH currentRun, c, windowStart, windowEnd,
      sum(coalesce(i.count, 1)) AS interactions,
      count(DISTINCT a) AS amplifiers,
      sum(CASE WHEN i.kind IN ['share', 'quote'] THEN coalesce(i.count, 1) ELSE 0 END) AS shares,
      avg(i.sentiment) AS avgSentiment
+WITH c, windowStart, windowEnd, interactions, amplifiers, shares, avgSentiment,
+     CASE WHEN c.scoresRunId = currentRun THEN c END AS scored
 RETURN c.id AS id,
        c.name AS name,
        c.handle AS handle,
-       c.community AS community,
+       scored.community AS community,
        interactions,
        amplifiers,
        shares,

@@ -23,9 +23,12 @@
 //   mostEmbedded        ids of the contacts tied to the most other contacts, most first
 //
 // Order: a single row.
+OPTIONAL MATCH (cur:CurrentRun {name: 'analytics'})
+WITH cur.runId AS currentRun
 MATCH (me:Customer {id: $customer})
 WHERE NOT coalesce(me.optedOut, false)
-CALL (me) {
+WITH me, CASE WHEN me.scoresRunId = currentRun THEN me.community END AS myCommunity, currentRun
+CALL (me, myCommunity, currentRun) {
   OPTIONAL MATCH (me)-[:FOLLOWS|KNOWS]-(u:Customer)
   WHERE u <> me
   WITH DISTINCT u
@@ -35,13 +38,13 @@ CALL (me) {
   ORDER BY shared DESC, u.id
   RETURN count(u) AS contacts,
          sum(shared) / 2 AS triangles,
-         sum(CASE WHEN u.community = me.community THEN 1 ELSE 0 END) AS sameCommunity,
+         sum(CASE WHEN u.scoresRunId = currentRun AND u.community = myCommunity THEN 1 ELSE 0 END) AS sameCommunity,
          collect(CASE WHEN NOT coalesce(u.optedOut, false) THEN u.id END)[0..$top] AS mostEmbedded
 }
-WITH me, contacts, triangles, sameCommunity, mostEmbedded, contacts * (contacts - 1) / 2 AS possiblePairs
+WITH me, myCommunity, contacts, triangles, sameCommunity, mostEmbedded, contacts * (contacts - 1) / 2 AS possiblePairs
 RETURN me.id AS id,
        me.name AS name,
-       me.community AS community,
+       myCommunity AS community,
        contacts,
        triangles,
        possiblePairs,

@@ -44,9 +44,12 @@ WITH previousRunId, latestRunId, customerId, previousPagerank, latestPagerank,
 ORDER BY rise DESC, customerId
 MATCH (c:Customer {id: customerId})
 WHERE NOT coalesce(c.optedOut, false)
+OPTIONAL MATCH (cur:CurrentRun {name: 'analytics'})
+WITH c, previousPagerank, latestPagerank, rise, previousRunId, latestRunId,
+     CASE WHEN c.scoresRunId = cur.runId THEN c END AS scored
 RETURN c.id AS id,
        c.name AS name,
-       c.community AS community,
+       scored.community AS community,
        previousPagerank,
        latestPagerank,
        rise,

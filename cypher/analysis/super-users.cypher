@@ -22,16 +22,18 @@
 //
 // Order: the chosen score descending (pagerank or amplificationReceived), then the other score
 // descending, then id.
+OPTIONAL MATCH (cur:CurrentRun {name: 'analytics'})
+WITH cur.runId AS currentRun
 MATCH (c:Customer)
-WHERE c.community = $community AND NOT coalesce(c.optedOut, false)
-WITH c,
+WHERE c.community = $community AND c.scoresRunId = currentRun AND NOT coalesce(c.optedOut, false)
+WITH currentRun, c,
      CASE $by WHEN 'amplification' THEN coalesce(c.amplificationReceived, 0.0) ELSE coalesce(c.pagerank, 0.0) END AS score,
      CASE $by WHEN 'amplification' THEN coalesce(c.pagerank, 0.0) ELSE coalesce(c.amplificationReceived, 0.0) END AS tiebreak
 ORDER BY score DESC, tiebreak DESC, c.id
 LIMIT $limit
-WITH collect(c) AS top
+WITH currentRun, collect(c) AS top
 UNWIND range(0, size(top) - 1) AS i
-WITH i, top[i] AS c
+WITH currentRun, i, top[i] AS c
 RETURN i + 1 AS rank,
        c.id AS id,
        c.name AS name,
@@ -41,7 +43,7 @@ RETURN i + 1 AS rank,
        c.amplificationReceived AS amplificationReceived,
        COUNT {
          MATCH (c)-[t:FOLLOWS|KNOWS]-(m:Customer)
-         WHERE m.community = $community AND m <> c AND (type(t) = 'KNOWS' OR endNode(t) = c)
+         WHERE m.community = $community AND m.scoresRunId = currentRun AND m <> c AND (type(t) = 'KNOWS' OR endNode(t) = c)
          RETURN DISTINCT m
        } AS audienceInCommunity,
        COUNT { (c)<-[:FOLLOWS]-(:Customer) } AS followers

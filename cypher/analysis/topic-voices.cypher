@@ -22,6 +22,8 @@
 //   pagerank        PageRank
 //
 // Order: engagements descending, then posts descending, then id.
+OPTIONAL MATCH (cur:CurrentRun {name: 'analytics'})
+WITH cur.runId AS currentRun
 MATCH (t:Topic)
 WHERE t.id = $topic OR t.name = $topic
 CALL (t) {
@@ -31,7 +33,7 @@ CALL (t) {
 MATCH (c:Customer)-[:POSTED]->(post:Content)-[:ABOUT]->(t)
 WHERE NOT coalesce(c.optedOut, false)
   AND ($days <= 0 OR post.createdAt > newest - duration({days: $days}))
-WITH c, collect(post) AS topicPosts, count(post) AS posts, avg(post.sentiment) AS avgSentiment,
+WITH currentRun, c, collect(post) AS topicPosts, count(post) AS posts, avg(post.sentiment) AS avgSentiment,
      max(post.createdAt) AS lastPostAt
 CALL (c, topicPosts) {
   UNWIND topicPosts AS post
@@ -39,15 +41,16 @@ CALL (c, topicPosts) {
   WHERE fan <> c
   RETURN count(e) AS engagements, count(DISTINCT fan) AS engagers
 }
+WITH c, posts, engagements, engagers, avgSentiment, lastPostAt, CASE WHEN c.scoresRunId = currentRun THEN c END AS scored
 RETURN c.id AS id,
        c.name AS name,
        c.handle AS handle,
-       c.community AS community,
+       scored.community AS community,
        posts,
        engagements,
        engagers,
        avgSentiment,
        lastPostAt,
-       c.pagerank AS pagerank
+       scored.pagerank AS pagerank
 ORDER BY engagements DESC, posts DESC, id
 LIMIT $limit;

@@ -21,20 +21,22 @@
 //   pagerank     prospect's PageRank
 //
 // Order: mutuals descending, then pagerank descending, then id.
+OPTIONAL MATCH (cur:CurrentRun {name: 'analytics'})
+WITH cur.runId AS currentRun
 MATCH (me:Customer {id: $customer})
 MATCH (product:Product {id: $product})
 MATCH (me)-[:FOLLOWS|KNOWS]-(mid:Customer)-[:FOLLOWS|KNOWS]-(p:Customer)
 WHERE p <> me AND mid <> me AND mid <> p
   AND NOT coalesce(p.optedOut, false)
   AND NOT EXISTS { (me)-[:FOLLOWS|KNOWS]-(p) }
-WITH DISTINCT product, p, mid
-ORDER BY coalesce(mid.pagerank, 0.0) DESC, mid.id
-WITH product, p, collect(mid) AS mids
+WITH DISTINCT currentRun, product, p, mid
+ORDER BY coalesce(CASE WHEN mid.scoresRunId = currentRun THEN mid.pagerank END, 0.0) DESC, mid.id
+WITH currentRun, product, p, collect(mid) AS mids
 WHERE NOT EXISTS {
   MATCH (p)-[e:ENGAGED]->(product)
   WHERE size($kinds) = 0 OR e.kind IN $kinds
 }
-WITH p, size(mids) AS mutuals,
+WITH p, CASE WHEN p.scoresRunId = currentRun THEN p.pagerank END AS pagerank, size(mids) AS mutuals,
      [m IN mids WHERE NOT coalesce(m.optedOut, false) | m.id] AS visible
 RETURN p.id AS id,
        p.name AS name,
@@ -42,6 +44,6 @@ RETURN p.id AS id,
        p.region AS region,
        mutuals,
        visible[0..3] AS via,
-       p.pagerank AS pagerank
+       pagerank
 ORDER BY mutuals DESC, coalesce(pagerank, 0.0) DESC, id
 LIMIT $limit;

@@ -56,8 +56,10 @@ export interface PublishInput {
   /** Checked between write batches; returning true aborts (rolls back) the publication. */
   cancelled: () => boolean;
   onBatch?: (done: number, total: number) => void | Promise<void>;
-  /** Checked and renewed last in the publication transaction; a lost lease rolls it back. */
+  /** Checked and renewed last in the transaction that makes the run current; a lost lease rolls it back. */
   lease?: LeaseHolder;
+  /** Called once the run is current (readers see it); what follows (property refresh) resumes at start if cut short. */
+  onFlipped?: () => void;
   communityIds?: CommunityIdReservation;
 }
 
@@ -106,8 +108,10 @@ export interface AnalyticsRunRepository {
   previousCommunities(): Promise<Map<string, number>>;
   /** Marks runs left running by a stopped process (lease expired, or held by `holder`) as interrupted. */
   markInterrupted(holder: string): Promise<number>;
-  /** Writes everything of a completed run in one transaction. */
+  /** Writes a completed run's results in bounded batches and makes it current in one small transaction. */
   publish(input: PublishInput): Promise<void>;
+  /** At start: removes results of runs that stopped before becoming current, and finishes a cut-short refresh. */
+  recoverPublication(): Promise<void>;
 }
 
 export class RunCancelled extends Error {}
@@ -215,8 +219,10 @@ export class AnalyticsRunService {
    * Marks runs a stopped process left `running` as interrupted: those whose lease expired or was
    * released, and those this holder owned. A run another live process is doing is left alone.
    */
-  recover(): Promise<number> {
-    return this.runs.markInterrupted(this.holder);
+  async recover(): Promise<number> {
+    const interrupted = await this.runs.markInterrupted(this.holder);
+    await this.runs.recoverPublication();
+    return interrupted;
   }
 
   /** Starts a run in the background; 409 while another run (of any process) is in progress. */
@@ -377,8 +383,8 @@ export class AnalyticsRunService {
       const result = scored.result;
       run.summary = result.summary;
       await timed(PUBLISH_PHASE, async () => {
-        // The run is stored as completed inside the publication transaction; this process shows
-        // it as completed only once that transaction has committed.
+        // The run is stored as completed by the transaction that makes it current; this process
+        // shows it as completed only once that transaction has committed.
         const finishedAt = new Date().toISOString();
         const completed: AnalyticsRun = {
           ...run,
@@ -403,9 +409,11 @@ export class AnalyticsRunService {
           },
           lease,
           communityIds: new FreshCommunityIds(result, maxCommunityId + 1),
+          onFlipped: () => {
+            published = true;
+            Object.assign(run, { status: 'completed', finishedAt, peakRssMb: completed.peakRssMb });
+          },
         });
-        published = true;
-        Object.assign(run, { status: 'completed', finishedAt, peakRssMb: completed.peakRssMb });
       });
       log.info({ summary: run.summary }, 'analytics run completed');
       for (const listener of this.completedListeners) {

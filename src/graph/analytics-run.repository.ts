@@ -1,29 +1,48 @@
 /**
- * Analytics runs as (:AnalyticsRun) nodes, and the publication of a run's results in one write
- * transaction: the scores as plain properties on every Customer (for Cypher and the API), the
- * per-run copy in blocks under a (:RunResults) node (src/graph/run-results.ts, for comparing runs),
- * the run's status, and the pruning of results older than the configured number of runs. Customers
- * erased while the publication was writing (their node gone before their batch was written) are
- * scrubbed from the new run's blocks before the commit. Until that transaction commits,
- * nothing of the run is visible; if it aborts (error, cancel, kill) nothing of it remains.
+ * Analytics runs as (:AnalyticsRun) nodes, and the publication of a run's results in bounded
+ * batches, so that Neo4j's transaction memory does not grow with the base:
+ *
+ * 1. One small transaction reserves the run's fresh community ids (the (:Sequence {name:
+ *    'communityId'}) node, advanced under its lock; ids of a run that never completes are simply
+ *    never used) and creates the run's (:RunResults {pending: true}) node, attached to nothing.
+ * 2. The per-customer results go into (:RunResultsBlock) nodes under it (src/graph/run-results.ts),
+ *    a few blocks per transaction. Each batch first locks the customers it holds (an erasure
+ *    deletes the customer first, so it either waits for the batch and then scrubs its blocks, or
+ *    commits first and the batch finds the customer gone). Readers reach a run's results only
+ *    through (:AnalyticsRun {status: 'completed'})-[:HAS_RESULTS]->, so none of this is visible.
+ * 3. The flip, one small transaction: the run becomes `completed`, its results are attached with
+ *    HAS_RESULTS, customers found gone are scrubbed from its blocks, (:CurrentRun {name:
+ *    'analytics'}) points at it, the results of completed runs beyond the kept number are
+ *    detached, and the lease is checked and renewed last (fencing: a holder whose lease was taken
+ *    over rolls the flip back).
+ * 4. The plain score properties on Customer (with `scoresRunId`) are refreshed from the blocks,
+ *    server-side, a few blocks per transaction; CurrentRun.refreshedBlocks records the progress
+ *    in the same transaction, so a refresh cut short resumes where it stopped (`recoverPublication`,
+ *    at start). The Cypher library reads a customer's scores only when `scoresRunId` is the
+ *    current run, so an analyst never sees two runs mixed.
+ * 5. Results nobody can reach any more (detached by pruning, or left pending by a run that stopped
+ *    before its flip) are deleted a few blocks per transaction, after the flip and at start.
+ *
+ * Memory: each transaction holds at most `batchSize` customers' worth of changes (blocks, or
+ * properties), whatever the size of the base; the flip changes a handful of nodes.
  *
  * Across processes, one run at a time is kept by a lease node, (:Lease {name: 'analytics'}), with
  * its holder, run id and expiry in database time (`timestamp()`, so clocks of the processes do not
  * matter). Every lease operation first writes the node, which takes its write lock, and only then
- * reads it: two concurrent takers are serialised and exactly one wins. The publication transaction
- * checks and renews the lease as its last statement, which keeps it locked until the commit, so a
- * holder whose lease was taken over can never publish. Fresh community ids come from (:Sequence {name: 'communityId'}),
- * read and advanced under its lock inside the publication transaction.
+ * reads it: two concurrent takers are serialised and exactly one wins.
  */
 import type { AnalyticsRun, AnalyticsRunRepository, LeaseClaim, LeaseHolder, PublishInput } from '../domain/analytics-run.service.js';
 import { LeaseLost, RunCancelled } from '../domain/analytics-run.service.js';
 import { INTEGER_FIELDS, PLAIN_FIELDS, SCORE_FIELDS, STANCE_CLASSES, type ScoreField } from '../domain/scoring.js';
+import { scrubCommunities } from './entity.repository.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 import { BLOCK_SIZE, readRunArrays, scrubBlocks, toBlocks, writeBlocks } from './run-results.js';
 
 
 const LEASE = 'analytics';
+/** The name of the (:CurrentRun) pointer node. */
+export const CURRENT_RUN = 'analytics';
 const COMMUNITY_SEQUENCE = 'communityId';
 
 const CREATE = `CREATE (r:AnalyticsRun {id: $id}) SET r += $props`;
@@ -92,28 +111,95 @@ ON CREATE SET s.next = coalesce(m, -1) + 1
 SET s.lockedBy = $runId`;
 const SEQUENCE_READ = `MATCH (s:Sequence {name: $sequence}) RETURN s.next AS next`;
 const SEQUENCE_ADVANCE = `MATCH (s:Sequence {name: $sequence}) SET s.next = $next`;
-/** Writes the scores; returns the ids whose Customer node is gone (erased since the projection). */
-const WRITE_SCORES = `
-UNWIND $rows AS row
-OPTIONAL MATCH (c:Customer {id: row.id})
-FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | SET c += row.scores)
-WITH row WHERE c IS NULL
-RETURN collect(row.id) AS gone`;
-const WRITE_RESULTS = `
-MATCH (run:AnalyticsRun {id: $runId})
-CREATE (run)-[:HAS_RESULTS]->(res:RunResults {runId: $runId, createdAt: $createdAt})
+/** The run's results, not yet reachable by any reader (no HAS_RESULTS until the flip). */
+const CREATE_PENDING = `
+CREATE (res:RunResults {runId: $runId, createdAt: $createdAt, pending: true})
 SET res += $props
 RETURN elementId(res) AS ref`;
-/** Results of completed runs beyond the newest $keep, with their blocks. */
+/**
+ * Locks the customers of a block batch (a no-op write takes the node's write lock, so an erasure
+ * in flight and this batch are serialised) and returns the ids whose Customer node is gone.
+ */
+const LOCK_CUSTOMERS = `
+UNWIND $ids AS id
+OPTIONAL MATCH (c:Customer {id: id})
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | SET c.scoresRunId = c.scoresRunId)
+WITH id, c WHERE c IS NULL
+RETURN collect(id) AS gone`;
+const ATTACH = `
+MATCH (run:AnalyticsRun {id: $runId})
+MATCH (res:RunResults) WHERE elementId(res) = $ref AND res.pending
+CREATE (run)-[:HAS_RESULTS]->(res)
+REMOVE res.pending
+RETURN res.communities AS communities`;
+const SET_COMMUNITIES = `MATCH (res:RunResults) WHERE elementId(res) = $ref SET res.communities = $communities`;
+const POINT = `
+MERGE (cur:CurrentRun {name: $current})
+SET cur.runId = $runId, cur.since = toString(datetime()), cur.blocks = $blocks, cur.refreshedBlocks = 0`;
+/** Detaches the results of completed runs beyond the newest $keep; their blocks are deleted after the flip. */
 const PRUNE = `
 MATCH (r:AnalyticsRun {status: 'completed'})
 WITH r ORDER BY r.finishedAt DESC
 SKIP $keep
-MATCH (r)-[:HAS_RESULTS]->(res:RunResults)
-OPTIONAL MATCH (res)-[:HAS_BLOCK]->(b:RunResultsBlock)
+MATCH (r)-[h:HAS_RESULTS]->(:RunResults)
+DELETE h
+RETURN count(h) AS n`;
+/** Results no reader can reach: detached (pruned), or pending for a run that is no longer running. */
+const GARBAGE = `
+MATCH (res:RunResults)
+WHERE NOT EXISTS { (:AnalyticsRun)-[:HAS_RESULTS]->(res) }
+  AND NOT EXISTS { MATCH (r:AnalyticsRun {id: res.runId}) WHERE r.status = 'running' }
+RETURN elementId(res) AS ref LIMIT 1000`;
+const DELETE_BLOCKS = `
+MATCH (res:RunResults) WHERE elementId(res) = $ref AND NOT EXISTS { (:AnalyticsRun)-[:HAS_RESULTS]->(res) }
+MATCH (res)-[:HAS_BLOCK]->(b:RunResultsBlock)
+WITH b LIMIT $limit
 DETACH DELETE b
-WITH DISTINCT res
+RETURN count(*) AS n`;
+const DELETE_RESULTS = `
+MATCH (res:RunResults) WHERE elementId(res) = $ref AND NOT EXISTS { (res)-[:HAS_BLOCK]->() }
+  AND NOT EXISTS { (:AnalyticsRun)-[:HAS_RESULTS]->(res) }
 DETACH DELETE res`;
+/** Databases from before the pointer: the latest completed run is current, its properties already written whole. */
+const POINTER_MIGRATION = `
+MATCH (r:AnalyticsRun {status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
+WHERE NOT EXISTS { (:CurrentRun {name: $current}) }
+WITH r, res ORDER BY r.finishedAt DESC LIMIT 1
+WITH r, COUNT { (res)-[:HAS_BLOCK]->() } AS blocks
+MERGE (cur:CurrentRun {name: $current})
+ON CREATE SET cur.runId = r.id, cur.since = toString(datetime()), cur.blocks = blocks, cur.refreshedBlocks = blocks`;
+const CURRENT = `MATCH (cur:CurrentRun {name: $current}) RETURN cur.runId AS runId, cur.blocks AS blocks, cur.refreshedBlocks AS refreshed`;
+/** Claims the next refresh batch; false when another run has been made current (or another process took the batch). */
+const CLAIM_REFRESH = `
+MATCH (cur:CurrentRun {name: $current})
+WHERE cur.runId = $runId AND cur.refreshedBlocks = $from
+SET cur.refreshedBlocks = $to
+RETURN count(cur) AS n`;
+const finite = (x: string) => `CASE WHEN ${x} IS NULL OR isNaN(${x}) OR abs(${x}) = $inf THEN null ELSE ${x} END`;
+/** Writes the plain properties of the customers of blocks [$from, $to) of the current run, from its blocks. */
+const REFRESH = `
+MATCH (:AnalyticsRun {id: $runId})-[:HAS_RESULTS]->(res:RunResults)
+WITH res, coalesce(size(res.stanceBrandIds), 0) AS n
+MATCH (res)-[:HAS_BLOCK]->(b:RunResultsBlock)
+WHERE $from <= b.index < $to
+UNWIND range(0, size(b.customerIds) - 1) AS i
+MATCH (c:Customer {id: b.customerIds[i]})
+SET c.scoresRunId = $runId,
+    c.stance = CASE WHEN n > 0 THEN $classes[b.stanceClasses[i * n]] ELSE null END,
+${PLAIN_FIELDS.map((f) => `    c.${f} = ${INTEGER_FIELDS.has(f) ? `toInteger(${finite(`b.${f}[i]`)})` : finite(`b.${f}[i]`)}`).join(',\n')}
+RETURN count(c) AS n`;
+
+/** Stages of a publication, reported to the `onStage` option (tests pause there). */
+export type PublishStage = 'blocks' | 'before-flip' | 'after-flip' | 'refresh';
+
+export interface PublicationOptions {
+  /** Customers per transaction for the result blocks and the property refresh (rounded to whole blocks). */
+  batchSize?: number;
+  /** Customers per result block. */
+  blockSize?: number;
+  /** Awaited at each stage: after each block batch, before and after the flip, after each refresh batch. */
+  onStage?: (stage: PublishStage, done: number, total: number) => void | Promise<void>;
+}
 
 function toProps(run: AnalyticsRun): Record<string, unknown> {
   const louvain = run.summary.louvain as { maxCommunityId?: number } | undefined;
@@ -148,17 +234,18 @@ function fromProps(raw: unknown, id?: string): AnalyticsRun {
   return run;
 }
 
-const value = (field: ScoreField, x: number) => {
-  if (!Number.isFinite(x)) return null;
-  return INTEGER_FIELDS.has(field) ? int(x) : x;
-};
-
 export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
   constructor(
     private readonly db: GraphDatabase,
     private readonly batchSize = 10_000,
     private readonly blockSize = BLOCK_SIZE,
+    private readonly options: Omit<PublicationOptions, 'batchSize' | 'blockSize'> = {},
   ) {}
+
+  /** Blocks per transaction: `batchSize` customers, rounded to whole blocks. */
+  private get blocksPerBatch(): number {
+    return Math.max(1, Math.round(this.batchSize / this.blockSize));
+  }
 
   async create(run: AnalyticsRun): Promise<void> {
     await this.db.write((tx) => tx.run(CREATE, { id: run.id, props: toProps(run) }));
@@ -236,70 +323,162 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
 
   async publish(input: PublishInput): Promise<void> {
     const { run, ids, fields } = input;
+    const stage = this.options.onStage ?? (() => undefined);
     const present = SCORE_FIELDS.filter((f) => fields[f] !== undefined);
-    const updatedAt = run.finishedAt ?? new Date().toISOString();
-    await this.db.write(async (tx) => {
-      const gone: string[] = [];
+    const createdAt = run.finishedAt ?? new Date().toISOString();
+    // Leftovers of runs that stopped before their flip.
+    await this.collectGarbage();
+    if (input.cancelled()) throw new RunCancelled('cancelled');
+
+    // 1. Fresh community ids, then the run's results node, invisible until the flip.
+    const ref = await this.db.write(async (tx) => {
       if (input.communityIds) {
         await tx.run(SEQUENCE_LOCK, { sequence: COMMUNITY_SEQUENCE, runId: run.id });
         const next = plain((await tx.run(SEQUENCE_READ, { sequence: COMMUNITY_SEQUENCE })).records[0].get('next')) as number;
         const maxUsed = input.communityIds.reserveFrom(next);
         await tx.run(SEQUENCE_ADVANCE, { sequence: COMMUNITY_SEQUENCE, next: int(Math.max(next, maxUsed + 1)) });
       }
-      for (let start = 0; start < ids.length; start += this.batchSize) {
-        if (input.cancelled()) throw new RunCancelled('cancelled');
-        const end = Math.min(ids.length, start + this.batchSize);
-        const rows = new Array(end - start);
-        for (let i = start; i < end; i++) {
-          const st = input.stance;
-          const scores: Record<string, unknown> = {
-            scoresRunId: run.id,
-            stance: st && st.brands.length > 0 ? STANCE_CLASSES[st.classes[i * st.brands.length]] : null,
-          };
-          // Scores this run did not compute are cleared, so a customer never shows two runs at once.
-          for (const field of PLAIN_FIELDS) {
-            const array = fields[field];
-            scores[field] = array ? value(field, array[i]) : null;
-          }
-          rows[i - start] = { id: ids[i], scores };
-        }
-        const written = await tx.run(WRITE_SCORES, { rows });
-        for (const id of (written.records[0]?.get('gone') as string[] | undefined) ?? []) gone.push(id);
-        await input.onBatch?.(end, ids.length);
-      }
-      if (input.cancelled()) throw new RunCancelled('cancelled');
-      const saved = await tx.run(SAVE, { id: run.id, props: toProps(run) });
-      if ((plain(saved.records[0]?.get('n') ?? 0) as number) === 0) throw new LeaseLost(run.id);
       const props: Record<string, unknown> = {
         fields: present,
         communities: JSON.stringify(input.communities),
         blockSize: int(this.blockSize),
       };
-      const arrays: Record<string, unknown[] | undefined> = {
-        customerIds: ids,
-        participationTier: input.text.participationTier,
-        topics: input.text.topics.map((t) => t.join('|')),
-      };
-      if (input.stance) {
-        props.stanceBrandIds = input.stance.brands;
-        arrays.stanceClasses = Array.from(input.stance.classes, (c) => int(c));
-        arrays.stanceScores = Array.from(input.stance.scores);
-        arrays.stanceLatestNps = Array.from(input.stance.latestNps, (c) => int(c));
-      }
-      // NaN (no value: e.g. engagement rate without posts) is kept as NaN.
-      for (const field of present) arrays[field] = Array.from(fields[field]!);
-      const ref = (await tx.run(WRITE_RESULTS, { runId: run.id, createdAt: updatedAt, props })).records[0].get('ref') as string;
-      await writeBlocks(tx, ref, toBlocks(arrays, ids.length, input.stance?.brands.length ?? 0, this.blockSize));
-      // Customers erased while this transaction was writing: their erasure could not see this run.
-      await scrubBlocks(tx, ref, gone);
-      await tx.run(PRUNE, { keep: int(input.keepRuns) });
-      // Fencing, last before commit: the lease is still ours, and stays locked (nobody can take it
-      // over) until the commit. Taken last so that a long publication never blocks other callers.
-      if (input.lease) {
-        const { holder, runId, ttlMs } = input.lease;
-        const renewed = await tx.run(LEASE_RENEW, { lease: LEASE, holder, runId, ttlMs: int(ttlMs) });
-        if ((plain(renewed.records[0]?.get('n') ?? 0) as number) === 0) throw new LeaseLost(runId);
-      }
+      if (input.stance) props.stanceBrandIds = input.stance.brands;
+      return (await tx.run(CREATE_PENDING, { runId: run.id, createdAt, props })).records[0].get('ref') as string;
     });
+
+    const gone: string[] = [];
+    const n = ids.length;
+    const blockCount = Math.ceil(n / this.blockSize);
+    try {
+      // 2. The blocks, a few per transaction.
+      const brands = input.stance?.brands.length ?? 0;
+      const customers = this.blocksPerBatch * this.blockSize;
+      for (let start = 0; start < n; start += customers) {
+        if (input.cancelled()) throw new RunCancelled('cancelled');
+        const end = Math.min(n, start + customers);
+        const blocks = toBlocks(this.slice(input, present, start, end), end - start, brands, this.blockSize).map((b) => ({
+          ...b,
+          index: b.index + start / this.blockSize,
+        }));
+        await this.db.write(async (tx) => {
+          const found = await tx.run(LOCK_CUSTOMERS, { ids: ids.slice(start, end) });
+          const missing = (found.records[0]?.get('gone') as string[] | undefined) ?? [];
+          await writeBlocks(tx, ref, blocks);
+          // Kept for the flip (a retried transaction reports the same ids again: deduplicated there).
+          for (const id of missing) gone.push(id);
+        });
+        await input.onBatch?.(end, n);
+        await stage('blocks', end, n);
+      }
+      if (input.cancelled()) throw new RunCancelled('cancelled');
+      await stage('before-flip', n, n);
+
+      // 3. The flip.
+      await this.db.write(async (tx) => {
+        const saved = await tx.run(SAVE, { id: run.id, props: toProps(run) });
+        if ((plain(saved.records[0]?.get('n') ?? 0) as number) === 0) throw new LeaseLost(run.id);
+        const attached = (await tx.run(ATTACH, { runId: run.id, ref })).records[0];
+        if (!attached) throw new Error(`the results of run '${run.id}' are gone before their publication`);
+        // Customers erased while the blocks were written: their erasure could not see this run.
+        const erased = [...new Set(gone)];
+        if (erased.length > 0) {
+          await scrubBlocks(tx, ref, erased);
+          let communities = attached.get('communities') as string;
+          for (const id of erased) communities = scrubCommunities(communities, id) ?? communities;
+          await tx.run(SET_COMMUNITIES, { ref, communities });
+        }
+        await tx.run(POINT, { current: CURRENT_RUN, runId: run.id, blocks: int(blockCount) });
+        await tx.run(PRUNE, { keep: int(input.keepRuns) });
+        // Fencing, last before commit: the lease is still ours, and stays locked (nobody can take it
+        // over) until the commit.
+        if (input.lease) {
+          const { holder, runId, ttlMs } = input.lease;
+          const renewed = await tx.run(LEASE_RENEW, { lease: LEASE, holder, runId, ttlMs: int(ttlMs) });
+          if ((plain(renewed.records[0]?.get('n') ?? 0) as number) === 0) throw new LeaseLost(runId);
+        }
+      });
+    } catch (error) {
+      // Nothing of the run is visible; its results are removed now if the database allows, else
+      // by the next run or the next start.
+      await this.deleteResults(ref).catch(() => undefined);
+      throw error;
+    }
+    input.onFlipped?.();
+    await stage('after-flip', 0, blockCount);
+
+    // 4. The plain properties (to the end even if the run is cancelled now: it is current already),
+    // then 5. the results pruned by the flip.
+    await this.refreshProperties(run.id, 0, blockCount);
+    await this.collectGarbage();
+  }
+
+  /** The run's per-customer arrays for customers [start, end). */
+  private slice(input: PublishInput, present: readonly ScoreField[], start: number, end: number): Record<string, unknown[] | undefined> {
+    const arrays: Record<string, unknown[] | undefined> = {
+      customerIds: input.ids.slice(start, end),
+      participationTier: input.text.participationTier.slice(start, end),
+      topics: input.text.topics.slice(start, end).map((t) => t.join('|')),
+    };
+    const st = input.stance;
+    if (st) {
+      const B = st.brands.length;
+      arrays.stanceClasses = Array.from(st.classes.subarray(start * B, end * B), (c) => int(c));
+      arrays.stanceScores = Array.from(st.scores.subarray(start * B, end * B));
+      arrays.stanceLatestNps = Array.from(st.latestNps.subarray(start * B, end * B), (c) => int(c));
+    }
+    // NaN (no value: e.g. engagement rate without posts) is kept as NaN.
+    for (const field of present) arrays[field] = Array.from(input.fields[field]!.subarray(start, end));
+    return arrays;
+  }
+
+  /**
+   * Writes the plain score properties of the current run's customers from its blocks, blocks
+   * [from, to) a batch per transaction. Stops when another run has been made current.
+   */
+  private async refreshProperties(runId: string, from: number, to: number): Promise<void> {
+    const stage = this.options.onStage ?? (() => undefined);
+    for (let start = from; start < to; start += this.blocksPerBatch) {
+      const end = Math.min(to, start + this.blocksPerBatch);
+      const claimed = await this.db.write(async (tx) => {
+        const claim = await tx.run(CLAIM_REFRESH, { current: CURRENT_RUN, runId, from: int(start), to: int(end) });
+        if ((plain(claim.records[0]?.get('n') ?? 0) as number) === 0) return false;
+        await tx.run(REFRESH, { runId, from: int(start), to: int(end), classes: [...STANCE_CLASSES], inf: Infinity });
+        return true;
+      });
+      if (!claimed) return;
+      await stage('refresh', end, to);
+    }
+  }
+
+  /** Deletes the results of a run that never became current, a batch of blocks per transaction. */
+  private async deleteResults(ref: string): Promise<void> {
+    const limit = int(Math.max(1, this.blocksPerBatch * 2));
+    for (;;) {
+      const deleted = await this.db.write((tx) => tx.run(DELETE_BLOCKS, { ref, limit }));
+      if ((plain(deleted.records[0]?.get('n') ?? 0) as number) === 0) break;
+    }
+    await this.db.write((tx) => tx.run(DELETE_RESULTS, { ref }));
+  }
+
+  /** Deletes results no reader can reach (pruned runs, runs stopped before their flip). Returns how many. */
+  async collectGarbage(): Promise<number> {
+    const refs = (await this.db.read((tx) => tx.run(GARBAGE))).records.map((r) => r.get('ref') as string);
+    for (const ref of refs) await this.deleteResults(ref);
+    return refs.length;
+  }
+
+  /**
+   * At start: points CurrentRun at the latest completed run in a database from before it, removes
+   * results no reader can reach, and finishes a property refresh that a stop cut short.
+   */
+  async recoverPublication(): Promise<void> {
+    await this.db.write((tx) => tx.run(POINTER_MIGRATION, { current: CURRENT_RUN }));
+    await this.collectGarbage();
+    const current = (await this.db.read((tx) => tx.run(CURRENT, { current: CURRENT_RUN }))).records[0];
+    if (!current) return;
+    const blocks = plain(current.get('blocks')) as number;
+    const refreshed = plain(current.get('refreshed')) as number;
+    if (refreshed < blocks) await this.refreshProperties(current.get('runId') as string, refreshed, blocks);
   }
 }

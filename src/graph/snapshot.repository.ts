@@ -1,6 +1,8 @@
 /**
- * Reads the last completed run back into memory: every scored customer's properties, the run's
- * summary and community summaries, and the previous completed run's kept results (for changes).
+ * Reads the current run back into memory: every scored customer's properties, the run's summary
+ * and community summaries, and the previous completed run's kept results (for changes). Only runs
+ * made current by their publication are read (src/graph/analytics-run.repository.ts), never the
+ * results of a run still being written.
  * A run's per-customer results are read from its blocks, concatenated in block order.
  */
 import type { SnapshotData, SnapshotRun } from '../domain/score-snapshot.js';
@@ -10,15 +12,27 @@ import { SCORE_FIELDS, type BrandStanceSummary, type CommunitySummary, type Scor
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 import { readRunArrays, RUN_ARRAYS, RUN_STANCE_ARRAYS } from './run-results.js';
+import { CURRENT_RUN } from './analytics-run.repository.js';
 import { appendPrivacyEvents, privacyEventsAfter, privacyHead } from './privacy-log.js';
+
+/**
+ * The current run first (the one (:CurrentRun) points at; a run becomes completed and current in
+ * one transaction, after its results are whole), then the other completed runs, newest first.
+ */
+const BY_CURRENT = `
+OPTIONAL MATCH (cur:CurrentRun {name: $current})
+WITH r, CASE WHEN r.id = cur.runId THEN 0 ELSE 1 END AS notCurrent
+ORDER BY notCurrent, r.finishedAt DESC`;
 
 const LATEST = `
 MATCH (r:AnalyticsRun {status: 'completed'})
-RETURN r.id AS id ORDER BY r.finishedAt DESC LIMIT 1`;
+${BY_CURRENT}
+RETURN r.id AS id LIMIT 1`;
 
 const RUNS = `
 MATCH (r:AnalyticsRun {status: 'completed'})
-WITH r ORDER BY r.finishedAt DESC LIMIT 2
+${BY_CURRENT}
+WITH r LIMIT 2
 OPTIONAL MATCH (r)-[:HAS_RESULTS]->(res:RunResults)
 RETURN r.id AS id, r.finishedAt AS finishedAt, r.summary AS summary, r.phases AS phases, r.params AS params,
        res, elementId(res) AS ref`;
@@ -59,7 +73,7 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
 
 
   async latestCompletedRunId(): Promise<string | undefined> {
-    const result = await this.db.read((tx) => tx.run(LATEST));
+    const result = await this.db.read((tx) => tx.run(LATEST, { current: CURRENT_RUN }));
     return result.records[0]?.get('id') as string | undefined;
   }
 
@@ -101,7 +115,7 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
   }
 
   async load(): Promise<(SnapshotData & { missing: string[] }) | undefined> {
-    const runs = await this.db.read((tx) => tx.run(RUNS));
+    const runs = await this.db.read((tx) => tx.run(RUNS, { current: CURRENT_RUN }));
     if (runs.records.length === 0) return undefined;
     const latest = runs.records[0];
     const run: SnapshotRun = {
