@@ -156,6 +156,24 @@ export class IngestService {
   ) {}
 
   /**
+   * Writes of ties and events run one at a time in this process; their validation does not wait.
+   * Each such write locks both ends of every row, so two large writes side by side mostly wait on
+   * each other's locks (and a deadlock retries a whole transaction); queued, the next request is
+   * parsed and validated while the current one writes.
+   */
+  private relationshipWrites: Promise<unknown> = Promise.resolve();
+
+  private write<K extends KindName>(kind: K, rows: RowOf<K>[]): Promise<WriteCounts> {
+    if (KINDS[kind].entity !== null) return this.repo.write(kind, rows);
+    const run = this.relationshipWrites.then(
+      () => this.repo.write(kind, rows),
+      () => this.repo.write(kind, rows),
+    );
+    this.relationshipWrites = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * Validates a whole JSON request and writes it in one transaction. `reject`: any problem writes
    * nothing and answers every problem (schema and references) at once. `skip`: the valid rows are
    * written and the others returned in `skipped`.
@@ -184,7 +202,7 @@ export class IngestService {
       if (problems.length > 0 || KINDS[kind].entity !== null) problems.push(...(await referenceProblems()));
       if (problems.length === 0 && rows.length > 0) {
         try {
-          return await this.repo.write(kind, rows);
+          return await this.write(kind, rows);
         } catch (error) {
           if (!(error instanceof UnresolvedReferences)) throw error;
           problems.push(...(await referenceProblems()));
@@ -208,13 +226,13 @@ export class IngestService {
     let counts: WriteCounts = { received: 0, created: 0, updated: 0 };
     if (good.length > 0) {
       try {
-        counts = await this.repo.write(kind, good);
+        counts = await this.write(kind, good);
       } catch (error) {
         if (!(error instanceof UnresolvedReferences)) throw error;
         const refProblems = await referenceProblems();
         problems.push(...refProblems);
         good = withoutRows(rows, indexes, refProblems);
-        if (good.length > 0) counts = await this.repo.write(kind, good);
+        if (good.length > 0) counts = await this.write(kind, good);
       }
     }
     return { ...counts, received: raw.length, skipped: skippedRows(problems) };
