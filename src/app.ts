@@ -26,6 +26,7 @@ import { analyticsRoutes } from './http/routes/analytics.routes.js';
 import { AnalyticsRunService, type Logger } from './domain/analytics-run.service.js';
 import { Neo4jAnalyticsRunRepository } from './graph/analytics-run.repository.js';
 import { Neo4jProjectionRepository } from './graph/projection.repository.js';
+import { GdsEngine } from './graph/gds-engine.js';
 import { Neo4jSnapshotRepository } from './graph/snapshot.repository.js';
 import { Neo4jSocialProofRepository } from './graph/social-proof.repository.js';
 import { InsightsService } from './domain/insights.service.js';
@@ -156,7 +157,16 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
   const runs = new AnalyticsRunService(
     projections,
     new Neo4jAnalyticsRunRepository(db, config.ANALYTICS_PUBLISH_BATCH),
-    { keepRuns: config.ANALYTICS_KEEP_RUNS, leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS, logger },
+    {
+      keepRuns: config.ANALYTICS_KEEP_RUNS,
+      leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS,
+      logger,
+      engines: {
+        default: config.ANALYTICS_ENGINE,
+        autoMinCustomers: config.GDS_AUTO_MIN_CUSTOMERS,
+        gds: new GdsEngine(db, { maxMemoryMb: config.GDS_MAX_MEMORY_MB }),
+      },
+    },
   );
   const snapshotRepository = new Neo4jSnapshotRepository(db);
   const snapshots = new SnapshotService(snapshotRepository, projections);

@@ -15,6 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppError, conflict, notFound } from './errors.js';
+import { chooseEngine, IN_PROCESS_ONLY, requireGds, type EngineSettings } from './engines/choose-engine.js';
+import type { AnalyticsEngine, EngineReport } from './engines/engine.js';
 import type { Projection, ProjectionSource } from './projection.js';
 import { runScoringInWorker } from './run-worker.runner.js';
 import { runScoringTask, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
@@ -134,6 +136,8 @@ export interface AnalyticsRunOptions {
   holder?: string;
   /** Where the algorithm phases run: a worker thread (default) or this thread. Same results either way. */
   scoring?: 'worker' | 'thread';
+  /** Which engine computes a run's graph algorithms (default: always in-process). */
+  engines?: EngineSettings;
 }
 
 const DEFAULT_LEASE_TTL_MS = 30_000;
@@ -196,6 +200,7 @@ export class AnalyticsRunService {
   private readonly leaseTtlMs: number;
   private readonly log: Logger;
   private readonly scoring: 'worker' | 'thread';
+  private readonly engines: EngineSettings;
   readonly holder: string;
 
   constructor(
@@ -208,6 +213,7 @@ export class AnalyticsRunService {
     this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.log = options.logger ?? silentLogger;
     this.scoring = options.scoring ?? 'worker';
+    this.engines = options.engines ?? IN_PROCESS_ONLY;
   }
 
   /** Called (and awaited) after a run's results are committed, before the run counts as finished here. */
@@ -236,6 +242,8 @@ export class AnalyticsRunService {
       });
     }
     const params = parsed.data;
+    // A run that must use GDS is refused up front when the database has none.
+    if ((params.engine ?? this.engines.default) === 'gds') await requireGds(this.engines);
     const names = ['projection', 'graph', ...ALGORITHMS.filter((a) => params.algorithms.includes(a)), 'influence', PUBLISH_PHASE];
     const run: AnalyticsRun = {
       id: randomUUID(),
@@ -378,9 +386,13 @@ export class AnalyticsRunService {
         return p;
       });
       const maxCommunityId = await this.runs.maxCommunityId();
-      const scored = await this.score(handle, { projection, params: run.params, previousMaxCommunityId: maxCommunityId }, report);
+      const engine = await chooseEngine(run.params.engine, projection.ids.length, projection.src.length, this.engines);
+      run.summary = { engine: engine.report };
+      log.info({ engine: engine.report.name, reason: engine.report.reason }, 'analytics run engine chosen');
+      const scored = await this.score(handle, { projection, params: run.params, previousMaxCommunityId: maxCommunityId }, report, engine);
       projection = scored.projection;
       const result = scored.result;
+      result.summary.engine = engine.report;
       run.summary = result.summary;
       await timed(PUBLISH_PHASE, async () => {
         // The run is stored as completed by the transaction that makes it current; this process
@@ -462,6 +474,7 @@ export class AnalyticsRunService {
     handle: RunHandle,
     task: ScoringTask,
     report: () => Promise<void>,
+    engine: { engine?: AnalyticsEngine; report: EngineReport } = { report: { name: 'in-process', requested: 'in-process', reason: 'in-process' } },
   ): Promise<{ projection: Projection; result: ScoreSet }> {
     const { run } = handle;
     if (handle.cancel) throw new RunCancelled();
@@ -490,6 +503,19 @@ export class AnalyticsRunService {
     const signal = handle.abort.signal;
     try {
       let scored: { projection: Projection; result: ScoreSet };
+      if (engine.engine) {
+        // A remote engine computes its phases first; the worker then runs the others on the projection.
+        task.precomputed = await engine.engine.compute(
+          {
+            runId: run.id,
+            projection: task.projection,
+            params: task.params,
+            signal,
+            onPhase: (name, state, ms) => onEvent(state === 'running' ? { type: 'phase', name, state } : { type: 'phase', name, state, ms: ms ?? 0 }),
+          },
+          engine.report,
+        );
+      }
       if (this.scoring === 'worker') scored = await runScoringInWorker(task, onEvent, signal);
       else {
         // In this thread: let pending I/O (status requests) through first.

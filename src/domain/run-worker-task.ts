@@ -3,6 +3,7 @@
  * thread performs: the algorithm phases of scoring.ts over one projection, each phase's start and
  * end reported, then the scores. Shared by both so the two give the same results for a seed.
  */
+import type { EngineResults } from './engines/engine.js';
 import type { Projection } from './projection.js';
 import { scoringPhases, type RunParams, type ScoreSet } from './scoring.js';
 
@@ -10,6 +11,8 @@ export interface ScoringTask {
   projection: Projection;
   params: RunParams;
   previousMaxCommunityId: number;
+  /** Engine phases a remote engine already computed (their phases are then reported by the caller, not here). */
+  precomputed?: EngineResults;
 }
 
 export type ScoringEvent =
@@ -19,12 +22,20 @@ export type ScoringEvent =
 
 /** Runs every scoring phase in order; `signal` is checked between phases and inside long kernels. */
 export function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) => void, signal?: AbortSignal): ScoreSet {
-  const { phases, result } = scoringPhases(task.projection, task.params, task.previousMaxCommunityId, {
-    signal,
-    onProgress: (name, fraction) => emit({ type: 'progress', name, fraction }),
-  });
+  const precomputed = task.precomputed ?? {};
+  const { phases, result } = scoringPhases(
+    task.projection,
+    task.params,
+    task.previousMaxCommunityId,
+    { signal, onProgress: (name, fraction) => emit({ type: 'progress', name, fraction }) },
+    precomputed,
+  );
   for (const step of phases) {
     signal?.throwIfAborted();
+    if (step.name in precomputed) {
+      step.run();
+      continue;
+    }
     emit({ type: 'phase', name: step.name, state: 'running' });
     const started = performance.now();
     step.run();

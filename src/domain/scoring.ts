@@ -11,15 +11,8 @@
  */
 import { z } from 'zod';
 import {
-  betweenness,
   buildCsr,
-  closenessAndHarmonic,
-  degree,
   eigenvector,
-  hits,
-  kcore,
-  louvain,
-  pagerank,
   stableCommunityIds,
   weaklyConnectedComponents,
   signedPagerank,
@@ -46,6 +39,8 @@ import {
 } from './influence.js';
 import { DEFAULT_PROJECTION, type Projection } from './projection.js';
 import { computeStance, DEFAULT_STANCE_PARAMS } from './stance.js';
+import { ENGINE_CHOICES, type EngineResults } from './engines/engine.js';
+import { inProcess } from './engines/in-process.js';
 
 export const ALGORITHMS = [
   'degree',
@@ -143,6 +138,10 @@ export const RunParamsSchema = z
   .object({
     algorithms: z.array(z.enum(ALGORITHMS)).min(1).default([...ALGORITHMS]).describe('Which algorithms to run (default: all)'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(BETWEENNESS_DEFAULTS.seed).describe('Seed of every sampled or randomised step'),
+    engine: z
+      .enum(ENGINE_CHOICES)
+      .optional()
+      .describe('Where degree, PageRank, betweenness, closeness, HITS, k-core, WCC and Louvain run: in-process, gds (Neo4j Graph Data Science) or auto (default: the ANALYTICS_ENGINE setting)'),
     projection: z
       .object({
         interactionWeight: z.number().min(0).max(100).default(DEFAULT_PROJECTION.interactionWeight),
@@ -270,12 +269,17 @@ export interface ScoringControl {
   onProgress?: (phase: string, fraction: number) => void;
 }
 
-/** Runs of each algorithm as separate phases, so the caller can time, report and cancel between them. */
+/**
+ * Runs of each algorithm as separate phases, so the caller can time, report and cancel between them.
+ * The engine phases take `precomputed` results when a remote engine computed them (engines/engine.ts),
+ * else the in-process engine's.
+ */
 export function scoringPhases(
   p: Projection,
   params: RunParams,
   previousMaxCommunityId: number,
   control: ScoringControl = {},
+  precomputed: EngineResults = {},
 ): { phases: Phase[]; result: ScoreSet } {
   const { signal, onProgress } = control;
   /** What a long kernel of a phase checks and reports to. */
@@ -338,23 +342,19 @@ export function scoringPhases(
   };
 
   on('degree', () => {
-    f.inDegree = degree(graph(), { direction: 'in' });
-    f.outDegree = degree(graph(), { direction: 'out' });
-    f.weightedInDegree = degree(graph(), { direction: 'in', weighted: true });
-    f.weightedOutDegree = degree(graph(), { direction: 'out', weighted: true });
+    const r = precomputed.degree ?? inProcess.degree(graph());
+    f.inDegree = r.inDegree;
+    f.outDegree = r.outDegree;
+    f.weightedInDegree = r.weightedInDegree;
+    f.weightedOutDegree = r.weightedOutDegree;
   });
   on('pagerank', () => {
-    const r = pagerank(graph(), { ...params.pagerank, stopping: PAGERANK_DEFAULTS.strict.stopping, onNonConvergence: 'return', control: kernel('pagerank') });
+    const r = precomputed.pagerank ?? inProcess.pagerank(graph(), params, kernel('pagerank'));
     f.pagerank = r.scores;
     s.pagerank = { iterations: r.iterations, converged: r.converged, alpha: params.pagerank.alpha };
   });
   on('betweenness', () => {
-    const r = betweenness(graph(), {
-      seed: params.seed,
-      maxExactNodes: params.betweenness.maxExactNodes,
-      defaultSamples: params.betweenness.samples,
-      control: kernel('betweenness'),
-    });
+    const r = precomputed.betweenness ?? inProcess.betweenness(graph(), params, kernel('betweenness'));
     f.betweenness = r.scores;
     // relativeErrorTop: standard error over score of the 100 highest scores (median, max) — the error that matters for ranking.
     s.betweenness = {
@@ -367,21 +367,15 @@ export function scoringPhases(
     };
   });
   // Closeness and harmonic share their searches: the first of the two phases computes both.
-  let distances: ReturnType<typeof closenessAndHarmonic> | undefined;
-  const distanceScores = (phase: string) =>
-    (distances ??= closenessAndHarmonic(graph(), {
-      seed: params.seed,
-      maxExactNodes: params.closeness.maxExactNodes,
-      defaultSamples: params.closeness.samples,
-      control: kernel(phase),
-    }));
+  let distances: ReturnType<typeof inProcess.closenessAndHarmonic> | undefined;
+  const distanceScores = (phase: string) => (distances ??= inProcess.closenessAndHarmonic(graph(), params, kernel(phase)));
   on('closeness', () => {
-    const r = distanceScores('closeness').closeness;
+    const r = precomputed.closeness ?? distanceScores('closeness').closeness;
     f.closeness = r.scores;
     s.closeness = { exact: r.exact, samples: r.samples };
   });
   on('harmonic', () => {
-    const r = distanceScores('harmonic').harmonic;
+    const r = precomputed.harmonic ?? distanceScores('harmonic').harmonic;
     f.harmonic = r.scores;
     s.harmonic = { exact: r.exact, samples: r.samples };
     distances = undefined;
@@ -393,27 +387,27 @@ export function scoringPhases(
     s.eigenvector = { iterations: r.iterations, converged: r.converged };
   });
   on('hits', () => {
-    const r = hits(graph(), { maxIter: 500, onNonConvergence: 'return', control: kernel('hits') });
+    const r = precomputed.hits ?? inProcess.hits(graph(), params, kernel('hits'));
     f.hubScore = r.hubs;
     f.authorityScore = r.authorities;
     s.hits = { iterations: r.iterations, converged: r.converged };
   });
   on('kcore', () => {
-    const cores = kcore(graph());
+    const cores = precomputed.kcore ?? inProcess.kcore(graph());
     f.coreNumber = cores;
     let max = 0;
     for (let i = 0; i < cores.length; i++) if (cores[i] > max) max = cores[i];
     s.kcore = { maxCore: max };
   });
   on('wcc', () => {
-    const r = weaklyConnectedComponents(graph());
+    const r = precomputed.wcc ?? inProcess.wcc(graph());
     f.componentId = r.labels;
     let largest = 0;
     for (const size of r.sizes) if (size > largest) largest = size;
     s.components = { count: r.count, largest };
   });
   on('louvain', () => {
-    const r = louvain(graph(), { resolution: params.louvain.resolution, seed: params.seed, control: kernel('louvain') });
+    const r = precomputed.louvain ?? inProcess.louvain(graph(), params, kernel('louvain'));
     const previous = new Map<number, number>();
     p.previousCommunity.forEach((c, i) => {
       if (c >= 0) previous.set(i, c);

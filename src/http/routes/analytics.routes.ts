@@ -15,7 +15,9 @@ export const RunSchema = z
     finishedAt: z.string().optional(),
     progress: z.number().min(0).max(1),
     phases: z.array(z.object({ name: z.string(), status: z.enum(['pending', 'running', 'done', 'skipped']), ms: z.number().optional() })),
-    summary: z.record(z.string(), z.unknown()).describe('Sizes, modularity, sample sizes and error bounds, convergence'),
+    summary: z
+      .record(z.string(), z.unknown())
+      .describe('Sizes, modularity, sample sizes and error bounds, convergence; `engine`: which engine ran (in-process or gds), why, and where each phase was computed'),
     message: z.string().optional(),
     peakRssMb: z.number().optional(),
   })
