@@ -234,7 +234,8 @@ export async function publicationKill(service: Service, log: Log, attempts = 3):
     const runView = (await service.call('GET', `/v1/analytics/runs/${run.id}`, { key: 'read' })).json as { status?: string };
     const problems: string[] = [];
     const published = runView.status === 'completed';
-    // A publication commits in one transaction: either the new run is whole, or the previous one is.
+    // Either the kill came before the run became current (the previous run is whole), or after it
+    // (the new run is current, its Customer properties refreshed at start before the service listens).
     const expectedRun = published ? run.id : previous.runId;
     if (!published && after.runId !== previous.runId) problems.push(`super users come from run ${after.runId}, not the previous ${previous.runId}`);
     if (!published && JSON.stringify(after.items.map((i) => [i.id, i.influence])) !== JSON.stringify(previous.items.map((i) => [i.id, i.influence]))) {

@@ -1,0 +1,210 @@
+/**
+ * Publication bench: one analytics run on a copy of a ready base, with the Neo4j heap and page
+ * cache `npm start` gives it by default (NEO4J_HEAP, NEO4J_PAGECACHE of src/config.ts), measuring
+ * what the publication costs the database.
+ *
+ *   npx tsx bench/analytics/publication.ts --label after [--base /work/data/base-100k]
+ *       [--copy /tmp/publication-100k] [--out-dir bench/results] [--report]
+ *
+ * It copies --base (a store built by bench/base-store.ts) to --copy, starts the embedded Neo4j on
+ * the copy, runs `recover()` as the service does at start, then one analytics run with the default
+ * parameters, and records: every phase's ms (publish included), the Neo4j JVM's RSS (from /proc,
+ * every 100 ms) and its heap in use (`jstat -gc`, every 250 ms: eden + survivors + old), each as a
+ * peak over the publish phase and over the whole run, plus the process high-water mark; and, when
+ * the repository reports publication stages (bounded publication), the time of each stage. The
+ * copy is deleted at the end. Writes publication-<date>-<label>.json into --out-dir; --report
+ * writes publication-<date>.md from every such JSON there. Run it from a worktree of another
+ * commit (with this file copied in) to measure that commit's publication. Not a test: no assertion
+ * on time.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../../src/config.js';
+import { AnalyticsRunService } from '../../src/domain/analytics-run.service.js';
+import { Neo4jAnalyticsRunRepository } from '../../src/graph/analytics-run.repository.js';
+import { GraphDatabase } from '../../src/graph/database.js';
+import { Neo4jProjectionRepository } from '../../src/graph/projection.repository.js';
+import { startEmbeddedNeo4j } from '../../src/neo4j/embedded.js';
+
+const argValue = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : undefined;
+};
+const DATE = '2026-11-30';
+const outDir = path.resolve(argValue('out-dir') ?? 'bench/results');
+const log = (m: string) => console.log(`[publication ${new Date().toISOString().slice(11, 19)}] ${m}`);
+
+interface Result {
+  label: string;
+  commit: string;
+  base: string;
+  customers: number;
+  heap: string;
+  pagecache: string;
+  load1: { before: number; after: number };
+  runStatus: string;
+  phasesMs: Record<string, number>;
+  runWallMs: number;
+  publish: { ms: number; jvmPeakRssMb: number; jvmPeakHeapMb: number };
+  run: { jvmPeakRssMb: number; jvmPeakHeapMb: number; jvmHwmMb: number; jvmRssBeforeMb: number };
+  stagesMs?: Record<string, number>;
+}
+
+function procRss(pid: number): { rssMb: number; hwmMb: number } {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+    return { rssMb: Math.round(kb('VmRSS') / 1024), hwmMb: Math.round(kb('VmHWM') / 1024) };
+  } catch {
+    return { rssMb: 0, hwmMb: 0 };
+  }
+}
+
+/** Streams `jstat -gc pid 250`; `used()` is the latest heap in use in MB. */
+function watchHeap(pid: number) {
+  let latest = 0;
+  let header: string[] = [];
+  const child = spawn('jstat', ['-gc', String(pid), '250'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let buffer = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buffer += d.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      const cells = line.trim().split(/\s+/);
+      if (cells[0] === 'S0C') header = cells;
+      else if (header.length && cells.length === header.length) {
+        const kb = ['S0U', 'S1U', 'EU', 'OU'].reduce((s, k) => s + Number(cells[header.indexOf(k)]), 0);
+        latest = Math.round(kb / 1024);
+      }
+    }
+  });
+  return { used: () => latest, stop: () => child.kill() };
+}
+
+async function measure(label: string): Promise<Result> {
+  const base = path.resolve(argValue('base') ?? '/work/data/base-100k');
+  const copy = path.resolve(argValue('copy') ?? `/tmp/publication-100k-${label}`);
+  const baseInfo = JSON.parse(readFileSync(path.join(base, 'base.json'), 'utf8')) as { customers: number };
+  const defaults = loadConfig({ DEMO_DATA: 'false', LOG_LEVEL: 'silent' });
+  rmSync(copy, { recursive: true, force: true });
+  execFileSync('cp', ['-r', base, copy]);
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  log(`${label} (${commit}): ${baseInfo.customers} customers, heap ${defaults.NEO4J_HEAP}, page cache ${defaults.NEO4J_PAGECACHE}`);
+  const neo4j = await startEmbeddedNeo4j({ home: copy, port: 0, password: 'bench-password', heap: defaults.NEO4J_HEAP, pagecache: defaults.NEO4J_PAGECACHE });
+  const db = new GraphDatabase({ uri: neo4j.uri, user: 'neo4j', password: 'bench-password' });
+  const heap = watchHeap(neo4j.pid);
+  try {
+    const config = loadConfig({ NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: 'bench-password', LOG_LEVEL: 'silent', DEMO_DATA: 'false', DATA_DIR: copy });
+    const t0 = performance.now();
+    const stagesMs: Record<string, number> = {};
+    const onStage = (stage: string) => {
+      stagesMs[stage] = Math.round(performance.now() - t0);
+    };
+    // The fourth argument (publication stages) is ignored by a repository without it.
+    const repository = new (Neo4jAnalyticsRunRepository as unknown as new (...args: unknown[]) => Neo4jAnalyticsRunRepository)(
+      db,
+      config.ANALYTICS_PUBLISH_BATCH,
+      undefined,
+      { onStage },
+    );
+    const runs = new AnalyticsRunService(new Neo4jProjectionRepository(db), repository, { keepRuns: config.ANALYTICS_KEEP_RUNS, leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS });
+    await runs.recover();
+    const load1Before = loadavg()[0];
+    const jvmRssBeforeMb = procRss(neo4j.pid).rssMb;
+    const peaks = { rss: 0, heap: 0, pubRss: 0, pubHeap: 0 };
+    let publishing = false;
+    const sampler = setInterval(() => {
+      const rss = procRss(neo4j.pid).rssMb;
+      const used = heap.used();
+      peaks.rss = Math.max(peaks.rss, rss);
+      peaks.heap = Math.max(peaks.heap, used);
+      if (publishing) {
+        peaks.pubRss = Math.max(peaks.pubRss, rss);
+        peaks.pubHeap = Math.max(peaks.pubHeap, used);
+      }
+    }, 100);
+    const started = performance.now();
+    const run = await runs.start({}, {
+      onProgress: (r) => {
+        publishing = r.phases.some((p) => p.name === 'publish' && p.status === 'running');
+      },
+    });
+    const done = await runs.wait(run.id);
+    const runWallMs = Math.round(performance.now() - started);
+    clearInterval(sampler);
+    for (const k of Object.keys(stagesMs)) stagesMs[k] -= Math.round(started - t0);
+    const phasesMs = Object.fromEntries(done.phases.map((p) => [p.name, p.ms ?? 0]));
+    const result: Result = {
+      label,
+      commit,
+      base,
+      customers: baseInfo.customers,
+      heap: defaults.NEO4J_HEAP,
+      pagecache: defaults.NEO4J_PAGECACHE,
+      load1: { before: load1Before, after: loadavg()[0] },
+      runStatus: done.status,
+      phasesMs,
+      runWallMs,
+      publish: { ms: phasesMs.publish ?? 0, jvmPeakRssMb: peaks.pubRss, jvmPeakHeapMb: peaks.pubHeap },
+      run: { jvmPeakRssMb: peaks.rss, jvmPeakHeapMb: peaks.heap, jvmHwmMb: procRss(neo4j.pid).hwmMb, jvmRssBeforeMb },
+    };
+    if (Object.keys(stagesMs).length > 0) result.stagesMs = stagesMs;
+    log(`${label}: ${done.status} ${done.message ?? ''}; publish ${result.publish.ms} ms, JVM peak RSS ${peaks.pubRss} MB / heap ${peaks.pubHeap} MB during it`);
+    return result;
+  } finally {
+    heap.stop();
+    await db.close();
+    await neo4j.stop();
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+function report(): void {
+  const results = readdirSync(outDir)
+    .filter((f) => f.startsWith(`publication-${DATE}-`) && f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(path.join(outDir, f), 'utf8')) as Result)
+    .sort((a, b) => (a.label === 'before' ? -1 : b.label === 'before' ? 1 : a.label.localeCompare(b.label)));
+  const lines = [
+    `# Publication bench — ${DATE}`,
+    '',
+    `Machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, shared with other work (load average in the table).`,
+    'Command (each label from a worktree of its commit, with this script copied in):',
+    '`npx tsx bench/analytics/publication.ts --label <label>` then `--report`.',
+    '',
+    'One analytics run with default parameters on a copy of the 100k-customer base (bench/base-store.ts, seed 1, one completed run already there),',
+    'Neo4j started with the heap and page cache `npm start` uses by default. JVM RSS from /proc every 100 ms; heap in use from `jstat -gc` every 250 ms.',
+    '',
+    '| | ' + results.map((r) => `${r.label} (${r.commit})`).join(' | ') + ' |',
+    '|---|' + results.map(() => '---|').join(''),
+  ];
+  const row = (name: string, f: (r: Result) => string | number) => lines.push(`| ${name} | ${results.map(f).join(' | ')} |`);
+  row('customers', (r) => r.customers);
+  row('Neo4j heap / page cache', (r) => `${r.heap} / ${r.pagecache}`);
+  row('run status', (r) => r.runStatus);
+  row('publish phase', (r) => `${(r.publish.ms / 1000).toFixed(1)} s`);
+  row('JVM peak heap in use, publish', (r) => `${r.publish.jvmPeakHeapMb} MB`);
+  row('JVM peak RSS, publish', (r) => `${r.publish.jvmPeakRssMb} MB`);
+  row('JVM peak heap in use, whole run', (r) => `${r.run.jvmPeakHeapMb} MB`);
+  row('JVM peak RSS, whole run (high-water mark)', (r) => `${r.run.jvmPeakRssMb} MB (${r.run.jvmHwmMb} MB)`);
+  row('JVM RSS before the run', (r) => `${r.run.jvmRssBeforeMb} MB`);
+  row('whole run (wall)', (r) => `${(r.runWallMs / 1000).toFixed(1)} s`);
+  row('phases (ms)', (r) => Object.entries(r.phasesMs).map(([k, v]) => `${k} ${v}`).join(', '));
+  row('publication stages (ms from the run start)', (r) => (r.stagesMs ? Object.entries(r.stagesMs).map(([k, v]) => `${k} ${v}`).join(', ') : '—'));
+  row('load average (1 min) before → after', (r) => `${r.load1.before.toFixed(1)} → ${r.load1.after.toFixed(1)}`);
+  writeFileSync(path.join(outDir, `publication-${DATE}.md`), lines.join('\n') + '\n');
+  writeFileSync(path.join(outDir, `publication-${DATE}.json`), JSON.stringify(results, null, 2) + '\n');
+  log(`wrote ${path.join(outDir, `publication-${DATE}.md`)}`);
+}
+
+if (process.argv.includes('--report')) report();
+else {
+  const label = argValue('label') ?? 'after';
+  const result = await measure(label);
+  if (!existsSync(outDir)) throw new Error(`no folder ${outDir}`);
+  writeFileSync(path.join(outDir, `publication-${DATE}-${label}.json`), JSON.stringify(result, null, 2) + '\n');
+  process.exit(0);
+}
