@@ -1,39 +1,61 @@
 /**
  * Streams the customer graph out of Neo4j into typed arrays (see domain/projection.ts for the
- * combination rule). One record per customer with the lists of its neighbours keeps the record
- * count at n rather than m: reading one record per relationship runs at 20–50k records/s over
- * Bolt, which would make the projection the bottleneck at a million ties. The three relationship
- * kinds are read concurrently.
+ * combination rule).
+ *
+ * Where the time went, and what this reading does instead (100k customers / 1.3M ties, see
+ * bench/results/projection-2026-11-30.md): most of Neo4j's CPU was spent reading the string `id`
+ * of both ends of every relationship, checking the far end's label and grouping arcs in an eager
+ * aggregation; the service then looked every end up in a string-keyed Map. Here
+ *
+ * - nodes are named by their internal id (`id()`, free to read: it is in the relationship
+ *   record), returned as a float so the driver decodes a plain number, and mapped to an index
+ *   through a dense Int32Array. Internal ids are only meaningful while they cannot be reused:
+ *   Neo4j buffers the ids of deleted nodes until every transaction open at the deletion has
+ *   closed, so the customer list is read in a read transaction that stays open until every other
+ *   query of the projection has finished. A customer deleted meanwhile keeps its id unused, and
+ *   arcs to a node that is not in the list (another label, or created meanwhile) are dropped, as
+ *   before.
+ * - each relationship kind is one record per source customer holding a pattern comprehension of
+ *   [target, weight, …] (one expansion, streamed, no aggregation held in Neo4j's heap);
+ * - the customer's evidence, posts and engagements come from one record per customer instead of
+ *   five grouped queries;
+ * - the kinds and the profile are read concurrently in their own sessions.
+ *
+ * Cost: O(n + m) in Neo4j and in the service; service memory O(n + m) in typed arrays plus the
+ * records the driver buffers (its fetch size per session).
  */
 import type { Projection, ProjectionOptions, ProjectionSource } from '../domain/projection.js';
 import type { StanceEvidence } from '../domain/stance.js';
-import type { GraphDatabase } from './database.js';
-import { plain } from './mappers.js';
+import type { GraphDatabase, Tx } from './database.js';
 
+/** Customers in id order, with the internal id that names them in the other queries. */
 const CUSTOMERS = `
-MATCH (c:Customer)
-RETURN c.id AS id, coalesce(c.optedOut, false) AS optedOut
-ORDER BY id`;
+MATCH (c:Customer) WHERE c.id IS NOT NULL
+RETURN toFloat(id(c)) AS key, c.id AS id, c.optedOut AS optedOut
+ORDER BY c.id`;
 
 const FOLLOWS = `
-MATCH (a:Customer)-[t:FOLLOWS]->(b:Customer)
-WITH a, collect(b.id) AS targets, collect(coalesce(t.weight, 1.0)) AS weights
-RETURN a.id AS source, targets, weights`;
+MATCH (a:Customer)
+WITH a, [(a)-[t:FOLLOWS]->(b) | [toFloat(id(b)), t.weight]] AS arcs
+WHERE size(arcs) > 0
+RETURN toFloat(id(a)) AS key, [x IN arcs | x[0]] AS targets, [x IN arcs | x[1]] AS weights`;
 
 const KNOWS = `
-MATCH (a:Customer)-[t:KNOWS]->(b:Customer)
-WITH a, collect(b.id) AS targets, collect(coalesce(t.weight, 1.0)) AS weights
-RETURN a.id AS source, targets, weights`;
+MATCH (a:Customer)
+WITH a, [(a)-[t:KNOWS]->(b) | [toFloat(id(b)), t.weight]] AS arcs
+WHERE size(arcs) > 0
+RETURN toFloat(id(a)) AS key, [x IN arcs | x[0]] AS targets, [x IN arcs | x[1]] AS weights`;
 
+/** Per interaction: target, decayed count, count and sentiment, as parallel lists; summed per target in the service. */
 const INTERACTIONS = `
 WITH datetime($asOf) AS asOf
-MATCH (a:Customer)-[i:INTERACTED]->(b:Customer)
-WITH a, b, i, coalesce(i.count, 1) * 2.0 ^ (-1.0 * duration.inSeconds(i.at, asOf).seconds / $halfLifeSeconds) AS decayed
-WITH a, b, sum(decayed) AS volume, sum(coalesce(i.count, 1)) AS raw, count(i) AS n,
-     sum(CASE WHEN i.sentiment > 0 THEN decayed * i.sentiment ELSE 0.0 END) AS pos,
-     sum(CASE WHEN i.sentiment < 0 THEN -decayed * i.sentiment ELSE 0.0 END) AS neg
-WITH a, collect(b.id) AS targets, collect(volume) AS weights, collect(raw) AS raws, collect(pos) AS pos, collect(neg) AS neg, sum(n) AS n
-RETURN a.id AS source, targets, weights, raws, pos, neg, n`;
+MATCH (a:Customer)
+WITH a, [(a)-[i:INTERACTED]->(b) | [toFloat(id(b)),
+        coalesce(i.count, 1) * 2.0 ^ (-1.0 * duration.inSeconds(i.at, asOf).seconds / $halfLifeSeconds),
+        toFloat(coalesce(i.count, 1)), toFloat(i.sentiment)]] AS arcs
+WHERE size(arcs) > 0
+RETURN toFloat(id(a)) AS key, [x IN arcs | x[0]] AS targets, [x IN arcs | x[1]] AS decayed, [x IN arcs | x[2]] AS counts,
+       [x IN arcs | x[3]] AS sentiments`;
 
 const LATEST_EVENT = `
 CALL { MATCH ()-[r:INTERACTED]->() RETURN max(r.at) AS t
@@ -43,47 +65,67 @@ RETURN toString(max(t)) AS latest`;
 
 const BRANDS = `MATCH (b:Brand) RETURN b.id AS id ORDER BY id`;
 
-const RATING_EVIDENCE = `
-MATCH (c:Customer)-[x:RATED]->(b:Brand)
-RETURN c.id AS id, b.id AS brand, collect([toFloat(x.score), toFloat(x.at.epochMillis)]) AS items`;
+/**
+ * What each customer did, one record per customer with any of it:
+ * engagements (brand, sentiment, kind, at as parallel lists), ratings [brand, score, at] and posts
+ * [content, sentiment, brand, createdAt, topics, engagements received from customers].
+ */
+const PROFILE = `
+MATCH (c:Customer)
+WITH c,
+  [(c)-[e:ENGAGED]->(t) | [CASE WHEN t:Brand THEN t.id ELSE t.brandId END, toFloat(coalesce(e.sentiment, 0.0)), e.kind, toFloat(e.at.epochMillis)]] AS engaged,
+  [(c)-[x:RATED]->(b:Brand) | [b.id, toFloat(x.score), toFloat(x.at.epochMillis)]] AS ratings,
+  [(c)-[:POSTED]->(p:Content) | [toFloat(id(p)), toFloat(p.sentiment),
+      coalesce(p.brandId, [(p)-[:MENTIONS]->(pr:Product) | pr.brandId][0]), toFloat(p.createdAt.epochMillis),
+      [(p)-[:ABOUT]->(t:Topic) | t.id], toFloat(COUNT { (p)<-[:ENGAGED]-(:Customer) })]] AS posts
+WHERE size(engaged) > 0 OR size(ratings) > 0 OR size(posts) > 0
+RETURN toFloat(id(c)) AS key, [x IN engaged | x[0]] AS engagedBrands, [x IN engaged | x[1]] AS engagedSentiments,
+       [x IN engaged | x[2]] AS engagedKinds, [x IN engaged | x[3]] AS engagedAt, ratings, posts`;
 
-const ENGAGEMENT_EVIDENCE = `
-MATCH (c:Customer)-[e:ENGAGED]->(t)
-WITH c, e, CASE WHEN t:Brand THEN t.id ELSE t.brandId END AS brand
-WHERE brand IS NOT NULL
-RETURN c.id AS id, brand, collect([toFloat(coalesce(e.sentiment, 0.0)), e.kind, toFloat(e.at.epochMillis)]) AS items`;
+type Row = Record<string, unknown>;
 
-const CONTENT_EVIDENCE = `
-MATCH (c:Customer)-[:POSTED]->(p:Content)
-WHERE p.sentiment IS NOT NULL
-WITH c, p, coalesce(p.brandId, [(p)-[:MENTIONS]->(pr:Product) | pr.brandId][0]) AS brand
-WHERE brand IS NOT NULL
-RETURN c.id AS id, brand, collect([toFloat(p.sentiment), toFloat(p.createdAt.epochMillis)]) AS items`;
+/** Internal node id → customer index: a dense array when the ids are dense (the usual case), a Map otherwise. */
+class KeyIndex {
+  private readonly dense: Int32Array | null;
+  private readonly sparse: Map<number, number> | null;
 
-const POSTS = `
-MATCH (c:Customer)-[:POSTED]->(p:Content)
-OPTIONAL MATCH (p)-[:ABOUT]->(t:Topic)
-WITH c, count(DISTINCT p) AS posts, collect(DISTINCT t.id) AS topics
-OPTIONAL MATCH (c)-[:POSTED]->(:Content)<-[e:ENGAGED]-(:Customer)
-RETURN c.id AS id, posts, topics, count(e) AS received`;
+  constructor(keys: number[]) {
+    let max = -1;
+    for (const k of keys) if (k > max) max = k;
+    if (max < 8 * keys.length + 1_000_000) {
+      this.dense = new Int32Array(max + 1).fill(-1);
+      keys.forEach((k, i) => (this.dense![k] = i));
+      this.sparse = null;
+    } else {
+      this.dense = null;
+      this.sparse = new Map(keys.map((k, i) => [k, i]));
+    }
+  }
 
-const ENGAGEMENTS_GIVEN = `
-MATCH (c:Customer)-[e:ENGAGED]->()
-RETURN c.id AS id, count(e) AS given, max(CASE WHEN e.kind = 'purchase' THEN e.at.epochMillis END) AS lastPurchase`;
+  /** The customer index of a node, −1 when the node is not a listed customer. */
+  get(key: number): number {
+    if (this.dense) return key < this.dense.length ? this.dense[key] : -1;
+    return this.sparse!.get(key) ?? -1;
+  }
+}
 
-/** Growable parallel arrays of arcs. */
+/** Growable parallel arrays of arcs of one kind (ties have no sentiment volumes). */
 class ArcBuffer {
-  src = new Int32Array(1 << 16);
-  dst = new Int32Array(1 << 16);
-  w = new Float64Array(1 << 16);
-  tie = new Uint8Array(1 << 16);
-  pos = new Float64Array(1 << 16);
-  neg = new Float64Array(1 << 16);
+  src = new Int32Array(1 << 12);
+  dst = new Int32Array(1 << 12);
+  w = new Float64Array(1 << 12);
+  pos: Float64Array | null;
+  neg: Float64Array | null;
   length = 0;
 
-  push(u: number, v: number, weight: number, tie: boolean, pos = 0, neg = 0): void {
+  constructor(readonly tie: boolean) {
+    this.pos = tie ? null : new Float64Array(1 << 12);
+    this.neg = tie ? null : new Float64Array(1 << 12);
+  }
+
+  push(u: number, v: number, weight: number, pos = 0, neg = 0): void {
     if (this.length === this.src.length) {
-      const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
+      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
         const b = new (a.constructor as new (n: number) => T)(a.length * 2);
         b.set(a);
         return b;
@@ -91,148 +133,260 @@ class ArcBuffer {
       this.src = grow(this.src);
       this.dst = grow(this.dst);
       this.w = grow(this.w);
-      this.tie = grow(this.tie);
-      this.pos = grow(this.pos);
-      this.neg = grow(this.neg);
+      if (this.pos) this.pos = grow(this.pos);
+      if (this.neg) this.neg = grow(this.neg);
     }
     this.src[this.length] = u;
     this.dst[this.length] = v;
     this.w[this.length] = weight;
-    this.tie[this.length] = tie ? 1 : 0;
-    this.pos[this.length] = pos;
-    this.neg[this.length] = neg;
+    if (this.pos) this.pos[this.length] = pos;
+    if (this.neg) this.neg[this.length] = neg;
     this.length++;
   }
+}
+
+/** The arcs of all kinds in one set of exactly sized arrays, kinds in the order given. */
+function joinArcs(parts: ArcBuffer[]) {
+  const m = parts.reduce((sum, p) => sum + p.length, 0);
+  const out = {
+    src: new Int32Array(m),
+    dst: new Int32Array(m),
+    weight: new Float64Array(m),
+    isTie: new Uint8Array(m),
+    positiveVolume: new Float64Array(m),
+    negativeVolume: new Float64Array(m),
+  };
+  let at = 0;
+  for (const p of parts) {
+    out.src.set(p.src.subarray(0, p.length), at);
+    out.dst.set(p.dst.subarray(0, p.length), at);
+    out.weight.set(p.w.subarray(0, p.length), at);
+    if (p.tie) out.isTie.fill(1, at, at + p.length);
+    if (p.pos) out.positiveVolume.set(p.pos.subarray(0, p.length), at);
+    if (p.neg) out.negativeVolume.set(p.neg.subarray(0, p.length), at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A tie weight as stored: unset, zero or negative count as 1 (integers stored by other writers are decoded). */
+function tieWeight(raw: unknown): number {
+  const w = typeof raw === 'number' ? raw : raw === null || raw === undefined ? NaN : Number(raw);
+  return w > 0 ? w : 1;
 }
 
 export class Neo4jProjectionRepository implements ProjectionSource {
   constructor(private readonly db: GraphDatabase) {}
 
   async project(options: ProjectionOptions, onProgress: (what: string, rows: number) => void = () => undefined): Promise<Projection> {
+    // The guard transaction reads the customer list and stays open until every other query is done.
+    return this.db.read((tx) => this.projectWithin(tx, options, onProgress));
+  }
+
+  private async projectWithin(tx: Tx, options: ProjectionOptions, onProgress: (what: string, rows: number) => void): Promise<Projection> {
+    await tx.run('RETURN 1');
     const ids: string[] = [];
-    const optedOutList: boolean[] = [];
-    await this.stream(CUSTOMERS, {}, (r) => {
-      ids.push(r.id as string);
-      optedOutList.push(r.optedOut === true);
-    });
-    onProgress('customers', ids.length);
-    const n = ids.length;
-    const index = new Map<string, number>();
-    ids.forEach((id, i) => index.set(id, i));
-
-    const arcs = new ArcBuffer();
-    const amplificationReceived = new Float64Array(n);
-    const amplificationGiven = new Float64Array(n);
-    const followers = new Int32Array(n);
-    const following = new Int32Array(n);
-    const interactionsReceived = new Int32Array(n);
-    const interactionsGiven = new Int32Array(n);
-    const posts = new Int32Array(n);
-    const engagementsReceived = new Int32Array(n);
-    const engagementsGiven = new Int32Array(n);
-    const topics: string[][] = Array.from({ length: n }, () => []);
-    const counts = { follows: 0, knows: 0, interactions: 0 };
-    let asOf = options.asOf;
-    if (!asOf) {
-      const latest = await this.db.read((tx) => tx.run(LATEST_EVENT));
-      asOf = (latest.records[0]?.get('latest') as string | null) ?? new Date().toISOString();
-    }
-    const brandIds: string[] = [];
-    await this.stream(BRANDS, {}, (r) => brandIds.push(r.id as string));
-    const brandIndex = new Map(brandIds.map((b, i) => [b, i]));
-    const evidence: Map<number, StanceEvidence>[] = brandIds.map(() => new Map());
-    const evidenceOf = (r: Record<string, unknown>): StanceEvidence | undefined => {
-      const i = index.get(r.id as string);
-      const b = brandIndex.get(r.brand as string);
-      if (i === undefined || b === undefined) return undefined;
-      let e = evidence[b].get(i);
-      if (!e) evidence[b].set(i, (e = { ratings: [], engagements: [], content: [] }));
-      return e;
+    const keys: number[] = [];
+    const optedOutList: number[] = [];
+    let index: KeyIndex | undefined;
+    const waiting: (() => void)[] = [];
+    /** Handles a record now if the customer index is built, else once it is. */
+    const whenIndexed = (handle: (r: Row) => void) => (r: Row) => {
+      if (index) handle(r);
+      else waiting.push(() => handle(r));
     };
-    const lastPurchaseAt = new Float64Array(n).fill(NaN);
 
-    const add = (kind: 'follows' | 'knows' | 'interactions') => (r: Record<string, unknown>) => {
-      const u = index.get(r.source as string);
-      if (u === undefined) return;
-      const targets = r.targets as string[];
-      const weights = r.weights as number[];
-      const raws = r.raws as unknown[] | undefined;
-      for (let j = 0; j < targets.length; j++) {
-        const v = index.get(targets[j]);
-        if (v === undefined) continue;
-        const w = Number(weights[j]);
-        if (kind === 'interactions') {
-          const volume = Number.isFinite(w) && w > 0 ? w : 0;
-          const raw = plain(raws![j]) as number;
-          amplificationReceived[v] += volume;
-          amplificationGiven[u] += volume;
-          interactionsReceived[v] += raw;
-          interactionsGiven[u] += raw;
-          const pos = Number((r.pos as number[])[j]) || 0;
-          const neg = Number((r.neg as number[])[j]) || 0;
-          if (volume > 0) arcs.push(u, v, options.interactionWeight * volume, false, pos, neg);
-        } else {
-          arcs.push(u, v, w > 0 ? w : 1, true);
-          if (kind === 'knows') arcs.push(v, u, w > 0 ? w : 1, true);
+    const customersRead = (async () => {
+      for await (const record of tx.run(CUSTOMERS)) {
+        keys.push(record.get('key') as number);
+        ids.push(record.get('id') as string);
+        optedOutList.push(record.get('optedOut') === true ? 1 : 0);
+      }
+      index = new KeyIndex(keys);
+      onProgress('customers', ids.length);
+      for (const handle of waiting.splice(0)) handle();
+    })();
+
+    let asOf = options.asOf;
+    const asOfRead = asOf
+      ? Promise.resolve()
+      : this.db.read((t) => t.run(LATEST_EVENT)).then((latest) => {
+          asOf = (latest.records[0]?.get('latest') as string | null) ?? new Date().toISOString();
+        });
+    const brandIds: string[] = [];
+    const brandsRead = this.stream(BRANDS, {}, (r) => brandIds.push(r.id as string));
+
+    const n = () => ids.length;
+    const follows = new ArcBuffer(true);
+    const knows = new ArcBuffer(true);
+    const interactions = new ArcBuffer(false);
+    const counts = { follows: 0, knows: 0, interactions: 0 };
+    let followers!: Int32Array, following!: Int32Array;
+    let amplificationReceived!: Float64Array, amplificationGiven!: Float64Array;
+    let interactionsReceived!: Int32Array, interactionsGiven!: Int32Array;
+    let posts!: Int32Array, engagementsReceived!: Int32Array, engagementsGiven!: Int32Array;
+    let topics!: string[][];
+    let lastPurchaseAt!: Float64Array;
+    const allocate = () => {
+      followers = new Int32Array(n());
+      following = new Int32Array(n());
+      amplificationReceived = new Float64Array(n());
+      amplificationGiven = new Float64Array(n());
+      interactionsReceived = new Int32Array(n());
+      interactionsGiven = new Int32Array(n());
+      posts = new Int32Array(n());
+      engagementsReceived = new Int32Array(n());
+      engagementsGiven = new Int32Array(n());
+      topics = Array.from({ length: n() }, () => []);
+      lastPurchaseAt = new Float64Array(n()).fill(NaN);
+    };
+    waiting.push(allocate);
+
+    let streamed = 0;
+    const tick = () => onProgress('relationships', ++streamed);
+
+    const tie = (kind: 'follows' | 'knows', into: ArcBuffer) =>
+      whenIndexed((r) => {
+        const u = index!.get(r.key as number);
+        if (u < 0) return;
+        const targets = r.targets as number[];
+        const weights = r.weights as unknown[];
+        for (let j = 0; j < targets.length; j++) {
+          const v = index!.get(targets[j]);
+          if (v < 0) continue;
+          const w = tieWeight(weights[j]);
+          into.push(u, v, w);
+          if (kind === 'knows') into.push(v, u, w);
           else {
             followers[v]++;
             following[u]++;
           }
           counts[kind]++;
         }
+        tick();
+      });
+
+    // Interactions from one source, summed per target in the order Neo4j lists them.
+    const slot = new Map<number, number>();
+    const volume: number[] = [];
+    const raw: number[] = [];
+    const pos: number[] = [];
+    const neg: number[] = [];
+    const targets: number[] = [];
+    const interaction = whenIndexed((r) => {
+      const u = index!.get(r.key as number);
+      if (u < 0) return;
+      slot.clear();
+      targets.length = volume.length = raw.length = pos.length = neg.length = 0;
+      const to = r.targets as number[];
+      const decays = r.decayed as (number | null)[];
+      const rawCounts = r.counts as number[];
+      const sentiments = r.sentiments as (number | null)[];
+      for (let j = 0; j < to.length; j++) {
+        const v = index!.get(to[j]);
+        if (v < 0) continue;
+        const decayed = decays[j] ?? 0;
+        const count = rawCounts[j];
+        const sentiment = sentiments[j];
+        let s = slot.get(v);
+        if (s === undefined) {
+          slot.set(v, (s = targets.length));
+          targets.push(v);
+          volume.push(0);
+          raw.push(0);
+          pos.push(0);
+          neg.push(0);
+        }
+        volume[s] += decayed;
+        raw[s] += count;
+        pos[s] += sentiment !== null && sentiment > 0 ? decayed * sentiment : 0.0;
+        neg[s] += sentiment !== null && sentiment < 0 ? -decayed * sentiment : 0.0;
+        counts.interactions++;
       }
-      if (kind === 'interactions') counts.interactions += plain(r.n) as number;
+      for (let s = 0; s < targets.length; s++) {
+        const v = targets[s];
+        const vol = Number.isFinite(volume[s]) && volume[s] > 0 ? volume[s] : 0;
+        amplificationReceived[v] += vol;
+        amplificationGiven[u] += vol;
+        interactionsReceived[v] += raw[s];
+        interactionsGiven[u] += raw[s];
+        if (vol > 0) interactions.push(u, v, options.interactionWeight * vol, pos[s] || 0, neg[s] || 0);
+      }
+      tick();
+    });
+
+    let evidence: Map<number, StanceEvidence>[] = [];
+    const evidenceOf = (i: number, brand: unknown, brandIndex: Map<string, number>): StanceEvidence | undefined => {
+      const b = brandIndex.get(brand as string);
+      if (b === undefined) return undefined;
+      let e = evidence[b].get(i);
+      if (!e) evidence[b].set(i, (e = { ratings: [], engagements: [], content: [] }));
+      return e;
+    };
+    const profile = (brandIndex: Map<string, number>) => (r: Row) => {
+      const i = index!.get(r.key as number);
+      if (i < 0) return;
+      const brands = r.engagedBrands as (string | null)[];
+      if (brands.length > 0) {
+        const sentiments = r.engagedSentiments as number[];
+        const kinds = r.engagedKinds as string[];
+        const times = r.engagedAt as number[];
+        engagementsGiven[i] = brands.length;
+        let last = NaN;
+        for (let j = 0; j < brands.length; j++) {
+          const at = times[j];
+          if (kinds[j] === 'purchase' && at !== null && !(at <= last)) last = at;
+          if (brands[j] === null) continue;
+          evidenceOf(i, brands[j], brandIndex)?.engagements.push({ sentiment: sentiments[j], kind: kinds[j], at });
+        }
+        lastPurchaseAt[i] = last;
+      }
+      for (const [brand, score, at] of r.ratings as [string, number, number][]) evidenceOf(i, brand, brandIndex)?.ratings.push({ score, at });
+      const posted = r.posts as [number, number | null, string | null, number, string[], number][];
+      if (posted.length > 0) {
+        const distinct = new Set<number>();
+        const about = new Set<string>();
+        let received = 0;
+        for (const [content, sentiment, brand, at, topicIds, engaged] of posted) {
+          distinct.add(content);
+          for (const t of topicIds) if (t !== null) about.add(t);
+          received += engaged;
+          if (sentiment !== null && brand !== null) evidenceOf(i, brand, brandIndex)?.content.push({ sentiment, at });
+        }
+        posts[i] = distinct.size;
+        engagementsReceived[i] = received;
+        topics[i] = [...about].sort();
+      }
     };
 
-    let streamed = 0;
-    const tick = () => onProgress('relationships', ++streamed);
-    await Promise.all([
-      this.stream(FOLLOWS, {}, (r) => (add('follows')(r), tick())),
-      this.stream(KNOWS, {}, (r) => (add('knows')(r), tick())),
-      this.stream(INTERACTIONS, { asOf, halfLifeSeconds: options.halfLifeDays * 86_400 }, (r) => (add('interactions')(r), tick())),
-      this.stream(POSTS, {}, (r) => {
-        const i = index.get(r.id as string);
-        if (i === undefined) return;
-        posts[i] = plain(r.posts) as number;
-        engagementsReceived[i] = plain(r.received) as number;
-        topics[i] = (r.topics as string[]).slice().sort();
+    const halfLifeSeconds = options.halfLifeDays * 86_400;
+    const reads = [
+      customersRead,
+      brandsRead,
+      asOfRead,
+      this.stream(FOLLOWS, {}, tie('follows', follows)),
+      this.stream(KNOWS, {}, tie('knows', knows)),
+      asOfRead.then(() => this.stream(INTERACTIONS, { asOf, halfLifeSeconds }, interaction)),
+      Promise.all([customersRead, brandsRead]).then(() => {
+        evidence = brandIds.map(() => new Map());
+        return this.stream(PROFILE, {}, profile(new Map(brandIds.map((b, i) => [b, i]))));
       }),
-      this.stream(ENGAGEMENTS_GIVEN, {}, (r) => {
-        const i = index.get(r.id as string);
-        if (i === undefined) return;
-        engagementsGiven[i] = plain(r.given) as number;
-        if (r.lastPurchase !== null && r.lastPurchase !== undefined) lastPurchaseAt[i] = plain(r.lastPurchase) as number;
-      }),
-      this.stream(RATING_EVIDENCE, {}, (r) => {
-        const e = evidenceOf(r);
-        if (e) for (const [score, at] of r.items as [number, number][]) e.ratings.push({ score, at });
-      }),
-      this.stream(ENGAGEMENT_EVIDENCE, {}, (r) => {
-        const e = evidenceOf(r);
-        if (e) for (const [sentiment, kind, at] of r.items as [number, string, number][]) e.engagements.push({ sentiment, kind, at });
-      }),
-      this.stream(CONTENT_EVIDENCE, {}, (r) => {
-        const e = evidenceOf(r);
-        if (e) for (const [sentiment, at] of r.items as [number, number][]) e.content.push({ sentiment, at });
-      }),
-    ]);
+    ];
+    // Wait for every read (none left running against a closed guard) before reporting a failure.
+    const settled = await Promise.allSettled(reads);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
 
-    const optedOut = new Uint8Array(n);
-    optedOutList.forEach((o, i) => (optedOut[i] = o ? 1 : 0));
+    const arcs = joinArcs([follows, knows, interactions]);
     return {
       ids,
-      optedOut,
-      previousCommunity: new Int32Array(n).fill(-1),
-      src: arcs.src.slice(0, arcs.length),
-      dst: arcs.dst.slice(0, arcs.length),
-      weight: arcs.w.slice(0, arcs.length),
-      isTie: arcs.tie.slice(0, arcs.length),
-      positiveVolume: arcs.pos.slice(0, arcs.length),
-      negativeVolume: arcs.neg.slice(0, arcs.length),
+      optedOut: Uint8Array.from(optedOutList),
+      previousCommunity: new Int32Array(n()).fill(-1),
+      ...arcs,
       brands: brandIds,
       evidence,
       lastPurchaseAt,
-      asOf,
+      asOf: asOf!,
       followers,
       following,
       interactionsReceived,
@@ -247,7 +401,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     };
   }
 
-  private stream(cypher: string, params: Record<string, unknown>, onRecord: (record: Record<string, unknown>) => void): Promise<void> {
+  private stream(cypher: string, params: Record<string, unknown>, onRecord: (record: Row) => void): Promise<void> {
     return this.db.stream(cypher, params, onRecord);
   }
 }

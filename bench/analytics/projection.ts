@@ -1,0 +1,294 @@
+/**
+ * Projection bench: the customer graph read from Neo4j into typed arrays, the reading of before
+ * 2026-11-30 (bench/analytics/projection-before.ts) against the service's
+ * (src/graph/projection.repository.ts), on one copy of a stored base in one run.
+ *
+ *   npx tsx bench/analytics/projection.ts [--base /work/data/base-100k] [--rounds 3] [--name projection-2026-11-30]
+ *
+ * It copies --base (a home written by bench/base-store.ts) to a temporary folder, starts the
+ * embedded Neo4j on it with the service's default heap and page cache (2g, 512m), then
+ *  1. runs each query of both readings alone, twice (the first pays for planning and a cold page
+ *     cache), recording rows, wall time, Neo4j CPU and service CPU; and once wrapped in
+ *     `CALL { … } RETURN count(*)` so that Neo4j computes the rows without sending them: the
+ *     difference is serialisation, transfer and decoding;
+ *  2. calls both projections --rounds times, alternating, recording wall time, arcs/s, Neo4j CPU,
+ *     service CPU and the service's RSS (sampled every 20 ms) and the JVM's;
+ *  3. checks that both readings give the same projection (compared by customer id).
+ * Results go to bench/results/<name>.md and .json. The copy is deleted at the end.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_PROJECTION, type Projection, type ProjectionSource } from '../../src/domain/projection.js';
+import { GraphDatabase } from '../../src/graph/database.js';
+import { Neo4jProjectionRepository } from '../../src/graph/projection.repository.js';
+import { startEmbeddedNeo4j } from '../../src/neo4j/embedded.js';
+import { argValue, intArg } from '../args.js';
+import { ProjectionBefore } from './projection-before.js';
+
+const BASE_PASSWORD = 'bench-password';
+
+function procCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function procRssMb(pid: number): { rssMb: number; hwmMb: number } {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s*(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    return { rssMb: Math.round(kb('VmRSS') / 1024), hwmMb: Math.round(kb('VmHWM') / 1024) };
+  } catch {
+    return { rssMb: 0, hwmMb: 0 };
+  }
+}
+
+const nodeCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Reads the Cypher text of every `const NAME = \`…\`;` in a source file (the bench runs each alone). */
+function queriesOf(file: string): Record<string, string> {
+  const text = readFileSync(new URL(file, import.meta.url), 'utf8');
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/const ([A-Z_]+) = `([^`]*)`;/g)) out[m[1]] = m[2];
+  return out;
+}
+
+interface QueryFigures {
+  reading: string;
+  query: string;
+  rows: number;
+  firstWallS: number;
+  wallS: number;
+  neo4jCpuS: number;
+  serviceCpuS: number;
+  serverOnlyWallS: number;
+  serverOnlyNeo4jCpuS: number;
+}
+
+interface CallFigures {
+  reading: string;
+  round: number;
+  wallS: number;
+  arcs: number;
+  arcsPerS: number;
+  neo4jCpuS: number;
+  serviceCpuS: number;
+  serviceRssBeforeMb: number;
+  servicePeakRssMb: number;
+  neo4jRssMb: number;
+}
+
+/** Differences between two projections, compared by customer id (empty when they are the same). */
+export function projectionDifferences(a: Projection, b: Projection, tolerance = 1e-9): string[] {
+  const problems: string[] = [];
+  const close = (x: number, y: number) => (Number.isNaN(x) && Number.isNaN(y)) || Math.abs(x - y) <= tolerance * Math.max(1, Math.abs(x), Math.abs(y));
+  if (a.ids.length !== b.ids.length) problems.push(`customers ${a.ids.length} vs ${b.ids.length}`);
+  if (a.asOf !== b.asOf) problems.push(`asOf ${a.asOf} vs ${b.asOf}`);
+  if (JSON.stringify(a.counts) !== JSON.stringify(b.counts)) problems.push(`counts ${JSON.stringify(a.counts)} vs ${JSON.stringify(b.counts)}`);
+  if (JSON.stringify(a.brands) !== JSON.stringify(b.brands)) problems.push('brands differ');
+  const inB = new Map(b.ids.map((id, i) => [id, i]));
+  const perNode = [
+    'optedOut', 'followers', 'following', 'interactionsReceived', 'interactionsGiven', 'posts',
+    'engagementsReceived', 'engagementsGiven', 'amplificationReceived', 'amplificationGiven', 'lastPurchaseAt',
+  ] as const;
+  for (let i = 0; i < a.ids.length && problems.length < 20; i++) {
+    const j = inB.get(a.ids[i]);
+    if (j === undefined) {
+      problems.push(`customer ${a.ids[i]} missing`);
+      continue;
+    }
+    for (const f of perNode) if (!close(a[f][i], b[f][j])) problems.push(`${f} of ${a.ids[i]}: ${a[f][i]} vs ${b[f][j]}`);
+    if (a.topics[i].join() !== b.topics[j].join()) problems.push(`topics of ${a.ids[i]}`);
+    for (let k = 0; k < a.brands.length; k++) {
+      const norm = (e: unknown) => JSON.stringify(e, (_, v) => (Array.isArray(v) ? v.map((x) => JSON.stringify(x)).sort() : v));
+      if (norm(a.evidence[k].get(i)) !== norm(b.evidence[k].get(j))) problems.push(`evidence of ${a.ids[i]} for ${a.brands[k]}`);
+    }
+  }
+  // Arcs: summed per (source id, target id) and kind, as the CSR sums parallel arcs.
+  const arcs = (p: Projection) => {
+    const m = new Map<string, number[]>();
+    for (let x = 0; x < p.src.length; x++) {
+      const key = `${p.ids[p.src[x]]}\u0000${p.ids[p.dst[x]]}\u0000${p.isTie[x]}`;
+      const s = m.get(key) ?? [0, 0, 0, 0];
+      s[0] += p.weight[x];
+      s[1] += p.positiveVolume[x];
+      s[2] += p.negativeVolume[x];
+      s[3]++;
+      m.set(key, s);
+    }
+    return m;
+  };
+  if (a.src.length !== b.src.length) problems.push(`arcs ${a.src.length} vs ${b.src.length}`);
+  const arcsA = arcs(a);
+  const arcsB = arcs(b);
+  for (const [key, s] of arcsA) {
+    const t = arcsB.get(key);
+    if (!t || s.some((v, q) => !close(v, t[q]))) {
+      problems.push(`arc ${key.replaceAll('\u0000', ' ')}: ${s} vs ${t}`);
+      if (problems.length > 20) break;
+    }
+  }
+  if (arcsA.size !== arcsB.size) problems.push(`distinct arcs ${arcsA.size} vs ${arcsB.size}`);
+  return problems;
+}
+
+async function main(): Promise<void> {
+  const base = path.resolve(argValue('base') ?? '/work/data/base-100k');
+  const rounds = intArg('rounds', 3);
+  const name = argValue('name') ?? 'projection-2026-11-30';
+  const copy = mkdtempSync(path.join(tmpdir(), 'projection-bench-'));
+  const log = (m: string) => console.log(`[projection ${new Date().toISOString().slice(11, 19)}] ${m}`);
+  execFileSync('cp', ['-r', `${base}/.`, copy]);
+  const baseInfo = JSON.parse(readFileSync(path.join(base, 'base.json'), 'utf8')) as { customers: number; counts: Record<string, number> };
+  const load1AtStart = loadavg()[0];
+  const neo = await startEmbeddedNeo4j({ home: copy, port: 0, password: BASE_PASSWORD, heap: '2g', pagecache: '512m' });
+  const db = new GraphDatabase({ uri: neo.uri, user: 'neo4j', password: BASE_PASSWORD });
+  const readings: Record<string, ProjectionSource> = { before: new ProjectionBefore(db), after: new Neo4jProjectionRepository(db) };
+  const sources: Record<string, string> = { before: './projection-before.ts', after: '../../src/graph/projection.repository.ts' };
+  const queryFigures: QueryFigures[] = [];
+  const calls: CallFigures[] = [];
+  let differences: string[] = [];
+  try {
+    const latest = await db.read((tx) => tx.run('MATCH ()-[r:INTERACTED]->() RETURN toString(max(r.at)) AS t'));
+    const params = { asOf: latest.records[0].get('t') as string, halfLifeSeconds: DEFAULT_PROJECTION.halfLifeDays * 86_400 };
+
+    log('each query alone');
+    for (const reading of ['before', 'after']) {
+      for (const [query, cypher] of Object.entries(queriesOf(sources[reading]))) {
+        const run = async (text: string) => {
+          const c0 = procCpuSeconds(neo.pid);
+          const n0 = nodeCpuSeconds();
+          const t0 = performance.now();
+          let rows = 0;
+          await db.stream(text, params, () => void rows++);
+          return { rows, wallS: (performance.now() - t0) / 1000, neo4jCpuS: procCpuSeconds(neo.pid) - c0, serviceCpuS: nodeCpuSeconds() - n0 };
+        };
+        const first = await run(cypher);
+        const second = await run(cypher);
+        const serverOnly = await run(`CALL { UNWIND [0] AS benchRow ${cypher} } RETURN count(*) AS rows`);
+        queryFigures.push({
+          reading,
+          query,
+          rows: second.rows,
+          firstWallS: r2(first.wallS),
+          wallS: r2(second.wallS),
+          neo4jCpuS: r2(second.neo4jCpuS),
+          serviceCpuS: r2(second.serviceCpuS),
+          serverOnlyWallS: r2(serverOnly.wallS),
+          serverOnlyNeo4jCpuS: r2(serverOnly.neo4jCpuS),
+        });
+        log(`${reading} ${query}: ${JSON.stringify(queryFigures.at(-1))}`);
+      }
+    }
+
+    const results: Record<string, Projection> = {};
+    for (let round = 1; round <= rounds; round++) {
+      for (const reading of round % 2 ? ['before', 'after'] : ['after', 'before']) {
+        global.gc?.();
+        const rssBefore = process.memoryUsage().rss;
+        let peak = rssBefore;
+        const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+        const c0 = procCpuSeconds(neo.pid);
+        const n0 = nodeCpuSeconds();
+        const t0 = performance.now();
+        const p = await readings[reading].project(DEFAULT_PROJECTION);
+        const wallS = (performance.now() - t0) / 1000;
+        clearInterval(sampler);
+        peak = Math.max(peak, process.memoryUsage().rss);
+        results[reading] = p;
+        calls.push({
+          reading,
+          round,
+          wallS: r2(wallS),
+          arcs: p.src.length,
+          arcsPerS: Math.round(p.src.length / wallS),
+          neo4jCpuS: r2(procCpuSeconds(neo.pid) - c0),
+          serviceCpuS: r2(nodeCpuSeconds() - n0),
+          serviceRssBeforeMb: Math.round(rssBefore / 2 ** 20),
+          servicePeakRssMb: Math.round(peak / 2 ** 20),
+          neo4jRssMb: procRssMb(neo.pid).rssMb,
+        });
+        log(JSON.stringify(calls.at(-1)));
+      }
+    }
+    differences = projectionDifferences(results.before, results.after);
+    log(differences.length === 0 ? 'same projection' : `DIFFERENCES:\n${differences.join('\n')}`);
+  } finally {
+    await db.close();
+    await neo.stop();
+    rmSync(copy, { recursive: true, force: true });
+  }
+
+  const load1AtEnd = loadavg()[0];
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const command = `npx tsx bench/analytics/projection.ts --base ${base} --rounds ${rounds}`;
+  const json = { date: new Date().toISOString(), commit, machine, command, base, baseInfo, load1AtStart, load1AtEnd, queryFigures, calls, differences };
+  const outDir = new URL('../results/', import.meta.url);
+  writeFileSync(new URL(`${name}.json`, outDir), JSON.stringify(json, null, 2) + '\n');
+
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const of = (reading: string) => calls.filter((c) => c.reading === reading);
+  const summary = (reading: string) => {
+    const cs = of(reading);
+    return {
+      wallS: median(cs.map((c) => c.wallS)),
+      arcsPerS: median(cs.map((c) => c.arcsPerS)),
+      neo4jCpuS: median(cs.map((c) => c.neo4jCpuS)),
+      serviceCpuS: median(cs.map((c) => c.serviceCpuS)),
+      peak: Math.max(...cs.map((c) => c.servicePeakRssMb - c.serviceRssBeforeMb)),
+      neo4jRss: Math.max(...cs.map((c) => c.neo4jRssMb)),
+    };
+  };
+  const b = summary('before');
+  const a = summary('after');
+  const lines = [
+    `# Projection bench — ${json.date.slice(0, 10)}`,
+    '',
+    `Command: \`${command}\` on code ${commit}. Machine: ${machine}; load average ${r2(load1AtStart)} at start, ${r2(load1AtEnd)} at end (other work was running on the same 2 cores).`,
+    `Base: ${base} (${baseInfo.customers} customers, ${baseInfo.counts.ties} ties), copied; Neo4j heap 2g, page cache 512m (the service's defaults).`,
+    '',
+    '## Whole projection (median of the rounds; rounds alternate which reading goes first)',
+    '',
+    '| reading | wall s | arcs | arcs/s | Neo4j CPU s | service CPU s | service RSS growth MB (max) | Neo4j RSS MB (max) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    `| before (string ids, grouped queries) | ${b.wallS} | ${of('before')[0]?.arcs} | ${b.arcsPerS} | ${b.neo4jCpuS} | ${b.serviceCpuS} | ${b.peak} | ${b.neo4jRss} |`,
+    `| after (internal ids in a guard transaction, one record per customer) | ${a.wallS} | ${of('after')[0]?.arcs} | ${a.arcsPerS} | ${a.neo4jCpuS} | ${a.serviceCpuS} | ${a.peak} | ${a.neo4jRss} |`,
+    `| after ÷ before | ${r2(a.wallS / b.wallS)} | | ${r2(a.arcsPerS / b.arcsPerS)} | ${r2(a.neo4jCpuS / b.neo4jCpuS)} | ${r2(a.serviceCpuS / b.serviceCpuS)} | | |`,
+    '',
+    `Same projection (compared by customer id, arcs summed per pair and kind, floats to 1e-9 relative): ${differences.length === 0 ? 'yes' : `**no**: ${differences.slice(0, 5).join('; ')}`}.`,
+    '',
+    'Every call:',
+    '',
+    '| reading | round | wall s | arcs/s | Neo4j CPU s | service CPU s | service RSS before → peak MB | Neo4j RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...calls.map((c) => `| ${c.reading} | ${c.round} | ${c.wallS} | ${c.arcsPerS} | ${c.neo4jCpuS} | ${c.serviceCpuS} | ${c.serviceRssBeforeMb} → ${c.servicePeakRssMb} | ${c.neo4jRssMb} |`),
+    '',
+    '## Where the time goes: each query alone',
+    '',
+    'Second call of each query (the first, in "first wall s", includes planning and a cold page cache). "Server only" runs the query inside `CALL { … } RETURN count(*)`: Neo4j computes the rows but sends one; the rest of the streamed figures is serialisation, Bolt transfer and decoding.',
+    '',
+    '| reading | query | rows | first wall s | wall s | Neo4j CPU s | service CPU s | server only: wall s | server only: Neo4j CPU s |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...queryFigures.map(
+      (q) => `| ${q.reading} | ${q.query} | ${q.rows} | ${q.firstWallS} | ${q.wallS} | ${q.neo4jCpuS} | ${q.serviceCpuS} | ${q.serverOnlyWallS} | ${q.serverOnlyNeo4jCpuS} |`,
+    ),
+    '',
+  ];
+  writeFileSync(new URL(`${name}.md`, outDir), lines.join('\n'));
+  log(`written bench/results/${name}.md`);
+  if (differences.length > 0) process.exitCode = 1;
+}
+
+await main();
