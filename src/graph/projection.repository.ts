@@ -196,12 +196,20 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       else waiting.push(() => handle(r));
     };
 
+    const brandIds: string[] = [];
+    const brandIndex = new Map<string, number>();
+    let evidence: Map<number, StanceEvidence>[] = [];
+    const brandsRead = this.stream(BRANDS, {}, (r) => brandIds.push(r.id as string));
+    // Records of the other queries wait (in `waiting`) until the customers and brands are known.
     const customersRead = (async () => {
       for await (const record of tx.run(CUSTOMERS)) {
         keys.push(record.get('key') as number);
         ids.push(record.get('id') as string);
         optedOutList.push(record.get('optedOut') === true ? 1 : 0);
       }
+      await brandsRead;
+      brandIds.forEach((b, i) => brandIndex.set(b, i));
+      evidence = brandIds.map(() => new Map());
       index = new KeyIndex(keys);
       onProgress('customers', ids.length);
       for (const handle of waiting.splice(0)) handle();
@@ -213,9 +221,6 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       : this.db.read((t) => t.run(LATEST_EVENT)).then((latest) => {
           asOf = (latest.records[0]?.get('latest') as string | null) ?? new Date().toISOString();
         });
-    const brandIds: string[] = [];
-    const brandsRead = this.stream(BRANDS, {}, (r) => brandIds.push(r.id as string));
-
     const n = () => ids.length;
     const follows = new ArcBuffer(true);
     const knows = new ArcBuffer(true);
@@ -315,15 +320,14 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       tick();
     });
 
-    let evidence: Map<number, StanceEvidence>[] = [];
-    const evidenceOf = (i: number, brand: unknown, brandIndex: Map<string, number>): StanceEvidence | undefined => {
+    const evidenceOf = (i: number, brand: unknown): StanceEvidence | undefined => {
       const b = brandIndex.get(brand as string);
       if (b === undefined) return undefined;
       let e = evidence[b].get(i);
       if (!e) evidence[b].set(i, (e = { ratings: [], engagements: [], content: [] }));
       return e;
     };
-    const profile = (brandIndex: Map<string, number>) => (r: Row) => {
+    const profile = whenIndexed((r) => {
       const i = index!.get(r.key as number);
       if (i < 0) return;
       const brands = r.engagedBrands as (string | null)[];
@@ -337,11 +341,11 @@ export class Neo4jProjectionRepository implements ProjectionSource {
           const at = times[j];
           if (kinds[j] === 'purchase' && at !== null && !(at <= last)) last = at;
           if (brands[j] === null) continue;
-          evidenceOf(i, brands[j], brandIndex)?.engagements.push({ sentiment: sentiments[j], kind: kinds[j], at });
+          evidenceOf(i, brands[j])?.engagements.push({ sentiment: sentiments[j], kind: kinds[j], at });
         }
         lastPurchaseAt[i] = last;
       }
-      for (const [brand, score, at] of r.ratings as [string, number, number][]) evidenceOf(i, brand, brandIndex)?.ratings.push({ score, at });
+      for (const [brand, score, at] of r.ratings as [string, number, number][]) evidenceOf(i, brand)?.ratings.push({ score, at });
       const posted = r.posts as [number, number | null, string | null, number, string[], number][];
       if (posted.length > 0) {
         const distinct = new Set<number>();
@@ -351,13 +355,13 @@ export class Neo4jProjectionRepository implements ProjectionSource {
           distinct.add(content);
           for (const t of topicIds) if (t !== null) about.add(t);
           received += engaged;
-          if (sentiment !== null && brand !== null) evidenceOf(i, brand, brandIndex)?.content.push({ sentiment, at });
+          if (sentiment !== null && brand !== null) evidenceOf(i, brand)?.content.push({ sentiment, at });
         }
         posts[i] = distinct.size;
         engagementsReceived[i] = received;
         topics[i] = [...about].sort();
       }
-    };
+    });
 
     const halfLifeSeconds = options.halfLifeDays * 86_400;
     const reads = [
@@ -367,10 +371,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       this.stream(FOLLOWS, {}, tie('follows', follows)),
       this.stream(KNOWS, {}, tie('knows', knows)),
       asOfRead.then(() => this.stream(INTERACTIONS, { asOf, halfLifeSeconds }, interaction)),
-      Promise.all([customersRead, brandsRead]).then(() => {
-        evidence = brandIds.map(() => new Map());
-        return this.stream(PROFILE, {}, profile(new Map(brandIds.map((b, i) => [b, i]))));
-      }),
+      this.stream(PROFILE, {}, profile),
     ];
     // Wait for every read (none left running against a closed guard) before reporting a failure.
     const settled = await Promise.allSettled(reads);
