@@ -4,10 +4,10 @@
  * what the publication costs the database.
  *
  *   npx tsx bench/analytics/publication.ts --label after [--base /work/data/base-100k]
- *       [--copy /tmp/publication-100k] [--out-dir bench/results] [--report]
+ *       [--copy /tmp/publication-100k] [--heap 512m] [--out-dir bench/results] [--report]
  *
  * It copies --base (a store built by bench/base-store.ts) to --copy, starts the embedded Neo4j on
- * the copy, runs `recover()` as the service does at start, then one analytics run with the default
+ * the copy (--heap overrides the default heap, to see what the publication needs), runs `recover()` as the service does at start, then one analytics run with the default
  * parameters, and records: every phase's ms (publish included), the Neo4j JVM's RSS (from /proc,
  * every 100 ms) and its heap in use (`jstat -gc`, every 250 ms: eden + survivors + old), each as a
  * peak over the publish phase and over the whole run, plus the process high-water mark; and, when
@@ -46,6 +46,7 @@ interface Result {
   pagecache: string;
   load1: { before: number; after: number };
   runStatus: string;
+  runMessage?: string;
   phasesMs: Record<string, number>;
   runWallMs: number;
   publish: { ms: number; jvmPeakRssMb: number; jvmPeakHeapMb: number };
@@ -89,7 +90,7 @@ async function measure(label: string): Promise<Result> {
   const base = path.resolve(argValue('base') ?? '/work/data/base-100k');
   const copy = path.resolve(argValue('copy') ?? `/tmp/publication-100k-${label}`);
   const baseInfo = JSON.parse(readFileSync(path.join(base, 'base.json'), 'utf8')) as { customers: number };
-  const defaults = loadConfig({ DEMO_DATA: 'false', LOG_LEVEL: 'silent' });
+  const defaults = loadConfig({ DEMO_DATA: 'false', LOG_LEVEL: 'silent', NEO4J_HEAP: argValue('heap') });
   rmSync(copy, { recursive: true, force: true });
   execFileSync('cp', ['-r', base, copy]);
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -147,6 +148,7 @@ async function measure(label: string): Promise<Result> {
       pagecache: defaults.NEO4J_PAGECACHE,
       load1: { before: load1Before, after: loadavg()[0] },
       runStatus: done.status,
+      runMessage: done.message,
       phasesMs,
       runWallMs,
       publish: { ms: phasesMs.publish ?? 0, jvmPeakRssMb: peaks.pubRss, jvmPeakHeapMb: peaks.pubHeap },
@@ -167,7 +169,7 @@ function report(): void {
   const results = readdirSync(outDir)
     .filter((f) => f.startsWith(`publication-${DATE}-`) && f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(path.join(outDir, f), 'utf8')) as Result)
-    .sort((a, b) => (a.label === 'before' ? -1 : b.label === 'before' ? 1 : a.label.localeCompare(b.label)));
+    .sort((a, b) => b.heap.localeCompare(a.heap) || Number(b.label.startsWith('before')) - Number(a.label.startsWith('before')));
   const lines = [
     `# Publication bench — ${DATE}`,
     '',
@@ -184,7 +186,7 @@ function report(): void {
   const row = (name: string, f: (r: Result) => string | number) => lines.push(`| ${name} | ${results.map(f).join(' | ')} |`);
   row('customers', (r) => r.customers);
   row('Neo4j heap / page cache', (r) => `${r.heap} / ${r.pagecache}`);
-  row('run status', (r) => r.runStatus);
+  row('run status', (r) => (r.runMessage ? `${r.runStatus}: ${r.runMessage}` : r.runStatus));
   row('publish phase', (r) => `${(r.publish.ms / 1000).toFixed(1)} s`);
   row('JVM peak heap in use, publish', (r) => `${r.publish.jvmPeakHeapMb} MB`);
   row('JVM peak RSS, publish', (r) => `${r.publish.jvmPeakRssMb} MB`);

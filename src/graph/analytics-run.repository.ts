@@ -176,17 +176,23 @@ WHERE cur.runId = $runId AND cur.refreshedBlocks = $from
 SET cur.refreshedBlocks = $to
 RETURN count(cur) AS n`;
 const finite = (x: string) => `CASE WHEN ${x} IS NULL OR isNaN(${x}) OR abs(${x}) = $inf THEN null ELSE ${x} END`;
-/** Writes the plain properties of the customers of blocks [$from, $to) of the current run, from its blocks. */
+/**
+ * Writes the plain properties of the customers of blocks [$from, $to) of the current run, from its
+ * blocks. Each block's arrays are read once into the row (an array property indexed per customer
+ * would be read from the store once per customer).
+ */
 const REFRESH = `
 MATCH (:AnalyticsRun {id: $runId})-[:HAS_RESULTS]->(res:RunResults)
 WITH res, coalesce(size(res.stanceBrandIds), 0) AS n
 MATCH (res)-[:HAS_BLOCK]->(b:RunResultsBlock)
 WHERE $from <= b.index < $to
-UNWIND range(0, size(b.customerIds) - 1) AS i
-MATCH (c:Customer {id: b.customerIds[i]})
+WITH n, b.customerIds AS ids, b.stanceClasses AS stance,
+${PLAIN_FIELDS.map((f) => `     b.${f} AS a_${f}`).join(',\n')}
+UNWIND range(0, size(ids) - 1) AS i
+MATCH (c:Customer {id: ids[i]})
 SET c.scoresRunId = $runId,
-    c.stance = CASE WHEN n > 0 THEN $classes[b.stanceClasses[i * n]] ELSE null END,
-${PLAIN_FIELDS.map((f) => `    c.${f} = ${INTEGER_FIELDS.has(f) ? `toInteger(${finite(`b.${f}[i]`)})` : finite(`b.${f}[i]`)}`).join(',\n')}
+    c.stance = CASE WHEN n > 0 THEN $classes[stance[i * n]] ELSE null END,
+${PLAIN_FIELDS.map((f) => `    c.${f} = ${INTEGER_FIELDS.has(f) ? `toInteger(${finite(`a_${f}[i]`)})` : finite(`a_${f}[i]`)}`).join(',\n')}
 RETURN count(c) AS n`;
 
 /** Stages of a publication, reported to the `onStage` option (tests pause there). */
