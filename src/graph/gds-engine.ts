@@ -8,8 +8,9 @@
  * the in-process engine sees (one combination rule, src/domain/projection.ts), and node i of the
  * GDS graph is projection index i (integer node ids; no database node is touched). Three
  * relationship types:
- *   ARC  u → v with the arc's weight (degree, PageRank, betweenness, HITS, WCC);
- *   REV  v → u, the same arcs reversed (in-degrees; closeness and harmonic over incoming distances);
+ *   ARC  u → v with the arc's weight, inverse-indexed (degree out and in, PageRank, betweenness, HITS, WCC);
+ *   REV  v → u, the same arcs reversed, only when GDS computes closeness and harmonic (over
+ *        incoming distances, as in-process);
  *   PAIR {u, v} undirected, once per pair, weight w(u→v) + w(v→u), no self-loops (k-core, Louvain:
  *        the undirected view of the in-process kernels).
  * Each algorithm mutates the graph; the scores are streamed back in one pass at the end and put in
@@ -47,7 +48,7 @@ CALL {
   UNION ALL
   UNWIND range(0, size($src) - 1) AS k RETURN $src[k] AS s, $dst[k] AS t, 'ARC' AS type, $weight[k] AS w
   UNION ALL
-  UNWIND range(0, size($src) - 1) AS k RETURN $dst[k] AS s, $src[k] AS t, 'REV' AS type, $weight[k] AS w
+  UNWIND CASE WHEN $reverse THEN range(0, size($src) - 1) ELSE [] END AS k RETURN $dst[k] AS s, $src[k] AS t, 'REV' AS type, $weight[k] AS w
   UNION ALL
   UNWIND range(0, size($pairU) - 1) AS k RETURN $pairU[k] AS s, $pairV[k] AS t, 'PAIR' AS type, $pairW[k] AS w
 }
@@ -187,9 +188,9 @@ export class GdsEngine implements AnalyticsEngine {
     };
     if (wants('degree')) {
       gds('degree', 'degree', { relationshipTypes: ['ARC'], mutateProperty: 'outDegree' });
-      gds('degree', 'degree', { relationshipTypes: ['REV'], mutateProperty: 'inDegree' });
+      gds('degree', 'degree', { relationshipTypes: ['ARC'], orientation: 'REVERSE', mutateProperty: 'inDegree' });
       gds('degree', 'degree', { relationshipTypes: ['ARC'], relationshipWeightProperty: 'weight', mutateProperty: 'weightedOutDegree' });
-      gds('degree', 'degree', { relationshipTypes: ['REV'], relationshipWeightProperty: 'weight', mutateProperty: 'weightedInDegree' });
+      gds('degree', 'degree', { relationshipTypes: ['ARC'], orientation: 'REVERSE', relationshipWeightProperty: 'weight', mutateProperty: 'weightedInDegree' });
     }
     if (wants('pagerank')) {
       gds('pagerank', 'pagerank', {
@@ -258,7 +259,8 @@ export class GdsEngine implements AnalyticsEngine {
       return value;
     };
     const pairs = undirectedPairs(p);
-    const relationships = 2 * p.src.length + 2 * pairs.u.length;
+    const reverse = steps.some((s) => (s.config.relationshipTypes as string[]).includes('REV'));
+    const relationships = (reverse ? 2 : 1) * p.src.length + 2 * pairs.u.length;
     const graph = `influence-run-${request.runId}`;
     const session = this.session();
     let projected = false;
@@ -279,6 +281,7 @@ export class GdsEngine implements AnalyticsEngine {
           src: Array.from(p.src),
           dst: Array.from(p.dst),
           weight: Array.from(p.weight),
+          reverse,
           pairU: pairs.u,
           pairV: pairs.v,
           pairW: pairs.w,
