@@ -19,7 +19,8 @@
  *   [target, weight, …] (one expansion, streamed, no aggregation held in Neo4j's heap);
  * - the customer's evidence, posts and engagements come from one record per customer instead of
  *   five grouped queries;
- * - the kinds and the profile are read concurrently in their own sessions.
+ * - once the customer list is in, the kinds and the profile are read concurrently in their own
+ *   sessions.
  *
  * Cost: O(n + m) in Neo4j and in the service; service memory O(n + m) in typed arrays plus the
  * records the driver buffers (its fetch size per session).
@@ -188,39 +189,8 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const ids: string[] = [];
     const keys: number[] = [];
     const optedOutList: number[] = [];
-    let index: KeyIndex | undefined;
-    const waiting: (() => void)[] = [];
-    /** Handles a record now if the customer index is built, else once it is. */
-    const whenIndexed = (handle: (r: Row) => void) => (r: Row) => {
-      if (index) handle(r);
-      else waiting.push(() => handle(r));
-    };
+    let index!: KeyIndex;
 
-    const brandIds: string[] = [];
-    const brandIndex = new Map<string, number>();
-    let evidence: Map<number, StanceEvidence>[] = [];
-    const brandsRead = this.stream(BRANDS, {}, (r) => brandIds.push(r.id as string));
-    // Records of the other queries wait (in `waiting`) until the customers and brands are known.
-    const customersRead = (async () => {
-      for await (const record of tx.run(CUSTOMERS)) {
-        keys.push(record.get('key') as number);
-        ids.push(record.get('id') as string);
-        optedOutList.push(record.get('optedOut') === true ? 1 : 0);
-      }
-      await brandsRead;
-      brandIds.forEach((b, i) => brandIndex.set(b, i));
-      evidence = brandIds.map(() => new Map());
-      index = new KeyIndex(keys);
-      onProgress('customers', ids.length);
-      for (const handle of waiting.splice(0)) handle();
-    })();
-
-    let asOf = options.asOf;
-    const asOfRead = asOf
-      ? Promise.resolve()
-      : this.db.read((t) => t.run(LATEST_EVENT)).then((latest) => {
-          asOf = (latest.records[0]?.get('latest') as string | null) ?? new Date().toISOString();
-        });
     const n = () => ids.length;
     const follows = new ArcBuffer(true);
     const knows = new ArcBuffer(true);
@@ -245,31 +215,56 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       topics = Array.from({ length: n() }, () => []);
       lastPurchaseAt = new Float64Array(n()).fill(NaN);
     };
-    waiting.push(allocate);
+
+    const brandIds: string[] = [];
+    const brandIndex = new Map<string, number>();
+    let evidence: Map<number, StanceEvidence>[] = [];
+    const brandsRead = this.stream(BRANDS, {}, (r) => brandIds.push(r.id as string));
+    // The other queries start once the customers and brands are known (buffering their records
+    // meanwhile costs the service more memory and garbage collection than the wait costs time).
+    const customersRead = (async () => {
+      for await (const record of tx.run(CUSTOMERS)) {
+        keys.push(record.get('key') as number);
+        ids.push(record.get('id') as string);
+        optedOutList.push(record.get('optedOut') === true ? 1 : 0);
+      }
+      await brandsRead;
+      brandIds.forEach((b, i) => brandIndex.set(b, i));
+      evidence = brandIds.map(() => new Map());
+      index = new KeyIndex(keys);
+      allocate();
+      onProgress('customers', ids.length);
+    })();
+
+    let asOf = options.asOf;
+    const asOfRead = asOf
+      ? Promise.resolve()
+      : this.db.read((t) => t.run(LATEST_EVENT)).then((latest) => {
+          asOf = (latest.records[0]?.get('latest') as string | null) ?? new Date().toISOString();
+        });
 
     let streamed = 0;
     const tick = () => onProgress('relationships', ++streamed);
 
-    const tie = (kind: 'follows' | 'knows', into: ArcBuffer) =>
-      whenIndexed((r) => {
-        const u = index!.get(r.key as number);
-        if (u < 0) return;
-        const targets = r.targets as number[];
-        const weights = r.weights as unknown[];
-        for (let j = 0; j < targets.length; j++) {
-          const v = index!.get(targets[j]);
-          if (v < 0) continue;
-          const w = tieWeight(weights[j]);
-          into.push(u, v, w);
-          if (kind === 'knows') into.push(v, u, w);
-          else {
-            followers[v]++;
-            following[u]++;
-          }
-          counts[kind]++;
+    const tie = (kind: 'follows' | 'knows', into: ArcBuffer) => (r: Row) => {
+      const u = index.get(r.key as number);
+      if (u < 0) return;
+      const targets = r.targets as number[];
+      const weights = r.weights as unknown[];
+      for (let j = 0; j < targets.length; j++) {
+        const v = index.get(targets[j]);
+        if (v < 0) continue;
+        const w = tieWeight(weights[j]);
+        into.push(u, v, w);
+        if (kind === 'knows') into.push(v, u, w);
+        else {
+          followers[v]++;
+          following[u]++;
         }
-        tick();
-      });
+        counts[kind]++;
+      }
+      tick();
+    };
 
     // Interactions from one source, summed per target in the order Neo4j lists them.
     const slot = new Map<number, number>();
@@ -278,8 +273,8 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const pos: number[] = [];
     const neg: number[] = [];
     const targets: number[] = [];
-    const interaction = whenIndexed((r) => {
-      const u = index!.get(r.key as number);
+    const interaction = (r: Row) => {
+      const u = index.get(r.key as number);
       if (u < 0) return;
       slot.clear();
       targets.length = volume.length = raw.length = pos.length = neg.length = 0;
@@ -288,7 +283,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       const rawCounts = r.counts as number[];
       const sentiments = r.sentiments as (number | null)[];
       for (let j = 0; j < to.length; j++) {
-        const v = index!.get(to[j]);
+        const v = index.get(to[j]);
         if (v < 0) continue;
         const decayed = decays[j] ?? 0;
         const count = rawCounts[j];
@@ -318,7 +313,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
         if (vol > 0) interactions.push(u, v, options.interactionWeight * vol, pos[s] || 0, neg[s] || 0);
       }
       tick();
-    });
+    };
 
     const evidenceOf = (i: number, brand: unknown): StanceEvidence | undefined => {
       const b = brandIndex.get(brand as string);
@@ -327,8 +322,8 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       if (!e) evidence[b].set(i, (e = { ratings: [], engagements: [], content: [] }));
       return e;
     };
-    const profile = whenIndexed((r) => {
-      const i = index!.get(r.key as number);
+    const profile = (r: Row) => {
+      const i = index.get(r.key as number);
       if (i < 0) return;
       const brands = r.engagedBrands as (string | null)[];
       if (brands.length > 0) {
@@ -361,17 +356,17 @@ export class Neo4jProjectionRepository implements ProjectionSource {
         engagementsReceived[i] = received;
         topics[i] = [...about].sort();
       }
-    });
+    };
 
     const halfLifeSeconds = options.halfLifeDays * 86_400;
     const reads = [
       customersRead,
       brandsRead,
       asOfRead,
-      this.stream(FOLLOWS, {}, tie('follows', follows)),
-      this.stream(KNOWS, {}, tie('knows', knows)),
-      asOfRead.then(() => this.stream(INTERACTIONS, { asOf, halfLifeSeconds }, interaction)),
-      this.stream(PROFILE, {}, profile),
+      customersRead.then(() => this.stream(FOLLOWS, {}, tie('follows', follows))),
+      customersRead.then(() => this.stream(KNOWS, {}, tie('knows', knows))),
+      Promise.all([customersRead, asOfRead]).then(() => this.stream(INTERACTIONS, { asOf, halfLifeSeconds }, interaction)),
+      customersRead.then(() => this.stream(PROFILE, {}, profile)),
     ];
     // Wait for every read (none left running against a closed guard) before reporting a failure.
     const settled = await Promise.allSettled(reads);
