@@ -165,11 +165,14 @@ async function measure(label: string): Promise<Result> {
   }
 }
 
+/** '2g' → 2048, '512m' → 512. */
+const megabytes = (size: string) => Number.parseFloat(size) * (/g$/i.test(size) ? 1024 : 1);
+
 function report(): void {
   const results = readdirSync(outDir)
     .filter((f) => f.startsWith(`publication-${DATE}-`) && f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(path.join(outDir, f), 'utf8')) as Result)
-    .sort((a, b) => b.heap.localeCompare(a.heap) || Number(b.label.startsWith('before')) - Number(a.label.startsWith('before')));
+    .sort((a, b) => megabytes(b.heap) - megabytes(a.heap) || Number(b.label.startsWith('before')) - Number(a.label.startsWith('before')));
   const lines = [
     `# Publication bench — ${DATE}`,
     '',
