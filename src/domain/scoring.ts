@@ -117,11 +117,10 @@ export const INTEGER_FIELDS: ReadonlySet<ScoreField> = new Set<ScoreField>([
 
 /**
  * The scores also written as plain properties on every Customer node (with `scoresRunId` and the
- * primary brand's `stance`), for Cypher. They are few on purpose: the publication writes them for
- * every customer in one transaction (so readers never see two runs mixed), and Neo4j holds that
- * transaction's changes in its heap — about 350 bytes per property written (measured: 40
- * properties on 100k customers exceed the 1.4 GiB transaction limit of a 2 GiB heap; 16 take 33 s). Every score, these
- * included, is kept per run in blocks of customers under the run's (:RunResults) node (src/graph/run-results.ts).
+ * primary brand's `stance`), for Cypher. They are few on purpose: after a run becomes current the
+ * publication rewrites them for every customer (in batches, src/graph/analytics-run.repository.ts),
+ * and every property costs that refresh time. Every score, these included, is kept per run in
+ * blocks of customers under the run's (:RunResults) node (src/graph/run-results.ts).
  */
 export const PLAIN_FIELDS = [
   'influence',
