@@ -126,10 +126,11 @@ OPTIONAL MATCH (c:Customer {id: id})
 FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | SET c.scoresRunId = c.scoresRunId)
 WITH id, c WHERE c IS NULL
 RETURN collect(id) AS gone`;
+/** Idempotent, for a flip retried after a commit whose answer was lost. */
 const ATTACH = `
 MATCH (run:AnalyticsRun {id: $runId})
-MATCH (res:RunResults) WHERE elementId(res) = $ref AND res.pending
-CREATE (run)-[:HAS_RESULTS]->(res)
+MATCH (res:RunResults) WHERE elementId(res) = $ref AND res.runId = $runId
+MERGE (run)-[:HAS_RESULTS]->(res)
 REMOVE res.pending
 RETURN res.communities AS communities`;
 const SET_COMMUNITIES = `MATCH (res:RunResults) WHERE elementId(res) = $ref SET res.communities = $communities`;
