@@ -50,7 +50,7 @@ interface Result {
   phasesMs: Record<string, number>;
   runWallMs: number;
   publish: { ms: number; jvmPeakRssMb: number; jvmPeakHeapMb: number };
-  run: { jvmPeakRssMb: number; jvmPeakHeapMb: number; jvmHwmMb: number; jvmRssBeforeMb: number };
+  run: { jvmPeakRssMb: number; jvmPeakHeapMb: number; jvmHwmMb: number; jvmRssBeforeMb: number; servicePeakRssMb?: number; serviceHwmMb?: number };
   stagesMs?: Record<string, number>;
 }
 
@@ -116,12 +116,14 @@ async function measure(label: string): Promise<Result> {
     await runs.recover();
     const load1Before = loadavg()[0];
     const jvmRssBeforeMb = procRss(neo4j.pid).rssMb;
-    const peaks = { rss: 0, heap: 0, pubRss: 0, pubHeap: 0 };
+    const peaks = { rss: 0, heap: 0, pubRss: 0, pubHeap: 0, service: 0 };
     let publishing = false;
     const sampler = setInterval(() => {
       const rss = procRss(neo4j.pid).rssMb;
       const used = heap.used();
       peaks.rss = Math.max(peaks.rss, rss);
+      // The service: this process, its scoring worker thread included.
+      peaks.service = Math.max(peaks.service, Math.round(process.memoryUsage().rss / 2 ** 20));
       peaks.heap = Math.max(peaks.heap, used);
       if (publishing) {
         peaks.pubRss = Math.max(peaks.pubRss, rss);
@@ -152,7 +154,7 @@ async function measure(label: string): Promise<Result> {
       phasesMs,
       runWallMs,
       publish: { ms: phasesMs.publish ?? 0, jvmPeakRssMb: peaks.pubRss, jvmPeakHeapMb: peaks.pubHeap },
-      run: { jvmPeakRssMb: peaks.rss, jvmPeakHeapMb: peaks.heap, jvmHwmMb: procRss(neo4j.pid).hwmMb, jvmRssBeforeMb },
+      run: { jvmPeakRssMb: peaks.rss, jvmPeakHeapMb: peaks.heap, jvmHwmMb: procRss(neo4j.pid).hwmMb, jvmRssBeforeMb, servicePeakRssMb: peaks.service, serviceHwmMb: procRss(process.pid).hwmMb },
     };
     if (Object.keys(stagesMs).length > 0) result.stagesMs = stagesMs;
     log(`${label}: ${done.status} ${done.message ?? ''}; publish ${result.publish.ms} ms, JVM peak RSS ${peaks.pubRss} MB / heap ${peaks.pubHeap} MB during it`);
@@ -180,7 +182,7 @@ function report(): void {
     'Command (each label from a worktree of its commit, with this script copied in):',
     '`npx tsx bench/analytics/publication.ts --label <label>` then `--report`.',
     '',
-    'One analytics run with default parameters on a copy of the 100k-customer base (bench/base-store.ts, seed 1, one completed run already there),',
+    'One analytics run with default parameters on a copy of a stored base (bench/base-store.ts, seed 1; the 100k base holds one completed run already, the 1M base none),',
     'Neo4j started with the heap and page cache `npm start` uses by default. JVM RSS from /proc every 100 ms; heap in use from `jstat -gc` every 250 ms.',
     '',
     '| | ' + results.map((r) => `${r.label} (${r.commit})`).join(' | ') + ' |',
@@ -196,6 +198,7 @@ function report(): void {
   row('JVM peak heap in use, whole run', (r) => `${r.run.jvmPeakHeapMb} MB`);
   row('JVM peak RSS, whole run (high-water mark)', (r) => `${r.run.jvmPeakRssMb} MB (${r.run.jvmHwmMb} MB)`);
   row('JVM RSS before the run', (r) => `${r.run.jvmRssBeforeMb} MB`);
+  row('service peak RSS, whole run (high-water mark)', (r) => (r.run.servicePeakRssMb ? `${r.run.servicePeakRssMb} MB (${r.run.serviceHwmMb} MB)` : '—'));
   row('whole run (wall)', (r) => `${(r.runWallMs / 1000).toFixed(1)} s`);
   row('phases (ms)', (r) => Object.entries(r.phasesMs).map(([k, v]) => `${k} ${v}`).join(', '));
   row('publication stages (ms from the run start)', (r) => (r.stagesMs ? Object.entries(r.stagesMs).map(([k, v]) => `${k} ${v}`).join(', ') : '—'));
