@@ -63,6 +63,8 @@ interface Row {
   max: number;
   non2xx: number;
   errors: number;
+  /** Responses by status code. */
+  statuses: Record<string, number>;
   load: number;
 }
 
@@ -87,6 +89,7 @@ async function hit(base: string, name: string, requests: autocannon.Request[] | 
     max: result.latency.max,
     non2xx: result.non2xx,
     errors: result.errors,
+    statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, (v as { count?: number }).count ?? 0])),
     load: Math.round(loadavg()[0] * 100) / 100,
   };
 }
@@ -180,7 +183,7 @@ async function main(): Promise<void> {
     mkdirSync(RESULTS, { recursive: true });
     writeFileSync(path.join(RESULTS, `${name}.json`), JSON.stringify(report, null, 2));
     const table = rows
-      .map((r) => `| ${r.endpoint} | ${r.rps} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors} | ${r.load} |`)
+      .map((r) => `| ${r.endpoint} | ${r.rps} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors} | ${Object.entries(r.statuses).map(([c, k]) => `${c}: ${k}`).join(', ')} | ${r.load} |`)
       .join('\n');
     writeFileSync(
       path.join(RESULTS, `${name}.md`),
@@ -200,8 +203,8 @@ through the ingest service and analysed once); the service`
 127.0.0.1; autocannon in a worker thread of the same process at a fixed overall rate (per row) over ${CONNECTIONS}
 connections for ${SECONDS} s per endpoint; metrics and social proof rotate over 1000 customers.
 
-| endpoint | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | load (1 min) |
-|---|---:|---:|---:|---:|---:|---:|---:|
+| endpoint | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | statuses | load (1 min) |
+|---|---:|---:|---:|---:|---:|---:|---|---:|
 ${table}
 
 Machine: ${machine.nproc} cores (${machine.cpu}), Node ${machine.node}, ${machine.java}; \`${machine.uptime}\`.
