@@ -11,10 +11,9 @@
  * files are then written a second time with only the last rows. Cost: one pass over the input
  * (two for a kind with repeated keys); memory: one key per row kept.
  */
-import { createReadStream, closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { createReadStream, closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse';
 import { csvRecordToRow } from '../domain/csv-rows.js';
 import type { Problem } from '../domain/errors.js';

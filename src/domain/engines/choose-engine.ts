@@ -69,27 +69,12 @@ export async function chooseEngine(
   if (!settings.gds || !check.available) {
     return { report: { name: 'in-process', requested: choice, reason: `auto: in-process, since ${check.reason ?? 'the database has no Graph Data Science library'}` } };
   }
+  const gds = (reason: string) => ({ engine: settings.gds, report: { name: 'gds' as const, requested: choice, version: check.version, reason: `auto: gds, since ${reason}` } });
   if (customers >= settings.autoMinCustomers) {
-    return {
-      engine: settings.gds,
-      report: {
-        name: 'gds',
-        requested: choice,
-        version: check.version,
-        reason: `auto: gds, since the base has ${customers} customers (GDS_AUTO_MIN_CUSTOMERS is ${settings.autoMinCustomers}) and the database has GDS`,
-      },
-    };
+    return gds(`the base has ${customers} customers (GDS_AUTO_MIN_CUSTOMERS is ${settings.autoMinCustomers}) and the database has GDS`);
   }
   if (estimate > available) {
-    return {
-      engine: settings.gds,
-      report: {
-        name: 'gds',
-        requested: choice,
-        version: check.version,
-        reason: `auto: gds, since the in-process estimate (${mb(estimate)} MiB for ${customers} customers and ${arcs} arcs) exceeds the ${mb(available)} MiB this service can use`,
-      },
-    };
+    return gds(`the in-process estimate (${mb(estimate)} MiB for ${customers} customers and ${arcs} arcs) exceeds the ${mb(available)} MiB this service can use`);
   }
   return {
     report: {
