@@ -141,8 +141,8 @@ async function main(): Promise<number> {
         name: 'refused requests wrote nothing (each write the negative phase saw refused, sent again around node/relationship counts)',
         ok: schemathesis.countsUnchanged,
         detail: schemathesis.countsUnchanged
-          ? `${schemathesis.replayed} refused writes replayed: all refused again, counts by label and type unchanged`
-          : `${schemathesis.replayed} refused writes replayed: ${schemathesis.countChanges.join('; ')}`,
+          ? `${schemathesis.replayed} refused writes replayed (${schemathesis.replayLeftOut} state-dependent refusals left out): all refused again, counts by label and type unchanged`
+          : `${schemathesis.replayed} refused writes replayed (${schemathesis.replayLeftOut} state-dependent refusals left out): ${schemathesis.countChanges.join('; ')}`,
       });
     }
   } catch (error) {

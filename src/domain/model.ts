@@ -53,7 +53,8 @@ const isoTimestamp = z.iso
 const epochTimestamp = z
   .number()
   .min(0, 'epoch times must not be negative')
-  .refine((v) => (v >= EPOCH_MS_THRESHOLD ? v : v * 1000) <= MAX_EPOCH_MS, 'is after the year 9999')
+  // seconds below EPOCH_MS_THRESHOLD all fall before the year 9999, so one bound on the number states it
+  .max(MAX_EPOCH_MS, 'is after the year 9999')
   .transform(epochToIso);
 const timestamp = z
   .union([isoTimestamp, epochTimestamp], {
@@ -63,6 +64,16 @@ const timestamp = z
 const sentiment = z.number().min(-1, 'must be between -1 and 1').max(1, 'must be between -1 and 1');
 const weight = z.number().gt(0, 'must be greater than 0').max(1000);
 const attributeValue = z.union([z.string().max(500), z.number(), z.boolean()]);
+
+/** A customer's free attributes: at most 50, named like identifiers, each value as `value` states. */
+function attributesSchema(value: z.ZodType) {
+  return z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'attribute names are identifiers'), value)
+    .refine((a) => Object.keys(a).length <= 50, 'at most 50 attributes');
+}
+
+/** The attributes of a merge patch: a null value removes that attribute (RFC 7396). */
+export const ATTRIBUTES_PATCH = attributesSchema(attributeValue.nullable());
 
 export const CONTENT_KINDS = ['post', 'review', 'video', 'comment'] as const;
 
@@ -75,10 +86,7 @@ export const ENTITY_SHAPES = {
     region: z.string().min(1).max(50).optional(),
     optedOut: z.boolean().default(false).describe('Opted-out customers stay in the graph but are never listed'),
     createdAt: timestamp.optional(),
-    attributes: z
-      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'attribute names are identifiers'), attributeValue)
-      .refine((a) => Object.keys(a).length <= 50, 'at most 50 attributes')
-      .optional(),
+    attributes: attributesSchema(attributeValue).optional(),
   },
   brands: { name },
   products: { name, brandId: id.optional(), category: z.string().min(1).max(100).optional() },

@@ -46,6 +46,15 @@ describe('openapi.yaml', () => {
     expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(text);
   });
 
+  it('states every alternative the API accepts: integer ids and epoch timestamps beside their text forms', () => {
+    const campaign = (doc.components.schemas.CampaignUpsertInput as unknown as { properties: Record<string, { anyOf?: { type?: string; maximum?: number }[] }> }).properties;
+    expect(campaign.brandId.anyOf?.map((b) => b.type)).toEqual(['string', 'integer']);
+    expect(campaign.endsAt.anyOf?.map((b) => b.type)).toEqual(['string', 'number']);
+    expect(campaign.endsAt.anyOf?.[1].maximum).toBe(253_402_300_799_999);
+    // no union anywhere keeps a branch that allows anything
+    expect(text).not.toMatch(/anyOf:\n(\s+)- \{\}\n/);
+  });
+
   it('is a valid OpenAPI 3.1 document', async () => {
     expect(doc.openapi).toBe('3.1.0');
     const result = await validate(structuredClone(doc) as never);

@@ -9,12 +9,18 @@
  * takes input, 401/403 when it needs a key, 404/414 with a path parameter, 413/415 with a body,
  * 500 and 503 always (the database, or the event-loop guard) — each as `application/problem+json`
  * with the Problem schema.
+ *
+ * Union branches: the type provider's default override drops a union's empty branches while zod is
+ * still filling shared schemas in, which lost the integer and epoch-number alternatives of ids and
+ * timestamps from components (the API accepted `"endsAt": 25991396217919`, the document said
+ * string only). Here the override keeps every branch, and the finished document drops only the
+ * branches that are empty there (a transform's output, which JSON Schema cannot state).
  */
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { createJsonSchemaTransform, createJsonSchemaTransformObject, type jsonSchemaTransform, type jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { SECURITY } from '../schemas/common.schemas.js';
 
 export const API_VERSION = '0.1.0';
@@ -49,9 +55,29 @@ interface Operation {
   [key: string]: unknown;
 }
 
+/** Keeps every union branch while zod builds the schemas; `dropEmptyBranches` runs on the finished document. */
+const zodToJsonConfig = { override: () => undefined };
+const baseTransform = createJsonSchemaTransform({ zodToJsonConfig });
+const baseTransformObject = createJsonSchemaTransformObject({ zodToJsonConfig });
+
+/** Removes `{}` from every `anyOf`/`oneOf` in place (a branch that allows anything says nothing in a union). */
+export function dropEmptyBranches(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) dropEmptyBranches(item);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const obj = node as Record<string, unknown>;
+  for (const key of ['anyOf', 'oneOf']) {
+    const branches = obj[key];
+    if (Array.isArray(branches)) obj[key] = branches.filter((b) => !(b && typeof b === 'object' && Object.keys(b).length === 0));
+  }
+  for (const value of Object.values(obj)) dropEmptyBranches(value);
+}
+
 /** Per route: the scope it needs, as a security requirement, an extension and a sentence. */
 const transform: typeof jsonSchemaTransform = (input) => {
-  const result = jsonSchemaTransform(input);
+  const result = baseTransform(input);
   const scope = (input.route.config as { scope?: string } | undefined)?.scope;
   if (!scope || !result.schema) return result;
   const schema = { ...(result.schema as Record<string, unknown>) };
@@ -99,7 +125,8 @@ function offersCsv(op: Operation): boolean {
 
 /** Whole document: every error response is problem+json with the Problem schema. */
 const transformObject: typeof jsonSchemaTransformObject = (input) => {
-  const document = jsonSchemaTransformObject(input) as { paths?: Record<string, Record<string, Operation>> };
+  const document = baseTransformObject(input) as { paths?: Record<string, Record<string, Operation>> };
+  dropEmptyBranches(document);
   const problem = { schema: { $ref: '#/components/schemas/Problem' } };
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     for (const method of METHODS) {

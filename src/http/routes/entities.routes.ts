@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { AppError, validationError } from '../../domain/errors.js';
 import type { EntityService } from '../../domain/entity.service.js';
 import { ON_INVALID, type IngestService } from '../../domain/ingest.service.js';
-import { ENTITY_SHAPES, entitySchema, KINDS, type EntityKindName, type KindName } from '../../domain/model.js';
+import { ATTRIBUTES_PATCH, ENTITY_SHAPES, entitySchema, KINDS, type EntityKindName, type KindName } from '../../domain/model.js';
 import { authedErrors, errorResponses, SECURITY } from '../schemas/common.schemas.js';
 import { EntityViewSchema, IdParamsSchema, PageQuerySchema, pageOf, WriteResultSchema } from '../schemas/data.schemas.js';
 
@@ -48,7 +48,10 @@ function looksLikeNdjson(text: string): boolean {
 /** A merge patch of an entity kind, for the documentation: every field optional, null removes it. */
 function patchSchema(kind: EntityKindName) {
   const shape: Record<string, z.ZodType> = {};
-  for (const [field, schema] of Object.entries(ENTITY_SHAPES[kind])) shape[field] = (schema as z.ZodType).optional().nullable();
+  for (const [field, schema] of Object.entries(ENTITY_SHAPES[kind])) {
+    // inside attributes, too, a null removes (that attribute)
+    shape[field] = (kind === 'customers' && field === 'attributes' ? ATTRIBUTES_PATCH : (schema as z.ZodType)).optional().nullable();
+  }
   return z.object(shape).strict();
 }
 
