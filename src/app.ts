@@ -25,7 +25,7 @@ import { importsRoutes } from './http/routes/imports.routes.js';
 import { analyticsRoutes } from './http/routes/analytics.routes.js';
 import { AnalyticsRunService, type Logger } from './domain/analytics-run.service.js';
 import { Neo4jAnalyticsRunRepository } from './graph/analytics-run.repository.js';
-import { Neo4jProjectionRepository } from './graph/projection.repository.js';
+import { WorkerProjectionSource } from './graph/projection-worker.runner.js';
 import { GdsEngine } from './graph/gds-engine.js';
 import { Neo4jSnapshotRepository } from './graph/snapshot.repository.js';
 import { Neo4jSocialProofRepository } from './graph/social-proof.repository.js';
@@ -153,7 +153,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
 
 /** The domain services on their Neo4j repositories; also used by the CLI. */
 export function buildServices(config: Config, db: GraphDatabase, logger?: Logger) {
-  const projections = new Neo4jProjectionRepository(db);
+  // Read in a worker thread: decoding a large base's records would otherwise hold up requests.
+  const projections = new WorkerProjectionSource(db);
   const runs = new AnalyticsRunService(
     projections,
     new Neo4jAnalyticsRunRepository(db, config.ANALYTICS_PUBLISH_BATCH),

@@ -12,6 +12,9 @@
  * every 100 ms) and its heap in use (`jstat -gc`, every 250 ms: eden + survivors + old), each as a
  * peak over the publish phase and over the whole run, plus the process high-water mark; and, when
  * the repository reports publication stages (bounded publication), the time of each stage. The
+ * run is composed as the service composes it: the projection is read in a worker thread, and the
+ * run finishes once the API's read model (SnapshotService) has adopted it, so the run's wall time
+ * is start → results visible. The
  * copy is deleted at the end. Writes publication-<date>-<label>.json into --out-dir; --report
  * writes publication-<date>.md from every such JSON there. Run it from a worktree of another
  * commit (with this file copied in) to measure that commit's publication. Not a test: no assertion
@@ -26,14 +29,17 @@ import { loadConfig } from '../../src/config.js';
 import { AnalyticsRunService } from '../../src/domain/analytics-run.service.js';
 import { Neo4jAnalyticsRunRepository } from '../../src/graph/analytics-run.repository.js';
 import { GraphDatabase } from '../../src/graph/database.js';
-import { Neo4jProjectionRepository } from '../../src/graph/projection.repository.js';
+import { SnapshotService } from '../../src/domain/snapshot.service.js';
+import { WorkerProjectionSource } from '../../src/graph/projection-worker.runner.js';
+import { Neo4jSnapshotRepository } from '../../src/graph/snapshot.repository.js';
 import { startEmbeddedNeo4j } from '../../src/neo4j/embedded.js';
 
 const argValue = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : undefined;
 };
-const DATE = '2026-11-30';
+/** The date in the result files' names (--report gathers one date's results); today unless --date says. */
+const DATE = argValue('date') ?? new Date().toISOString().slice(0, 10);
 const outDir = path.resolve(argValue('out-dir') ?? 'bench/results');
 const log = (m: string) => console.log(`[publication ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
@@ -112,7 +118,12 @@ async function measure(label: string): Promise<Result> {
       undefined,
       { onStage },
     );
-    const runs = new AnalyticsRunService(new Neo4jProjectionRepository(db), repository, { keepRuns: config.ANALYTICS_KEEP_RUNS, leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS });
+    // As the service composes them: the projection read in a worker thread, and the run counts as
+    // finished once the API's read model has adopted it (so the wall time is start → results visible).
+    const projections = new WorkerProjectionSource(db);
+    const runs = new AnalyticsRunService(projections, repository, { keepRuns: config.ANALYTICS_KEEP_RUNS, leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS });
+    const snapshots = new SnapshotService(new Neo4jSnapshotRepository(db), projections);
+    runs.onCompleted((r, projection, result) => snapshots.adoptResults(r, projection, result));
     await runs.recover();
     const load1Before = loadavg()[0];
     const jvmRssBeforeMb = procRss(neo4j.pid).rssMb;

@@ -380,7 +380,7 @@ export class AnalyticsRunService {
 
     try {
       let projection: Projection = await timed('projection', async () => {
-        const [p, previous] = await Promise.all([this.projection.project(run.params.projection), this.runs.previousCommunities()]);
+        const [p, previous] = await Promise.all([this.projection.project(run.params.projection, undefined, handle.abort.signal), this.runs.previousCommunities()]);
         // Communities continue from the last run that detected them, even if later runs skipped Louvain.
         p.previousCommunity = Int32Array.from(p.ids, (id) => previous.get(id) ?? -1);
         return p;

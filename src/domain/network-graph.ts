@@ -16,8 +16,13 @@ export interface NetworkGraph {
   asOf: string;
 }
 
-export function networkGraphOf(p: Projection): NetworkGraph {
-  const n = p.ids.length;
+/** The two CSRs of the paths graph: O(n + m log) work, done in the scoring worker (run-worker-task.ts) so the event loop only adopts them. */
+export interface NetworkCsrs {
+  attention: CsrGraph;
+  ties: CsrGraph;
+}
+
+export function networkCsrsOf(p: Projection): NetworkCsrs {
   let m = 0;
   for (let a = 0; a < p.isTie.length; a++) m += p.isTie[a];
   const src = new Int32Array(m);
@@ -30,11 +35,17 @@ export function networkGraphOf(p: Projection): NetworkGraph {
     w[j] = p.weight[a];
     j++;
   }
+  const n = p.ids.length;
+  return { attention: buildCsr(n, p.src, p.dst, p.weight), ties: buildCsr(n, src, dst, w, { mergeParallel: 'max' }) };
+}
+
+/** The paths graph of a projection; `csrs` when they were built already (by the scoring worker) for this projection. */
+export function networkGraphOf(p: Projection, csrs: NetworkCsrs = networkCsrsOf(p)): NetworkGraph {
   return {
     ids: p.ids,
     index: new Map(p.ids.map((id, i) => [id, i])),
-    attention: buildCsr(n, p.src, p.dst, p.weight),
-    ties: buildCsr(n, src, dst, w, { mergeParallel: 'max' }),
+    attention: csrs.attention,
+    ties: csrs.ties,
     lastPurchaseAt: p.lastPurchaseAt,
     asOf: p.asOf,
   };

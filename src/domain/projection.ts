@@ -71,5 +71,6 @@ export interface Projection {
 }
 
 export interface ProjectionSource {
-  project(options: ProjectionOptions, onProgress?: (what: string, rows: number) => void): Promise<Projection>;
+  /** Streams the graph into a Projection; an aborted `signal` stops it (the promise then rejects). */
+  project(options: ProjectionOptions, onProgress?: (what: string, rows: number) => void, signal?: AbortSignal): Promise<Projection>;
 }

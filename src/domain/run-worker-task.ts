@@ -4,6 +4,8 @@
  * end reported, then the scores. Shared by both so the two give the same results for a seed.
  */
 import type { EngineResults } from './engines/engine.js';
+import { DEFAULT_INFLUENCE_WEIGHTS, snapshotWarmth } from './influence.js';
+import { networkCsrsOf } from './network-graph.js';
 import type { Projection } from './projection.js';
 import { scoringPhases, type RunParams, type ScoreSet } from './scoring.js';
 
@@ -41,6 +43,10 @@ export function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) => voi
     step.run();
     emit({ type: 'phase', name: step.name, state: 'done', ms: Math.round(performance.now() - started) });
   }
+  signal?.throwIfAborted();
+  // Done here, in the worker, so that adopting the run does not hold up the service's event loop.
+  result.warmth = snapshotWarmth(result.fields, task.projection.ids, DEFAULT_INFLUENCE_WEIGHTS);
+  result.network = networkCsrsOf(task.projection);
   return result;
 }
 

@@ -6,7 +6,18 @@
  * of the structure) but are never listed. Erasures and opt-out changes made after the run derive a
  * new snapshot (withPrivacy) that shares the scores and caches and changes only the flags.
  */
-import { INFLUENCE_COMPONENTS, COMPONENT_FIELD, percentileRanks, type InfluenceComponent, type InfluenceWeights } from './influence.js';
+import {
+  COMPONENT_FIELD,
+  INFLUENCE_COMPONENTS,
+  blendInfluence,
+  influenceKey,
+  percentileRanks,
+  rankOrder,
+  snapshotWarmth,
+  type InfluenceComponent,
+  type InfluenceWeights,
+  type SnapshotWarmth,
+} from './influence.js';
 import { STANCE_CLASSES, type BrandStanceSummary, type CommunitySummary, type ScoreField, type StanceClass } from './scoring.js';
 
 export interface SnapshotRun {
@@ -134,13 +145,18 @@ export class ScoreSnapshot {
   }
 
   /**
-   * Computes the percentiles of every score and the default influence ranking up front, so that
-   * no request pays for them (at 100k customers they take about a second together).
+   * Fills the percentiles of every score and the default influence ranking up front, so that no
+   * request pays for them: from `warmth` when the scoring worker computed it (the event loop then
+   * only adopts the arrays), else computed here (about a second at 100k customers).
    */
-  warm(defaultWeights: InfluenceWeights): this {
-    for (const f of Object.keys(this.data.fields) as ScoreField[]) this.percentiles(f);
-    const influence = this.influence(defaultWeights);
-    this.order(`influence:${INFLUENCE_COMPONENTS.map((c) => defaultWeights[c]).join(',')}`, influence);
+  warm(defaultWeights: InfluenceWeights, warmth?: SnapshotWarmth): this {
+    const w = warmth && warmth.key === influenceKey(defaultWeights) && warmth.order.length === this.n ? warmth : snapshotWarmth(this.data.fields, this.data.ids, defaultWeights);
+    for (const f of Object.keys(this.data.fields) as ScoreField[]) {
+      const p = w.percentiles[f];
+      if (p) this.percentileCache.set(f, p);
+    }
+    this.remember(this.scoreCache, w.key, w.influence);
+    this.remember(this.orderCache, w.key, w.order);
     return this;
   }
 
@@ -180,20 +196,15 @@ export class ScoreSnapshot {
 
   /** Influence with the given weights (0..100), cached per weight vector. */
   influence(weights: InfluenceWeights): Float64Array {
-    const key = `influence:${INFLUENCE_COMPONENTS.map((c) => weights[c]).join(',')}`;
+    const key = influenceKey(weights);
     const cached = this.scoreCache.get(key);
     if (cached) return cached;
-    let total = 0;
-    const parts: [Float64Array, number][] = [];
+    const parts: Partial<Record<InfluenceComponent, Float64Array>> = {};
     for (const c of INFLUENCE_COMPONENTS) {
       const p = this.componentPercentiles(c);
-      if (p && weights[c] > 0) {
-        parts.push([p, weights[c]]);
-        total += weights[c];
-      }
+      if (p) parts[c] = p;
     }
-    const out = new Float64Array(this.n);
-    for (const [p, w] of parts) for (let i = 0; i < this.n; i++) out[i] += (w * p[i]) / total;
+    const out = blendInfluence(parts, weights, this.n);
     this.remember(this.scoreCache, key, out);
     return out;
   }
@@ -202,10 +213,7 @@ export class ScoreSnapshot {
   order(key: string, score: ArrayLike<number>): Int32Array {
     const cached = this.orderCache.get(key);
     if (cached) return cached;
-    const order = Int32Array.from({ length: this.n }, (_, i) => i);
-    const ids = this.data.ids;
-    const v = (i: number) => (Number.isNaN(score[i]) ? -Infinity : score[i]);
-    order.sort((a, b) => v(b) - v(a) || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+    const order = rankOrder(score, this.data.ids);
     this.remember(this.orderCache, key, order);
     return order;
   }

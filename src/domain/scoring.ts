@@ -36,7 +36,9 @@ import {
   percentileRanks,
   type InfluenceComponent,
   type ParticipationTier,
+  type SnapshotWarmth,
 } from './influence.js';
+import type { NetworkCsrs } from './network-graph.js';
 import { DEFAULT_PROJECTION, type Projection } from './projection.js';
 import { computeStance, DEFAULT_STANCE_PARAMS } from './stance.js';
 import { ENGINE_CHOICES, type EngineResults } from './engines/engine.js';
@@ -253,6 +255,10 @@ export interface ScoreSet {
   stance?: StanceScores;
   communities: CommunitySummary[];
   summary: Record<string, unknown>;
+  /** The read model's precomputed percentiles and default ranking (set by runScoringTask, in the worker). */
+  warmth?: SnapshotWarmth;
+  /** The paths graph's CSRs of the run's projection (set by runScoringTask, in the worker). */
+  network?: NetworkCsrs;
 }
 
 export interface Phase {

@@ -171,10 +171,10 @@ export class SnapshotService {
           : undefined,
         history: [{ runId: run.id, finishedAt: run.finishedAt!, stance: stanceSummary }, ...(before?.data.history ?? [])].slice(0, 20),
       };
-      const snapshot = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS).withPrivacy([...missing, ...pending.erase], pending.optedOut);
+      const snapshot = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS, result.warmth).withPrivacy([...missing, ...pending.erase], pending.optedOut);
       this.snapshot = snapshot;
       this.privacySeq = seq;
-      this.setNetwork(run.id, snapshot.version, Promise.resolve(withoutCustomers(networkGraphOf(projection), snapshot.erased)));
+      this.setNetwork(run.id, snapshot.version, Promise.resolve(withoutCustomers(networkGraphOf(projection, result.network), snapshot.erased)));
     } finally {
       if (this.pending === pending) this.pending = undefined;
     }

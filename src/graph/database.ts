@@ -44,8 +44,12 @@ export class GraphDatabase {
   readonly database: string | undefined;
   private readonly availability: DatabaseSettings['availability'];
 
+  /** What another thread needs to open its own connection to the same database (the projection worker). */
+  private readonly connection: Omit<DatabaseSettings, 'availability'>;
+
   constructor(settings: DatabaseSettings) {
     this.availability = settings.availability;
+    this.connection = { uri: settings.uri, user: settings.user, password: settings.password, database: settings.database };
     this.driver = neo4j.driver(settings.uri, neo4j.auth.basic(settings.user, settings.password), {
       connectionTimeout: 5_000,
       connectionAcquisitionTimeout: 20_000,
@@ -55,6 +59,11 @@ export class GraphDatabase {
       userAgent: 'influence-graph/0.1',
     });
     this.database = settings.database;
+  }
+
+  /** The connection settings, for a worker thread that opens its own driver (a driver cannot cross threads). */
+  connectionSettings(): Omit<DatabaseSettings, 'availability'> {
+    return { ...this.connection };
   }
 
   /** Why the database is away right now, or undefined when it is (as far as we know) up. */

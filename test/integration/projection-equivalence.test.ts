@@ -6,11 +6,14 @@
  * engagements with brands, products and content, NPS answers, posts with topics and mentions, an
  * opted-out customer, an erased customer and a customer created after the erasure (who may take
  * the erased node's internal id), a self-tie refused at the door, and a tie without a stored weight.
+ * The service reads it in a worker thread (WorkerProjectionSource): the same projection, and an
+ * abort stops it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Projection } from '../../src/domain/projection.js';
 import { DEFAULT_PROJECTION } from '../../src/domain/projection.js';
 import type { StanceEvidence } from '../../src/domain/stance.js';
+import { ProjectionAborted, WorkerProjectionSource } from '../../src/graph/projection-worker.runner.js';
 import { Neo4jProjectionRepository } from '../../src/graph/projection.repository.js';
 import { auth, clearDatabase, createTestApp, post, type TestContext } from './helpers.js';
 
@@ -260,6 +263,19 @@ describe('projection from Neo4j', () => {
     expect(p.engagementsReceived[i('ann')]).toBe(3);
     expect(p.topics[i('ann')]).toEqual(['food', 'travel']);
     expect(p.counts).toEqual({ follows: 6, knows: 2, interactions: 6 });
+  });
+
+  it('reads the same projection in a worker thread, with progress, and stops it on abort', async () => {
+    const worker = new WorkerProjectionSource(ctx.db);
+    const progress: string[] = [];
+    const p = await worker.project({ ...DEFAULT_PROJECTION, asOf: AS_OF }, (what) => progress.push(what));
+    expect(p).toEqual(await repo.project({ ...DEFAULT_PROJECTION, asOf: AS_OF }));
+    expect(p.src).toBeInstanceOf(Int32Array);
+    expect(progress).toContain('customers');
+    const controller = new AbortController();
+    const running = worker.project({ ...DEFAULT_PROJECTION }, undefined, controller.signal);
+    controller.abort();
+    await expect(running).rejects.toBeInstanceOf(ProjectionAborted);
   });
 
   it('measures ages from the newest event when no date is given, and honours other parameters', async () => {

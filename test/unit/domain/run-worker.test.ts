@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runScoringInWorker, ScoringAborted } from '../../../src/domain/run-worker.runner.js';
 import { runScoringTask, type ScoringEvent } from '../../../src/domain/run-worker-task.js';
 import { RunParamsSchema } from '../../../src/domain/scoring.js';
+import { DEFAULT_INFLUENCE_WEIGHTS, influenceKey, percentileRanks, rankOrder } from '../../../src/domain/influence.js';
+import { networkCsrsOf } from '../../../src/domain/network-graph.js';
 import { generatedProjection } from './scoring-fixture.js';
 
 describe('scoring in a worker thread', () => {
@@ -28,6 +30,23 @@ describe('scoring in a worker thread', () => {
     expect(names).toContain('closeness');
     expect(names.at(-1)).toBe('influence');
     for (const name of names) expect(phases.filter((e) => e.name === name).map((e) => e.state)).toEqual(['running', 'done']);
+  });
+
+  it('precomputes the read model\'s percentiles, default ranking and paths graph next to the scores', async () => {
+    const params = RunParamsSchema.parse({ seed: 3 });
+    const projection = generatedProjection(300, 5, 2);
+    const ids = [...projection.ids];
+    const { result } = await runScoringInWorker({ projection, params, previousMaxCommunityId: -1 });
+    const warmth = result.warmth!;
+    expect(warmth.key).toBe(influenceKey(DEFAULT_INFLUENCE_WEIGHTS));
+    // every score's percentiles, as the snapshot would compute them itself
+    expect(Object.keys(warmth.percentiles).sort()).toEqual(Object.keys(result.fields).sort());
+    for (const [f, values] of Object.entries(result.fields)) expect(warmth.percentiles[f]).toEqual(percentileRanks(values!));
+    // the default influence is the run's own influence score, and the order ranks it
+    expect(warmth.influence).toEqual(result.fields.influence);
+    expect(warmth.order).toEqual(rankOrder(result.fields.influence!, ids));
+    // and the paths graph of the same projection
+    expect(result.network).toEqual(networkCsrsOf(generatedProjection(300, 5, 2)));
   });
 
   it('stops when aborted during a phase', async () => {

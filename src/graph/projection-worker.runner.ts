@@ -1,0 +1,47 @@
+/**
+ * The projection read in a worker thread (projection-worker.ts): the same Projection as
+ * Neo4jProjectionRepository, with its typed arrays transferred back (no copy), while the service's
+ * event loop keeps answering. Aborting terminates the worker at once; the database rolls back its
+ * read transactions when the connection drops.
+ */
+import { AppError } from '../domain/errors.js';
+import type { Projection, ProjectionOptions, ProjectionSource } from '../domain/projection.js';
+import { runWorker } from '../domain/worker-thread.js';
+import type { GraphDatabase } from './database.js';
+import type { ProjectionWorkerData } from './projection-worker.js';
+
+type Message =
+  | { type: 'progress'; what: string; rows: number }
+  | { type: 'result'; projection: Projection }
+  | { type: 'error'; code: string; status: number; message: string; retriable: boolean };
+
+export class ProjectionAborted extends Error {
+  constructor() {
+    super('The projection was stopped');
+    this.name = 'ProjectionAborted';
+  }
+}
+
+export class WorkerProjectionSource implements ProjectionSource {
+  constructor(private readonly db: GraphDatabase) {}
+
+  project(options: ProjectionOptions, onProgress: (what: string, rows: number) => void = () => undefined, signal?: AbortSignal): Promise<Projection> {
+    // Fail as the main thread's reads would while the database is known to be away (e.g. restarting).
+    const reason = this.db.unavailableReason();
+    if (reason) return Promise.reject(new AppError('DATABASE_UNAVAILABLE', 503, `The database is ${reason}; try again shortly`, { retriable: true }));
+    const workerData: ProjectionWorkerData = { settings: this.db.connectionSettings(), options };
+    return runWorker<Projection, Message>({
+      from: import.meta.url,
+      entry: './projection-worker',
+      workerData,
+      signal,
+      aborted: () => new ProjectionAborted(),
+      what: 'projection',
+      onMessage: (m, done) => {
+        if (m.type === 'result') done.resolve(m.projection);
+        else if (m.type === 'error') done.reject(new AppError(m.code, m.status, m.message, { retriable: m.retriable }));
+        else onProgress(m.what, m.rows);
+      },
+    });
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Worker-thread entry of the projection: opens its own driver on the service's database (a driver
+ * cannot cross threads), streams the customer graph into typed arrays with the same reading as
+ * Neo4jProjectionRepository, posts progress (at most every 200 ms), then the projection with its
+ * buffers transferred, or the error as the AppError fields, and exits. Decoding the records of a
+ * large base is seconds of CPU; here it does not hold up the service's requests.
+ * See projection-worker.runner.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ProjectionOptions } from '../domain/projection.js';
+import { buffersOf } from '../domain/run-worker-task.js';
+import { GraphDatabase, mapDatabaseError, type DatabaseSettings } from './database.js';
+import { Neo4jProjectionRepository } from './projection.repository.js';
+
+export interface ProjectionWorkerData {
+  settings: DatabaseSettings;
+  options: ProjectionOptions;
+}
+
+const port = parentPort!;
+const { settings, options } = workerData as ProjectionWorkerData;
+const db = new GraphDatabase(settings);
+let last = 0;
+try {
+  const projection = await new Neo4jProjectionRepository(db).project(options, (what, rows) => {
+    const now = Date.now();
+    if (what === 'relationships' && now - last < 200) return;
+    last = now;
+    port.postMessage({ type: 'progress', what, rows });
+  });
+  const message = { type: 'result', projection };
+  port.postMessage(message, buffersOf(message));
+} catch (error) {
+  const e = mapDatabaseError(error);
+  port.postMessage({ type: 'error', code: e.code, status: e.status, message: e.message, retriable: e.retriable });
+} finally {
+  await db.close();
+}
