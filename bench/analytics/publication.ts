@@ -18,7 +18,7 @@
  * copy is deleted at the end. Writes publication-<date>-<label>.json into --out-dir; --report
  * writes publication-<date>.md from every such JSON there. Run it from a worktree of another
  * commit (with this file copied in) to measure that commit's publication. Not a test: no assertion
- * on time.
+ * on time. It also records the disk the store takes before and after the run.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,7 +58,11 @@ interface Result {
   publish: { ms: number; jvmPeakRssMb: number; jvmPeakHeapMb: number };
   run: { jvmPeakRssMb: number; jvmPeakHeapMb: number; jvmHwmMb: number; jvmRssBeforeMb: number; servicePeakRssMb?: number; serviceHwmMb?: number };
   stagesMs?: Record<string, number>;
+  /** `du -sm` of the store's home before Neo4j starts and after it stops (the run's results and transaction logs included), and of its transaction logs after. */
+  diskMb?: { before: number; after: number; transactionLogsAfter: number };
 }
+
+const duMb = (dir: string) => Number(execFileSync('du', ['-sm', dir], { encoding: 'utf8' }).split(/\s/)[0]);
 
 function procRss(pid: number): { rssMb: number; hwmMb: number } {
   try {
@@ -99,11 +103,13 @@ async function measure(label: string): Promise<Result> {
   const defaults = loadConfig({ DEMO_DATA: 'false', LOG_LEVEL: 'silent', NEO4J_HEAP: argValue('heap') });
   rmSync(copy, { recursive: true, force: true });
   execFileSync('cp', ['-r', base, copy]);
+  const diskBefore = duMb(copy);
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   log(`${label} (${commit}): ${baseInfo.customers} customers, heap ${defaults.NEO4J_HEAP}, page cache ${defaults.NEO4J_PAGECACHE}`);
   const neo4j = await startEmbeddedNeo4j({ home: copy, port: 0, password: 'bench-password', heap: defaults.NEO4J_HEAP, pagecache: defaults.NEO4J_PAGECACHE });
   const db = new GraphDatabase({ uri: neo4j.uri, user: 'neo4j', password: 'bench-password' });
   const heap = watchHeap(neo4j.pid);
+  let result: Result | undefined;
   try {
     const config = loadConfig({ NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: 'bench-password', LOG_LEVEL: 'silent', DEMO_DATA: 'false', DATA_DIR: copy });
     const t0 = performance.now();
@@ -152,7 +158,7 @@ async function measure(label: string): Promise<Result> {
     clearInterval(sampler);
     for (const k of Object.keys(stagesMs)) stagesMs[k] -= Math.round(started - t0);
     const phasesMs = Object.fromEntries(done.phases.map((p) => [p.name, p.ms ?? 0]));
-    const result: Result = {
+    result = {
       label,
       commit,
       base,
@@ -174,6 +180,10 @@ async function measure(label: string): Promise<Result> {
     heap.stop();
     await db.close();
     await neo4j.stop();
+    if (result) {
+      const logs = path.join(copy, 'data', 'transactions');
+      result.diskMb = { before: diskBefore, after: duMb(copy), transactionLogsAfter: existsSync(logs) ? duMb(logs) : 0 };
+    }
     rmSync(copy, { recursive: true, force: true });
   }
 }
@@ -213,6 +223,7 @@ function report(): void {
   row('whole run (wall)', (r) => `${(r.runWallMs / 1000).toFixed(1)} s`);
   row('phases (ms)', (r) => Object.entries(r.phasesMs).map(([k, v]) => `${k} ${v}`).join(', '));
   row('publication stages (ms from the run start)', (r) => (r.stagesMs ? Object.entries(r.stagesMs).map(([k, v]) => `${k} ${v}`).join(', ') : '—'));
+  row('store on disk before → after the run (of which transaction logs)', (r) => (r.diskMb ? `${r.diskMb.before} → ${r.diskMb.after} MB (${r.diskMb.transactionLogsAfter} MB)` : '—'));
   row('load average (1 min) before → after', (r) => `${r.load1.before.toFixed(1)} → ${r.load1.after.toFixed(1)}`);
   writeFileSync(path.join(outDir, `publication-${DATE}.md`), lines.join('\n') + '\n');
   writeFileSync(path.join(outDir, `publication-${DATE}.json`), JSON.stringify(results, null, 2) + '\n');
