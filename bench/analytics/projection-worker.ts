@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { DEFAULT_PROJECTION, type ProjectionSource } from '../../src/domain/projection.js';
+import { DEFAULT_PROJECTION, unpackProjectionEvidence, type ProjectionSource } from '../../src/domain/projection.js';
 import { GraphDatabase } from '../../src/graph/database.js';
 import { WorkerProjectionSource } from '../../src/graph/projection-worker.runner.js';
 import { Neo4jProjectionRepository } from '../../src/graph/projection.repository.js';
@@ -54,6 +54,8 @@ async function measure(source: ProjectionSource) {
   const t0 = performance.now();
   const projection = await source.project({ ...DEFAULT_PROJECTION });
   const wallS = (performance.now() - t0) / 1000;
+  // One more tick, so that a stall just before the promise settled (receiving the result) is seen.
+  await new Promise((resolve) => setTimeout(resolve, 3 * TICK_MS));
   clearInterval(timer);
   histogram.disable();
   const sorted = [...lates].sort((a, b) => a - b);
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
         log(JSON.stringify(figures.at(-1)));
       }
     }
+    unpackProjectionEvidence(last.worker);
     differences = projectionDifferences(last.thread, last.worker);
     log(differences.length ? `DIFFERENT: ${differences.slice(0, 5).join('; ')}` : 'both ways give the same projection');
   } finally {

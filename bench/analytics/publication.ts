@@ -18,7 +18,8 @@
  * copy is deleted at the end. Writes publication-<date>-<label>.json into --out-dir; --report
  * writes publication-<date>.md from every such JSON there. Run it from a worktree of another
  * commit (with this file copied in) to measure that commit's publication. Not a test: no assertion
- * on time. It also records the disk the store takes before and after the run.
+ * on time. It also records the disk the store takes before and after the run, and every stall of
+ * the event loop over 50 ms with the phase running then.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,8 +59,10 @@ interface Result {
   publish: { ms: number; jvmPeakRssMb: number; jvmPeakHeapMb: number };
   run: { jvmPeakRssMb: number; jvmPeakHeapMb: number; jvmHwmMb: number; jvmRssBeforeMb: number; servicePeakRssMb?: number; serviceHwmMb?: number };
   stagesMs?: Record<string, number>;
+  /** Event-loop stalls over 50 ms during the run, with the phase running then (after the analytics run service's own report). */
+  eventLoopStalls?: { atMs: number; ms: number; phase: string }[];
   /** `du -sm` of the store's home before Neo4j starts and after it stops (the run's results and transaction logs included), and of its transaction logs after. */
-  diskMb?: { before: number; after: number; transactionLogsAfter: number };
+  diskMb?: { before: number; after: number; transactionLogsBefore?: number; transactionLogsAfter: number };
 }
 
 const duMb = (dir: string) => Number(execFileSync('du', ['-sm', dir], { encoding: 'utf8' }).split(/\s/)[0]);
@@ -104,6 +107,8 @@ async function measure(label: string): Promise<Result> {
   rmSync(copy, { recursive: true, force: true });
   execFileSync('cp', ['-r', base, copy]);
   const diskBefore = duMb(copy);
+  const logsDir = path.join(copy, 'data', 'transactions');
+  const logsBefore = existsSync(logsDir) ? duMb(logsDir) : 0;
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   log(`${label} (${commit}): ${baseInfo.customers} customers, heap ${defaults.NEO4J_HEAP}, page cache ${defaults.NEO4J_PAGECACHE}`);
   const neo4j = await startEmbeddedNeo4j({ home: copy, port: 0, password: 'bench-password', heap: defaults.NEO4J_HEAP, pagecache: defaults.NEO4J_PAGECACHE });
@@ -135,6 +140,15 @@ async function measure(label: string): Promise<Result> {
     const jvmRssBeforeMb = procRss(neo4j.pid).rssMb;
     const peaks = { rss: 0, heap: 0, pubRss: 0, pubHeap: 0, service: 0 };
     let publishing = false;
+    // Event-loop stalls: a 5 ms timer; a tick later than 50 ms is recorded with the phase running then.
+    let phaseNow = 'start';
+    const stalls: { atMs: number; ms: number; phase: string }[] = [];
+    let expected = performance.now() + 5;
+    const stallTimer = setInterval(() => {
+      const now = performance.now();
+      if (now - expected > 50) stalls.push({ atMs: Math.round(now - t0), ms: Math.round(now - expected), phase: phaseNow });
+      expected = now + 5;
+    }, 5);
     const sampler = setInterval(() => {
       const rss = procRss(neo4j.pid).rssMb;
       const used = heap.used();
@@ -151,9 +165,11 @@ async function measure(label: string): Promise<Result> {
     const run = await runs.start({}, {
       onProgress: (r) => {
         publishing = r.phases.some((p) => p.name === 'publish' && p.status === 'running');
+        phaseNow = r.phases.find((p) => p.status === 'running')?.name ?? (r.status === 'running' ? 'between phases' : r.status);
       },
     });
     const done = await runs.wait(run.id);
+    clearInterval(stallTimer);
     const runWallMs = Math.round(performance.now() - started);
     clearInterval(sampler);
     for (const k of Object.keys(stagesMs)) stagesMs[k] -= Math.round(started - t0);
@@ -174,6 +190,7 @@ async function measure(label: string): Promise<Result> {
       run: { jvmPeakRssMb: peaks.rss, jvmPeakHeapMb: peaks.heap, jvmHwmMb: procRss(neo4j.pid).hwmMb, jvmRssBeforeMb, servicePeakRssMb: peaks.service, serviceHwmMb: procRss(process.pid).hwmMb },
     };
     if (Object.keys(stagesMs).length > 0) result.stagesMs = stagesMs;
+    result.eventLoopStalls = stalls;
     log(`${label}: ${done.status} ${done.message ?? ''}; publish ${result.publish.ms} ms, JVM peak RSS ${peaks.pubRss} MB / heap ${peaks.pubHeap} MB during it`);
     return result;
   } finally {
@@ -181,8 +198,7 @@ async function measure(label: string): Promise<Result> {
     await db.close();
     await neo4j.stop();
     if (result) {
-      const logs = path.join(copy, 'data', 'transactions');
-      result.diskMb = { before: diskBefore, after: duMb(copy), transactionLogsAfter: existsSync(logs) ? duMb(logs) : 0 };
+      result.diskMb = { before: diskBefore, after: duMb(copy), transactionLogsBefore: logsBefore, transactionLogsAfter: existsSync(logsDir) ? duMb(logsDir) : 0 };
     }
     rmSync(copy, { recursive: true, force: true });
   }
@@ -223,7 +239,12 @@ function report(): void {
   row('whole run (wall)', (r) => `${(r.runWallMs / 1000).toFixed(1)} s`);
   row('phases (ms)', (r) => Object.entries(r.phasesMs).map(([k, v]) => `${k} ${v}`).join(', '));
   row('publication stages (ms from the run start)', (r) => (r.stagesMs ? Object.entries(r.stagesMs).map(([k, v]) => `${k} ${v}`).join(', ') : '—'));
-  row('store on disk before → after the run (of which transaction logs)', (r) => (r.diskMb ? `${r.diskMb.before} → ${r.diskMb.after} MB (${r.diskMb.transactionLogsAfter} MB)` : '—'));
+  row('store on disk before → after the run (of which transaction logs)', (r) =>
+    r.diskMb ? `${r.diskMb.before} → ${r.diskMb.after} MB (${r.diskMb.transactionLogsBefore ?? '?'} → ${r.diskMb.transactionLogsAfter} MB)` : '—',
+  );
+  row('event-loop stalls over 50 ms (phase: ms …)', (r) =>
+    r.eventLoopStalls ? r.eventLoopStalls.map((x) => `${x.phase}: ${x.ms}`).join(', ') || 'none' : '—',
+  );
   row('load average (1 min) before → after', (r) => `${r.load1.before.toFixed(1)} → ${r.load1.after.toFixed(1)}`);
   writeFileSync(path.join(outDir, `publication-${DATE}.md`), lines.join('\n') + '\n');
   writeFileSync(path.join(outDir, `publication-${DATE}.json`), JSON.stringify(results, null, 2) + '\n');

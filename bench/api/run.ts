@@ -38,6 +38,14 @@ const SEED = Number(arg('seed', '1'));
 const RATE = Number(arg('rate', '500'));
 const SECONDS = Number(arg('seconds', '20'));
 const CONNECTIONS = Number(arg('connections', '20'));
+/**
+ * --raw-latency: record each request's own latency. By default autocannon corrects for coordinated
+ * omission when a rate is set, back-filling every response slower than ceil(1 / per-connection
+ * rate) — 1 ms at these rates — with synthetic samples down to that interval, so a handful of slow
+ * responses weigh as many; its rate limiter also sends each connection's share of a second in a
+ * burst at the start of that second.
+ */
+const RAW_LATENCY = process.argv.includes('--raw-latency');
 /** Social proof runs a graph query per request in Neo4j; it is measured at its own rate. */
 const SOCIAL_RATE = Number(arg('social-rate', '100'));
 const FROM_STORE = process.argv.includes('--from-store') ? arg('from-store', '') : undefined;
@@ -78,6 +86,7 @@ async function hit(base: string, name: string, requests: autocannon.Request[] | 
     workers: 1,
     headers: { authorization: `Bearer ${KEY}` },
     requests,
+    ignoreCoordinatedOmission: RAW_LATENCY,
   });
   return {
     endpoint: `${name} @ ${rate}/s`,
@@ -146,6 +155,9 @@ async function main(): Promise<void> {
     rows.push(await hit(address, 'GET /health (trivial)', undefined, '/health'));
     rows.push(await hit(address, 'GET /v1/super-users?limit=50', undefined, '/v1/super-users?limit=50'));
     rows.push(await hit(address, 'GET /v1/customers/{id}/metrics', rotating((id) => `/v1/customers/${id}/metrics`), '/'));
+    // The same endpoint for one customer, without autocannon's request list: tells the service's
+    // cost apart from what cycling through a list of requests adds on the load generator's side.
+    rows.push(await hit(address, 'GET /v1/customers/{id}/metrics, one customer', undefined, `/v1/customers/${pick(0)}/metrics`));
     rows.push(await hit(address, 'GET /v1/customers/{id}/social-proof?target=brand:b1', rotating((id) => `/v1/customers/${id}/social-proof?target=brand:b1`), '/', SOCIAL_RATE));
     if (DURING_RUN) {
       // The same two endpoints at the same rate, idle and then while a new run is in progress.
@@ -177,9 +189,10 @@ async function main(): Promise<void> {
     const command =
       `npx tsx bench/api/run.ts --customers ${CUSTOMERS} --seed ${SEED} --rate ${RATE} --social-rate ${SOCIAL_RATE} --seconds ${SECONDS} --connections ${CONNECTIONS}` +
       (FROM_STORE ? ` --from-store ${FROM_STORE}` : '') +
-      (DURING_RUN ? ` --during-run ${DURING_RUN}` : '');
+      (DURING_RUN ? ` --during-run ${DURING_RUN}` : '') +
+      (RAW_LATENCY ? ' --raw-latency' : '');
     const report = { command, date, customers: CUSTOMERS, fromStore: FROM_STORE ?? null, loadSeconds, socialMemorySeconds, run: { phases: run.phases, summary: run.summary.customers }, duringRun: duringRun ?? null, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, rows, machine, wallSeconds: (Date.now() - started) / 1000 };
-    const name = `api-${date}${FROM_STORE ? `-${Math.round(CUSTOMERS / 1000)}k` : ''}`;
+    const name = `api-${date}${FROM_STORE ? `-${Math.round(CUSTOMERS / 1000)}k` : ''}${RAW_LATENCY ? '-raw' : ''}`;
     mkdirSync(RESULTS, { recursive: true });
     writeFileSync(path.join(RESULTS, `${name}.json`), JSON.stringify(report, null, 2));
     const table = rows

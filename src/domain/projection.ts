@@ -15,6 +15,7 @@
  * following you still listens to you). Sentiment does not change the weight: a hostile share
  * spreads a voice as far as a friendly one; sentiment is judged by the stance analysis.
  */
+import { packEvidence, unpackEvidence, type PackedEvidence } from './evidence-pack.js';
 import type { StanceEvidence } from './stance.js';
 
 export interface ProjectionOptions {
@@ -61,7 +62,10 @@ export interface Projection {
   negativeVolume: Float64Array;
   /** Brand ids (sorted) and, per brand index, the stance evidence of each customer index that has any. */
   brands: string[];
+  /** Empty while the evidence travels packed (`packedEvidence`) between threads. */
   evidence: Map<number, StanceEvidence>[];
+  /** The evidence in typed arrays while the projection crosses threads (see packProjectionEvidence). */
+  packedEvidence?: PackedEvidence;
   /** Time of each customer's latest purchase (epoch ms), NaN when none. */
   lastPurchaseAt: Float64Array;
   /** The date ages were measured from (resolved). */
@@ -73,4 +77,18 @@ export interface Projection {
 export interface ProjectionSource {
   /** Streams the graph into a Projection; an aborted `signal` stops it (the promise then rejects). */
   project(options: ProjectionOptions, onProgress?: (what: string, rows: number) => void, signal?: AbortSignal): Promise<Projection>;
+}
+
+/** Moves the projection's evidence into typed arrays before it crosses a thread (evidence-pack.ts). */
+export function packProjectionEvidence(p: Projection): void {
+  if (p.packedEvidence) return;
+  p.packedEvidence = packEvidence(p.evidence);
+  p.evidence = [];
+}
+
+/** Brings packed evidence back into Maps, in the thread that reads it (the stance phase). */
+export function unpackProjectionEvidence(p: Projection): void {
+  if (!p.packedEvidence) return;
+  p.evidence = unpackEvidence(p.packedEvidence);
+  p.packedEvidence = undefined;
 }

@@ -6,7 +6,7 @@
 import type { EngineResults } from './engines/engine.js';
 import { DEFAULT_INFLUENCE_WEIGHTS, snapshotWarmth } from './influence.js';
 import { networkCsrsOf } from './network-graph.js';
-import type { Projection } from './projection.js';
+import { unpackProjectionEvidence, type Projection } from './projection.js';
 import { scoringPhases, type RunParams, type ScoreSet } from './scoring.js';
 
 export interface ScoringTask {
@@ -24,6 +24,7 @@ export type ScoringEvent =
 
 /** Runs every scoring phase in order; `signal` is checked between phases and inside long kernels. */
 export function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) => void, signal?: AbortSignal): ScoreSet {
+  unpackProjectionEvidence(task.projection);
   const precomputed = task.precomputed ?? {};
   const { phases, result } = scoringPhases(
     task.projection,

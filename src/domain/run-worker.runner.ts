@@ -2,7 +2,8 @@
  * Runs the scoring phases of an analytics run off the event loop, in a worker thread, so the API
  * (health checks included) keeps answering during a long phase. The projection's typed arrays are
  * transferred to the worker and transferred back with the scores (no copy either way; the caller
- * must use the projection returned, not the one passed in). Aborting terminates the worker at
+ * must use the projection returned, not the one passed in: the one passed in is left without its
+ * arrays, evidence and topics). Aborting terminates the worker at
  * once, whatever kernel it is in.
  * The worker is started by src/domain/worker-thread.ts.
  */
@@ -24,7 +25,7 @@ export function runScoringInWorker(
   signal?: AbortSignal,
 ): Promise<{ result: ScoreSet; projection: Projection }> {
   type Message = ScoringEvent | { type: 'result'; result: ScoreSet; projection: Projection } | { type: 'error'; name?: string; message?: string };
-  return runWorker<{ result: ScoreSet; projection: Projection }, Message>({
+  const running = runWorker<{ result: ScoreSet; projection: Projection }, Message>({
     from: import.meta.url,
     entry: './run-worker',
     workerData: task,
@@ -41,4 +42,9 @@ export function runScoringInWorker(
       } else onEvent(m);
     },
   });
+  // The worker got its own copy of what cannot be moved (the topics, and the evidence when it was
+  // not packed) and sends the projection back whole; this thread drops its copy meanwhile.
+  task.projection.evidence = [];
+  task.projection.topics = [];
+  return running;
 }

@@ -5,6 +5,7 @@
  * A cancelled run terminates the worker. See run-worker.runner.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { packProjectionEvidence } from './projection.js';
 import { buffersOf, runScoringTask, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
 
 const port = parentPort!;
@@ -20,6 +21,8 @@ const emit = (e: ScoringEvent) => {
 };
 try {
   const result = runScoringTask(task, emit);
+  // Back packed, as it came: the service's thread does not read the evidence.
+  packProjectionEvidence(task.projection);
   const message = { type: 'result', result, projection: task.projection };
   port.postMessage(message, buffersOf(message));
 } catch (error) {

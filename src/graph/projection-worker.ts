@@ -2,12 +2,13 @@
  * Worker-thread entry of the projection: opens its own driver on the service's database (a driver
  * cannot cross threads), streams the customer graph into typed arrays with the same reading as
  * Neo4jProjectionRepository, posts progress (at most every 200 ms), then the projection with its
- * buffers transferred, or the error as the AppError fields, and exits. Decoding the records of a
+ * buffers transferred (the stance evidence packed into typed arrays too, see evidence-pack.ts), or
+ * the error as the AppError fields, and exits. Decoding the records of a
  * large base is seconds of CPU; here it does not hold up the service's requests.
  * See projection-worker.runner.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ProjectionOptions } from '../domain/projection.js';
+import { packProjectionEvidence, type ProjectionOptions } from '../domain/projection.js';
 import { buffersOf } from '../domain/run-worker-task.js';
 import { GraphDatabase, mapDatabaseError, type DatabaseSettings } from './database.js';
 import { Neo4jProjectionRepository } from './projection.repository.js';
@@ -28,6 +29,8 @@ try {
     last = now;
     port.postMessage({ type: 'progress', what, rows });
   });
+  // The evidence travels as typed arrays, moved like the rest (the service never unpacks it).
+  packProjectionEvidence(projection);
   const message = { type: 'result', projection };
   port.postMessage(message, buffersOf(message));
 } catch (error) {

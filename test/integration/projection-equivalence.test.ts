@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Projection } from '../../src/domain/projection.js';
-import { DEFAULT_PROJECTION } from '../../src/domain/projection.js';
+import { DEFAULT_PROJECTION, unpackProjectionEvidence } from '../../src/domain/projection.js';
 import type { StanceEvidence } from '../../src/domain/stance.js';
 import { ProjectionAborted, WorkerProjectionSource } from '../../src/graph/projection-worker.runner.js';
 import { Neo4jProjectionRepository } from '../../src/graph/projection.repository.js';
@@ -269,6 +269,9 @@ describe('projection from Neo4j', () => {
     const worker = new WorkerProjectionSource(ctx.db);
     const progress: string[] = [];
     const p = await worker.project({ ...DEFAULT_PROJECTION, asOf: AS_OF }, (what) => progress.push(what));
+    // The evidence crosses the thread packed in typed arrays; unpacked, it is the same.
+    expect(p.evidence).toEqual([]);
+    unpackProjectionEvidence(p);
     expect(p).toEqual(await repo.project({ ...DEFAULT_PROJECTION, asOf: AS_OF }));
     expect(p.src).toBeInstanceOf(Int32Array);
     expect(progress).toContain('customers');

@@ -8,6 +8,7 @@ import { runScoringTask, type ScoringEvent } from '../../../src/domain/run-worke
 import { RunParamsSchema } from '../../../src/domain/scoring.js';
 import { DEFAULT_INFLUENCE_WEIGHTS, influenceKey, percentileRanks, rankOrder } from '../../../src/domain/influence.js';
 import { networkCsrsOf } from '../../../src/domain/network-graph.js';
+import { unpackProjectionEvidence } from '../../../src/domain/projection.js';
 import { generatedProjection } from './scoring-fixture.js';
 
 describe('scoring in a worker thread', () => {
@@ -20,7 +21,9 @@ describe('scoring in a worker thread', () => {
     const inWorker = await runScoringInWorker({ projection: there, params, previousMaxCommunityId: 9 }, (e) => events.push(e));
     expect(inWorker.result).toEqual(inThread);
     expect((inThread.summary.betweenness as { exact: boolean }).exact).toBe(false);
-    // The projection comes back whole, its arrays moved rather than copied.
+    // The projection comes back whole, its arrays moved rather than copied, its evidence packed.
+    expect(inWorker.projection.evidence).toEqual([]);
+    unpackProjectionEvidence(inWorker.projection);
     expect(inWorker.projection).toEqual(here);
     expect(there.src.length).toBe(0);
     // Every phase is reported running, then done, in order.
