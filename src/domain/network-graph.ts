@@ -9,7 +9,7 @@ import type { Projection } from './projection.js';
 
 export interface NetworkGraph {
   ids: string[];
-  index: Map<string, number>;
+  index: ReadonlyMap<string, number>;
   attention: CsrGraph;
   ties: CsrGraph;
   lastPurchaseAt: Float64Array;
@@ -39,11 +39,15 @@ export function networkCsrsOf(p: Projection): NetworkCsrs {
   return { attention: buildCsr(n, p.src, p.dst, p.weight), ties: buildCsr(n, src, dst, w, { mergeParallel: 'max' }) };
 }
 
-/** The paths graph of a projection; `csrs` when they were built already (by the scoring worker) for this projection. */
-export function networkGraphOf(p: Projection, csrs: NetworkCsrs = networkCsrsOf(p)): NetworkGraph {
+/**
+ * The paths graph of a projection; `csrs` when they were built already (by the scoring worker) for
+ * this projection, `index` when the id → index map of these ids exists already (never changed in
+ * place: withoutCustomers copies it).
+ */
+export function networkGraphOf(p: Projection, csrs: NetworkCsrs = networkCsrsOf(p), index?: ReadonlyMap<string, number>): NetworkGraph {
   return {
     ids: p.ids,
-    index: new Map(p.ids.map((id, i) => [id, i])),
+    index: index ?? new Map(p.ids.map((id, i) => [id, i])),
     attention: csrs.attention,
     ties: csrs.ties,
     lastPurchaseAt: p.lastPurchaseAt,

@@ -171,10 +171,13 @@ export class SnapshotService {
           : undefined,
         history: [{ runId: run.id, finishedAt: run.finishedAt!, stance: stanceSummary }, ...(before?.data.history ?? [])].slice(0, 20),
       };
-      const snapshot = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS, result.warmth).withPrivacy([...missing, ...pending.erase], pending.optedOut);
+      const whole = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS, result.warmth);
+      const snapshot = whole.withPrivacy([...missing, ...pending.erase], pending.optedOut);
       this.snapshot = snapshot;
       this.privacySeq = seq;
-      this.setNetwork(run.id, snapshot.version, Promise.resolve(withoutCustomers(networkGraphOf(projection, result.network), snapshot.erased)));
+      // The paths graph shares the run's id index (built once; neither side changes it in place).
+      const network = networkGraphOf(projection, result.network, whole.index);
+      this.setNetwork(run.id, snapshot.version, Promise.resolve(withoutCustomers(network, snapshot.erased)));
     } finally {
       if (this.pending === pending) this.pending = undefined;
     }

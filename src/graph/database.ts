@@ -71,11 +71,15 @@ export class GraphDatabase {
     return this.availability?.unavailableReason();
   }
 
-  private session(mode: 'READ' | 'WRITE') {
+  /** The retriable 503 to answer while the database is known to be away, or undefined while it is up. */
+  unavailableError(): AppError | undefined {
     const reason = this.unavailableReason();
-    if (reason) {
-      throw new AppError('DATABASE_UNAVAILABLE', 503, `The database is ${reason}; try again shortly`, { retriable: true });
-    }
+    return reason ? new AppError('DATABASE_UNAVAILABLE', 503, `The database is ${reason}; try again shortly`, { retriable: true }) : undefined;
+  }
+
+  private session(mode: 'READ' | 'WRITE') {
+    const away = this.unavailableError();
+    if (away) throw away;
     return this.driver.session({
       database: this.database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,

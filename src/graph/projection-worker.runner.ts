@@ -27,8 +27,8 @@ export class WorkerProjectionSource implements ProjectionSource {
 
   project(options: ProjectionOptions, onProgress: (what: string, rows: number) => void = () => undefined, signal?: AbortSignal): Promise<Projection> {
     // Fail as the main thread's reads would while the database is known to be away (e.g. restarting).
-    const reason = this.db.unavailableReason();
-    if (reason) return Promise.reject(new AppError('DATABASE_UNAVAILABLE', 503, `The database is ${reason}; try again shortly`, { retriable: true }));
+    const away = this.db.unavailableError();
+    if (away) return Promise.reject(away);
     const workerData: ProjectionWorkerData = { settings: this.db.connectionSettings(), options };
     return runWorker<Projection, Message>({
       from: import.meta.url,
