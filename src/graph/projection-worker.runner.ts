@@ -1,7 +1,9 @@
 /**
  * The projection read in a worker thread (projection-worker.ts): the same Projection as
  * Neo4jProjectionRepository, with its typed arrays transferred back (no copy), while the service's
- * event loop keeps answering. Aborting terminates the worker at once; the database rolls back its
+ * event loop keeps answering. Its stance evidence comes back packed (`packedEvidence`, `evidence`
+ * empty): the scoring unpacks it in its own thread; a caller that reads it here calls
+ * unpackProjectionEvidence. Aborting terminates the worker at once; the database rolls back its
  * read transactions when the connection drops.
  */
 import { AppError } from '../domain/errors.js';
