@@ -57,7 +57,7 @@ interface Result {
   phasesMs: Record<string, number>;
   runWallMs: number;
   publish: { ms: number; jvmPeakRssMb: number; jvmPeakHeapMb: number };
-  run: { jvmPeakRssMb: number; jvmPeakHeapMb: number; jvmHwmMb: number; jvmRssBeforeMb: number; servicePeakRssMb?: number; serviceHwmMb?: number };
+  run: { jvmPeakRssMb: number; jvmPeakHeapMb: number; jvmHwmMb: number; jvmRssBeforeMb: number; servicePeakRssMb?: number; serviceHwmMb?: number; mainThreadPeakHeapMb?: number };
   stagesMs?: Record<string, number>;
   /** Event-loop stalls over 50 ms during the run, with the phase running then (after the analytics run service's own report). */
   eventLoopStalls?: { atMs: number; ms: number; phase: string }[];
@@ -138,7 +138,7 @@ async function measure(label: string): Promise<Result> {
     await runs.recover();
     const load1Before = loadavg()[0];
     const jvmRssBeforeMb = procRss(neo4j.pid).rssMb;
-    const peaks = { rss: 0, heap: 0, pubRss: 0, pubHeap: 0, service: 0 };
+    const peaks = { rss: 0, heap: 0, pubRss: 0, pubHeap: 0, service: 0, mainHeap: 0 };
     let publishing = false;
     // Event-loop stalls: a 5 ms timer; a tick later than 50 ms is recorded with the phase running then.
     let phaseNow = 'start';
@@ -154,7 +154,10 @@ async function measure(label: string): Promise<Result> {
       const used = heap.used();
       peaks.rss = Math.max(peaks.rss, rss);
       // The service: this process, its scoring worker thread included.
-      peaks.service = Math.max(peaks.service, Math.round(process.memoryUsage().rss / 2 ** 20));
+      const usage = process.memoryUsage();
+      peaks.service = Math.max(peaks.service, Math.round(usage.rss / 2 ** 20));
+      // The main thread's own JavaScript heap (the workers' heaps are in the RSS only).
+      peaks.mainHeap = Math.max(peaks.mainHeap, Math.round(usage.heapUsed / 2 ** 20));
       peaks.heap = Math.max(peaks.heap, used);
       if (publishing) {
         peaks.pubRss = Math.max(peaks.pubRss, rss);
@@ -187,7 +190,7 @@ async function measure(label: string): Promise<Result> {
       phasesMs,
       runWallMs,
       publish: { ms: phasesMs.publish ?? 0, jvmPeakRssMb: peaks.pubRss, jvmPeakHeapMb: peaks.pubHeap },
-      run: { jvmPeakRssMb: peaks.rss, jvmPeakHeapMb: peaks.heap, jvmHwmMb: procRss(neo4j.pid).hwmMb, jvmRssBeforeMb, servicePeakRssMb: peaks.service, serviceHwmMb: procRss(process.pid).hwmMb },
+      run: { jvmPeakRssMb: peaks.rss, jvmPeakHeapMb: peaks.heap, jvmHwmMb: procRss(neo4j.pid).hwmMb, jvmRssBeforeMb, servicePeakRssMb: peaks.service, serviceHwmMb: procRss(process.pid).hwmMb, mainThreadPeakHeapMb: peaks.mainHeap },
     };
     if (Object.keys(stagesMs).length > 0) result.stagesMs = stagesMs;
     result.eventLoopStalls = stalls;
@@ -236,6 +239,7 @@ function report(): void {
   row('JVM peak RSS, whole run (high-water mark)', (r) => `${r.run.jvmPeakRssMb} MB (${r.run.jvmHwmMb} MB)`);
   row('JVM RSS before the run', (r) => `${r.run.jvmRssBeforeMb} MB`);
   row('service peak RSS, whole run (high-water mark)', (r) => (r.run.servicePeakRssMb ? `${r.run.servicePeakRssMb} MB (${r.run.serviceHwmMb} MB)` : '—'));
+  row('service main thread peak JS heap in use', (r) => (r.run.mainThreadPeakHeapMb ? `${r.run.mainThreadPeakHeapMb} MB` : '—'));
   row('whole run (wall)', (r) => `${(r.runWallMs / 1000).toFixed(1)} s`);
   row('phases (ms)', (r) => Object.entries(r.phasesMs).map(([k, v]) => `${k} ${v}`).join(', '));
   row('publication stages (ms from the run start)', (r) => (r.stagesMs ? Object.entries(r.stagesMs).map(([k, v]) => `${k} ${v}`).join(', ') : '—'));
