@@ -26,6 +26,7 @@ import { analyticsRoutes } from './http/routes/analytics.routes.js';
 import { AnalyticsRunService, type Logger } from './domain/analytics-run.service.js';
 import { Neo4jAnalyticsRunRepository } from './graph/analytics-run.repository.js';
 import { WorkerProjectionSource } from './graph/projection-worker.runner.js';
+import { warmthInWorker } from './domain/warmth-worker.runner.js';
 import { GdsEngine } from './graph/gds-engine.js';
 import { Neo4jSnapshotRepository } from './graph/snapshot.repository.js';
 import { Neo4jSocialProofRepository } from './graph/social-proof.repository.js';
@@ -170,7 +171,7 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
     },
   );
   const snapshotRepository = new Neo4jSnapshotRepository(db);
-  const snapshots = new SnapshotService(snapshotRepository, projections);
+  const snapshots = new SnapshotService(snapshotRepository, projections, warmthInWorker);
   runs.onCompleted((run, projection, result) => snapshots.adoptResults(run, projection, result));
   const superUsers = new SuperUsersService(snapshots);
   const layouts = new LayoutService(snapshots, new Neo4jLayoutRepository(db), { logger });

@@ -11,10 +11,11 @@
  */
 import { createHash } from 'node:crypto';
 import { AppError } from './errors.js';
-import { DEFAULT_INFLUENCE_WEIGHTS } from './influence.js';
+import { DEFAULT_INFLUENCE_WEIGHTS, type SnapshotWarmth } from './influence.js';
 import { networkGraphOf, withoutCustomers, type NetworkGraph } from './network-graph.js';
 import { DEFAULT_PROJECTION, type Projection, type ProjectionSource } from './projection.js';
 import { ScoreSnapshot, type SnapshotData } from './score-snapshot.js';
+import type { WarmthTask } from './warmth-worker.runner.js';
 import type { AnalyticsRun } from './analytics-run.service.js';
 import type { BrandStanceSummary, ScoreField, ScoreSet } from './scoring.js';
 
@@ -79,6 +80,8 @@ export class SnapshotService {
   constructor(
     private readonly source: SnapshotSource,
     private readonly projections: ProjectionSource,
+    /** Prepares a loaded read model's percentiles and default ranking: in this thread unless given (the service passes warmthInWorker). */
+    private readonly prepare?: (task: WarmthTask) => Promise<SnapshotWarmth>,
   ) {}
 
   /**
@@ -127,7 +130,11 @@ export class SnapshotService {
       const data = await this.source.load();
       // The new snapshot is prepared completely before it replaces the current one.
       if (data) {
-        const fresh = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS);
+        // Prepared off the event loop when the service says how; in this thread if that fails.
+        const warmth = this.prepare
+          ? await this.prepare({ fields: data.fields as Record<string, Float64Array>, ids: data.ids }).catch(() => undefined)
+          : undefined;
+        const fresh = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS, warmth);
         this.snapshot = fresh.withPrivacy([...(data.missing ?? []), ...pending.erase], pending.optedOut);
         this.privacySeq = seq;
         this.appliedKeys.clear();
