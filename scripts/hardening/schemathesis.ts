@@ -227,7 +227,7 @@ interface HarEntry {
  * refused PATCH (its merged record is the stored one plus the patch, e.g. `endsAt` before the
  * stored `startsAt`). The replay leaves these out; every other refusal is about the request alone.
  */
-export function refusalDependsOnState(e: HarEntry): boolean {
+function refusalDependsOnState(e: HarEntry): boolean {
   if (e.response.status === 404 || e.response.status === 409) return true;
   if (e.request.method === 'PATCH') return true;
   return (e.response.content?.text ?? '').includes('"unknown_reference"');

@@ -116,11 +116,21 @@ export interface SnapshotWarmth {
   order: Int32Array;
 }
 
-export function snapshotWarmth(fields: Record<string, ArrayLike<number> | undefined>, ids: readonly string[], weights: InfluenceWeights): SnapshotWarmth {
+/**
+ * `known` takes what the caller computed already for these scores (the scoring's influence phase:
+ * the components' percentiles, by field, and the influence with these weights), so no sort is
+ * done twice.
+ */
+export function snapshotWarmth(
+  fields: Record<string, ArrayLike<number> | undefined>,
+  ids: readonly string[],
+  weights: InfluenceWeights,
+  known: { percentiles?: Record<string, Float64Array>; influence?: Float64Array } = {},
+): SnapshotWarmth {
   const percentiles: Record<string, Float64Array> = {};
-  for (const [f, values] of Object.entries(fields)) if (values) percentiles[f] = percentileRanks(values);
+  for (const [f, values] of Object.entries(fields)) if (values) percentiles[f] = known.percentiles?.[f] ?? percentileRanks(values);
   const components: Partial<Record<InfluenceComponent, Float64Array>> = {};
   for (const c of INFLUENCE_COMPONENTS) if (percentiles[COMPONENT_FIELD[c]]) components[c] = percentiles[COMPONENT_FIELD[c]];
-  const influence = blendInfluence(components, weights, ids.length);
+  const influence = known.influence ?? blendInfluence(components, weights, ids.length);
   return { percentiles, key: influenceKey(weights), influence, order: rankOrder(influence, ids) };
 }

@@ -4,7 +4,6 @@
  * end reported, then the scores. Shared by both so the two give the same results for a seed.
  */
 import type { EngineResults } from './engines/engine.js';
-import { DEFAULT_INFLUENCE_WEIGHTS, snapshotWarmth } from './influence.js';
 import { networkCsrsOf } from './network-graph.js';
 import { unpackProjectionEvidence, type Projection } from './projection.js';
 import { scoringPhases, type RunParams, type ScoreSet } from './scoring.js';
@@ -45,25 +44,8 @@ export function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) => voi
     emit({ type: 'phase', name: step.name, state: 'done', ms: Math.round(performance.now() - started) });
   }
   signal?.throwIfAborted();
-  // Done here, in the worker, so that adopting the run does not hold up the service's event loop.
-  result.warmth = snapshotWarmth(result.fields, task.projection.ids, DEFAULT_INFLUENCE_WEIGHTS);
+  // Done here, in the worker (the read model's caches come from the influence phase), so that
+  // adopting the run does not hold up the service's event loop.
   result.network = networkCsrsOf(task.projection);
   return result;
-}
-
-/** Every distinct ArrayBuffer under a value (typed arrays in objects, arrays and maps), for a transfer list. */
-export function buffersOf(value: unknown, seen = new Set<ArrayBuffer>(), visited = new Set<object>()): ArrayBuffer[] {
-  if (value === null || typeof value !== 'object' || visited.has(value)) return [...seen];
-  visited.add(value);
-  if (ArrayBuffer.isView(value)) {
-    if (value.buffer instanceof ArrayBuffer) seen.add(value.buffer);
-  } else if (value instanceof Map) {
-    for (const v of value.values()) buffersOf(v, seen, visited);
-  } else if (Array.isArray(value)) {
-    // Arrays of strings or numbers hold no buffers; look at the first element only to skip them fast.
-    if (value.length > 0 && typeof value[0] === 'object') for (const v of value) buffersOf(v, seen, visited);
-  } else {
-    for (const v of Object.values(value)) buffersOf(v, seen, visited);
-  }
-  return [...seen];
 }

@@ -8,9 +8,9 @@
  * The worker is started by src/domain/worker-thread.ts.
  */
 import type { Projection } from './projection.js';
-import { buffersOf, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
+import type { ScoringEvent, ScoringTask } from './run-worker-task.js';
 import type { ScoreSet } from './scoring.js';
-import { runWorker } from './worker-thread.js';
+import { buffersOf, runWorker } from './worker-thread.js';
 
 export class ScoringAborted extends Error {
   constructor() {

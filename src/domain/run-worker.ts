@@ -6,7 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { packProjectionEvidence } from './projection.js';
-import { buffersOf, runScoringTask, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
+import { runScoringTask, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
+import { buffersOf } from './worker-thread.js';
 
 const port = parentPort!;
 const task = workerData as ScoringTask;

@@ -34,6 +34,7 @@ import {
   INFLUENCE_COMPONENTS,
   participationTiers,
   percentileRanks,
+  snapshotWarmth,
   type InfluenceComponent,
   type ParticipationTier,
   type SnapshotWarmth,
@@ -255,7 +256,7 @@ export interface ScoreSet {
   stance?: StanceScores;
   communities: CommunitySummary[];
   summary: Record<string, unknown>;
-  /** The read model's precomputed percentiles and default ranking (set by runScoringTask, in the worker). */
+  /** The read model's precomputed percentiles and default ranking (set by the influence phase, in the worker). */
   warmth?: SnapshotWarmth;
   /** The paths graph's CSRs of the run's projection (set by runScoringTask, in the worker). */
   network?: NetworkCsrs;
@@ -510,6 +511,10 @@ export function scoringPhases(
         if (values) pct[c] = percentileRanks(values);
       }
       f.influence = blendInfluence(pct, DEFAULT_INFLUENCE_WEIGHTS, n);
+      // The read model's caches (every score's percentiles, the default ranking), reusing these.
+      const known: Record<string, Float64Array> = {};
+      for (const c of INFLUENCE_COMPONENTS) if (pct[c]) known[COMPONENT_FIELD[c]] = pct[c];
+      result.warmth = snapshotWarmth(f, p.ids, DEFAULT_INFLUENCE_WEIGHTS, { percentiles: known, influence: f.influence });
       if (f.community) result.communities = summariseCommunities(p, ties(), attentionGraph(), f.community, f.influence);
       if (result.stance) {
         const st = result.stance;

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_INFLUENCE_WEIGHTS, snapshotWarmth } from './influence.js';
-import { buffersOf } from './run-worker-task.js';
+import { buffersOf } from './worker-thread.js';
 import type { WarmthTask } from './warmth-worker.runner.js';
 
 const port = parentPort!;

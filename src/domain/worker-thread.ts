@@ -6,7 +6,7 @@
  * registers tsx's loader and then imports the `.ts` entry; built code loads the compiled `.js`.
  * The returned promise settles once: with the result or error the worker sends, when the worker
  * stops without answering, or on abort — which terminates the worker at once, whatever it is
- * computing.
+ * computing. `buffersOf` lists the buffers a message can move instead of copy.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -64,4 +64,21 @@ export function runWorker<T, M>(run: WorkerRun<T, M>): Promise<T> {
     worker.on('error', (error) => done.reject(error));
     worker.on('exit', (code) => done.reject(new Error(`The ${run.what} worker stopped (exit code ${code})`)));
   });
+}
+
+/** Every distinct ArrayBuffer under a value (typed arrays in objects, arrays and maps), for a transfer list. */
+export function buffersOf(value: unknown, seen = new Set<ArrayBuffer>(), visited = new Set<object>()): ArrayBuffer[] {
+  if (value === null || typeof value !== 'object' || visited.has(value)) return [...seen];
+  visited.add(value);
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) seen.add(value.buffer);
+  } else if (value instanceof Map) {
+    for (const v of value.values()) buffersOf(v, seen, visited);
+  } else if (Array.isArray(value)) {
+    // Arrays of strings or numbers hold no buffers; look at the first element only to skip them fast.
+    if (value.length > 0 && typeof value[0] === 'object') for (const v of value) buffersOf(v, seen, visited);
+  } else {
+    for (const v of Object.values(value)) buffersOf(v, seen, visited);
+  }
+  return [...seen];
 }

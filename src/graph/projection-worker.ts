@@ -9,7 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { packProjectionEvidence, type ProjectionOptions } from '../domain/projection.js';
-import { buffersOf } from '../domain/run-worker-task.js';
+import { buffersOf } from '../domain/worker-thread.js';
 import { GraphDatabase, mapDatabaseError, type DatabaseSettings } from './database.js';
 import { Neo4jProjectionRepository } from './projection.repository.js';
 

@@ -61,7 +61,7 @@ const baseTransform = createJsonSchemaTransform({ zodToJsonConfig });
 const baseTransformObject = createJsonSchemaTransformObject({ zodToJsonConfig });
 
 /** Removes `{}` from every `anyOf`/`oneOf` in place (a branch that allows anything says nothing in a union). */
-export function dropEmptyBranches(node: unknown): void {
+function dropEmptyBranches(node: unknown): void {
   if (Array.isArray(node)) {
     for (const item of node) dropEmptyBranches(item);
     return;

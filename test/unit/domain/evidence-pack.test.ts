@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { packEvidence, unpackEvidence } from '../../../src/domain/evidence-pack.js';
-import { buffersOf } from '../../../src/domain/run-worker-task.js';
+import { buffersOf } from '../../../src/domain/worker-thread.js';
 import type { StanceEvidence } from '../../../src/domain/stance.js';
 
 describe('packed stance evidence', () => {
