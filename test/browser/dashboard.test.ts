@@ -136,7 +136,17 @@ describe('dashboard in Chromium', () => {
     await page.fill('#f-segment', segment);
     await page.press('#f-segment', 'Enter');
     await page.waitForURL(/segment=/);
-    await page.waitForSelector('table.ranking tbody tr');
+    // The URL changes before the page re-renders, so the unfiltered rows can still be on screen (or
+    // already replaced by the loading state): wait for the filtered answer, and if it never comes
+    // the assertion below says what was shown.
+    await page
+      .waitForFunction(
+        `(() => { const cells = [...document.querySelectorAll('table.ranking tbody tr td:nth-child(3)')];
+          return cells.length > 0 && cells.every((c) => c.textContent === ${JSON.stringify(segment)}); })()`,
+        undefined,
+        { timeout: 15_000 },
+      )
+      .catch(() => undefined);
     const segments = await page.$$eval('table.ranking tbody tr td:nth-child(3)', (cells) => cells.map((c) => c.textContent));
     expect(new Set(segments)).toEqual(new Set([segment]));
 
@@ -153,9 +163,11 @@ describe('dashboard in Chromium', () => {
 
   it('opens a customer page from the ranking', async () => {
     await page.goto(`${base}/app/#/super-users`);
-    await page.waitForSelector('table.ranking tbody tr');
-    const first = await page.getAttribute('table.ranking tbody tr', 'data-id');
-    await page.click('table.ranking tbody tr:first-child td:nth-child(2) a');
+    // The previous page was the trust tab: wait for the super users' table, not the one still shown.
+    const ranking = 'table.ranking[data-tab="super-users"] tbody tr';
+    await page.waitForSelector(ranking);
+    const first = await page.getAttribute(ranking, 'data-id');
+    await page.click(`${ranking}:first-child td:nth-child(2) a`);
     await page.waitForSelector('.metrics');
     expect(page.url()).toContain(`#/customers/${encodeURIComponent(first!)}`);
     const metrics = (await get(ctx, `/v1/customers/${encodeURIComponent(first!)}/metrics`)).json();
@@ -218,8 +230,11 @@ describe('dashboard in Chromium', () => {
     await page.waitForSelector('#map-stage canvas');
     await page.waitForFunction(`Number(document.querySelector('#map-stage')?.getAttribute('data-nodes')) > 0`);
     await shot('map-community');
-    const member = await page.getAttribute('.map-list li a', 'href');
-    await page.click('.map-list li a');
+    // The community's list links customers; the overall map's list (maybe still shown) links communities.
+    const memberLink = '.map-list li a[href^="#/customers/"]';
+    await page.waitForSelector(memberLink);
+    const member = await page.getAttribute(memberLink, 'href');
+    await page.click(memberLink);
     await page.waitForSelector('.metrics');
     expect(page.url()).toContain(member!);
   });
