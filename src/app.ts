@@ -162,6 +162,7 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
     {
       keepRuns: config.ANALYTICS_KEEP_RUNS,
       leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS,
+      threads: config.ANALYTICS_THREADS,
       logger,
       engines: {
         default: config.ANALYTICS_ENGINE,

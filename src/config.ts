@@ -2,6 +2,7 @@
  * Configuration: one zod schema over the environment, read once at boot. A bad value stops the
  * start with a message that names the variable. Every variable is documented in .env.example.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const booleanFromEnv = z
@@ -70,13 +71,19 @@ export const ConfigSchema = z.object({
   DEMO_CUSTOMERS: z.coerce.number().int().min(100).max(100_000).default(3000),
   ANALYTICS_PUBLISH_BATCH: z.coerce.number().int().min(1).max(100_000).default(10_000),
   ANALYTICS_KEEP_RUNS: z.coerce.number().int().min(1).max(1000).default(10),
-  /** The run lease lasts this long without renewal (renewed every third of it); a dead holder blocks runs at most this long. */
   /** Engine of a run that names none: in-process (the service's worker thread), gds (Neo4j Graph Data Science) or auto. */
   ANALYTICS_ENGINE: z.enum(['in-process', 'gds', 'auto']).default('auto'),
   /** `auto` picks GDS, when the database has it, from this many customers on. */
   GDS_AUTO_MIN_CUSTOMERS: z.coerce.number().int().min(0).default(50_000),
   /** A GDS run whose largest memory estimate exceeds this many MiB is refused (0: the database's free heap decides). */
   GDS_MAX_MEMORY_MB: z.coerce.number().int().min(0).default(0),
+  /**
+   * Threads an analytics run's scoring keeps busy: from 2 on, closeness and harmonic run in a second
+   * worker thread beside degree, PageRank and betweenness (same results). Default: 2 when the
+   * machine has two cores or more, else 1.
+   */
+  ANALYTICS_THREADS: z.coerce.number().int().min(1).max(2).default(Math.min(2, availableParallelism())),
+  /** The run lease lasts this long without renewal (renewed every third of it); a dead holder blocks runs at most this long. */
   ANALYTICS_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** Graceful stop: the process exits after this long even if something hangs. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),

@@ -4,10 +4,11 @@
  * what the publication costs the database.
  *
  *   npx tsx bench/analytics/publication.ts --label after [--base /work/data/base-100k]
- *       [--copy /tmp/publication-100k] [--heap 512m] [--out-dir bench/results] [--report]
+ *       [--copy /tmp/publication-100k] [--heap 512m] [--threads 1|2] [--out-dir bench/results] [--report]
  *
  * It copies --base (a store built by bench/base-store.ts) to --copy, starts the embedded Neo4j on
- * the copy (--heap overrides the default heap, to see what the publication needs), runs `recover()` as the service does at start, then one analytics run with the default
+ * the copy (--heap overrides the default heap, to see what the publication needs; --threads the
+ * scoring's ANALYTICS_THREADS), runs `recover()` as the service does at start, then one analytics run with the default
  * parameters, and records: every phase's ms (publish included), the Neo4j JVM's RSS (from /proc,
  * every 100 ms) and its heap in use (`jstat -gc`, every 250 ms: eden + survivors + old), each as a
  * peak over the publish phase and over the whole run, plus the process high-water mark; and, when
@@ -51,6 +52,8 @@ interface Result {
   customers: number;
   heap: string;
   pagecache: string;
+  /** Threads the scoring kept busy (ANALYTICS_THREADS; absent in results from before the setting: 1). */
+  threads?: number;
   load1: { before: number; after: number };
   runStatus: string;
   runMessage?: string;
@@ -116,7 +119,7 @@ async function measure(label: string): Promise<Result> {
   const heap = watchHeap(neo4j.pid);
   let result: Result | undefined;
   try {
-    const config = loadConfig({ NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: 'bench-password', LOG_LEVEL: 'silent', DEMO_DATA: 'false', DATA_DIR: copy });
+    const config = loadConfig({ NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: 'bench-password', LOG_LEVEL: 'silent', DEMO_DATA: 'false', DATA_DIR: copy, ANALYTICS_THREADS: argValue('threads') });
     const t0 = performance.now();
     const stagesMs: Record<string, number> = {};
     const onStage = (stage: string) => {
@@ -132,7 +135,7 @@ async function measure(label: string): Promise<Result> {
     // As the service composes them: the projection read in a worker thread, and the run counts as
     // finished once the API's read model has adopted it (so the wall time is start → results visible).
     const projections = new WorkerProjectionSource(db);
-    const runs = new AnalyticsRunService(projections, repository, { keepRuns: config.ANALYTICS_KEEP_RUNS, leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS });
+    const runs = new AnalyticsRunService(projections, repository, { keepRuns: config.ANALYTICS_KEEP_RUNS, leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS, threads: config.ANALYTICS_THREADS });
     const snapshots = new SnapshotService(new Neo4jSnapshotRepository(db), projections);
     runs.onCompleted((r, projection, result) => snapshots.adoptResults(r, projection, result));
     await runs.recover();
@@ -184,6 +187,7 @@ async function measure(label: string): Promise<Result> {
       customers: baseInfo.customers,
       heap: defaults.NEO4J_HEAP,
       pagecache: defaults.NEO4J_PAGECACHE,
+      threads: config.ANALYTICS_THREADS,
       load1: { before: load1Before, after: loadavg()[0] },
       runStatus: done.status,
       runMessage: done.message,
@@ -231,6 +235,7 @@ function report(): void {
   const row = (name: string, f: (r: Result) => string | number) => lines.push(`| ${name} | ${results.map(f).join(' | ')} |`);
   row('customers', (r) => r.customers);
   row('Neo4j heap / page cache', (r) => `${r.heap} / ${r.pagecache}`);
+  row('scoring threads (ANALYTICS_THREADS)', (r) => r.threads ?? 1);
   row('run status', (r) => (r.runMessage ? `${r.runStatus}: ${r.runMessage}` : r.runStatus));
   row('publish phase', (r) => `${(r.publish.ms / 1000).toFixed(1)} s`);
   row('JVM peak heap in use, publish', (r) => `${r.publish.jvmPeakHeapMb} MB`);

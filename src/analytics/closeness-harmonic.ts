@@ -17,11 +17,11 @@
 
 import type { ClosenessOptions, SampledScores } from './closeness.js';
 import { checkpoint } from './control.js';
-import type { CsrGraph } from './csr.js';
+import type { OutArcs } from './csr.js';
 import { resolveSources } from './sampling.js';
 import { ShortestPathWorkspace } from './shortest-paths.js';
 
-export function closenessAndHarmonic(g: CsrGraph, options: ClosenessOptions = {}): { closeness: SampledScores; harmonic: SampledScores } {
+export function closenessAndHarmonic(g: OutArcs, options: ClosenessOptions = {}): { closeness: SampledScores; harmonic: SampledScores } {
   const n = g.n;
   const wf = options.wfImproved ?? true;
   const closeness = new Float64Array(n);

@@ -55,6 +55,9 @@ export interface CsrGraph {
   readonly inWeights: Float64Array | null;
 }
 
+/** A graph's outgoing arcs only: what a forward search needs (and all a worker thread is sent of it). */
+export type OutArcs = Pick<CsrGraph, 'n' | 'outOffsets' | 'outTargets' | 'outWeights'>;
+
 export interface BuildCsrOptions {
   /** Default true. When false each pair (src[i], dst[i]) is an undirected edge stored both ways. */
   directed?: boolean;

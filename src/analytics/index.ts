@@ -5,7 +5,7 @@
  */
 
 export { buildCsr, toUndirected, reverse, fromEdgeList } from './csr.js';
-export type { CsrGraph, BuildCsrOptions, ToUndirectedOptions, LabelledCsr, NodeId, EdgeTuple } from './csr.js';
+export type { CsrGraph, OutArcs, BuildCsrOptions, ToUndirectedOptions, LabelledCsr, NodeId, EdgeTuple } from './csr.js';
 export {
   AnalyticsError,
   ConvergenceError,

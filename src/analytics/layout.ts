@@ -12,7 +12,7 @@
 import forceAtlas2Module from 'graphology-layout-forceatlas2';
 import defaultsModule from 'graphology-layout-forceatlas2/defaults.js';
 import iterateModule from 'graphology-layout-forceatlas2/iterate.js';
-import type { CsrGraph } from './csr.js';
+import type { CsrGraph, OutArcs } from './csr.js';
 import { createRng } from './random.js';
 
 // The package is CommonJS: Node hands its module.exports as the default import, while the typings
@@ -35,7 +35,7 @@ export interface LayoutOptions {
 }
 
 /** The part of a CSR graph the layout reads. */
-export type LayoutGraph = Pick<CsrGraph, 'n' | 'outOffsets' | 'outTargets' | 'outWeights'>;
+export type LayoutGraph = OutArcs;
 
 export interface LayoutPositions {
   x: Float64Array;

@@ -136,6 +136,8 @@ export interface AnalyticsRunOptions {
   holder?: string;
   /** Where the algorithm phases run: a worker thread (default) or this thread. Same results either way. */
   scoring?: 'worker' | 'thread';
+  /** Threads a run's scoring may keep busy (default 1); from 2 on, closeness and harmonic run beside the other phases. Same results. */
+  threads?: number;
   /** Which engine computes a run's graph algorithms (default: always in-process). */
   engines?: EngineSettings;
 }
@@ -200,6 +202,7 @@ export class AnalyticsRunService {
   private readonly leaseTtlMs: number;
   private readonly log: Logger;
   private readonly scoring: 'worker' | 'thread';
+  private readonly threads: number;
   private readonly engines: EngineSettings;
   readonly holder: string;
 
@@ -213,6 +216,7 @@ export class AnalyticsRunService {
     this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.log = options.logger ?? silentLogger;
     this.scoring = options.scoring ?? 'worker';
+    this.threads = options.threads ?? 1;
     this.engines = options.engines ?? IN_PROCESS_ONLY;
   }
 
@@ -389,7 +393,7 @@ export class AnalyticsRunService {
       const engine = await chooseEngine(run.params.engine, projection.ids.length, projection.src.length, this.engines);
       run.summary = { engine: engine.report };
       log.info({ engine: engine.report.name, reason: engine.report.reason }, 'analytics run engine chosen');
-      const scored = await this.score(handle, { projection, params: run.params, previousMaxCommunityId: maxCommunityId }, report, engine);
+      const scored = await this.score(handle, { projection, params: run.params, previousMaxCommunityId: maxCommunityId, threads: this.threads }, report, engine);
       projection = scored.projection;
       const result = scored.result;
       result.summary.engine = engine.report;
@@ -520,7 +524,7 @@ export class AnalyticsRunService {
       else {
         // In this thread: let pending I/O (status requests) through first.
         await new Promise((resolve) => setImmediate(resolve));
-        scored = { projection: task.projection, result: runScoringTask(task, onEvent, signal) };
+        scored = { projection: task.projection, result: await runScoringTask(task, onEvent, signal) };
       }
       await saved;
       if (saveError) throw saveError;

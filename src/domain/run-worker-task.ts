@@ -2,7 +2,10 @@
  * The scoring part of an analytics run as a task a worker thread (run-worker.ts) or the calling
  * thread performs: the algorithm phases of scoring.ts over one projection, each phase's start and
  * end reported, then the scores. Shared by both so the two give the same results for a seed.
+ * With `threads` ≥ 2 the closeness and harmonic searches run in a second worker thread beside the
+ * phases from degree to betweenness (distance-worker.runner.ts): the same scores, sooner.
  */
+import { closenessAndHarmonicInWorker } from './distance-worker.runner.js';
 import type { EngineResults } from './engines/engine.js';
 import { networkCsrsOf } from './network-graph.js';
 import { unpackProjectionEvidence, type Projection } from './projection.js';
@@ -14,6 +17,8 @@ export interface ScoringTask {
   previousMaxCommunityId: number;
   /** Engine phases a remote engine already computed (their phases are then reported by the caller, not here). */
   precomputed?: EngineResults;
+  /** Threads the scoring may keep busy (default 1): from 2 on, closeness and harmonic run in their own. */
+  threads?: number;
 }
 
 export type ScoringEvent =
@@ -22,26 +27,36 @@ export type ScoringEvent =
   | { type: 'progress'; name: string; fraction: number };
 
 /** Runs every scoring phase in order; `signal` is checked between phases and inside long kernels. */
-export function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) => void, signal?: AbortSignal): ScoreSet {
+export async function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) => void, signal?: AbortSignal): Promise<ScoreSet> {
   unpackProjectionEvidence(task.projection);
   const precomputed = task.precomputed ?? {};
+  // Stops the second thread's work however this one ends (finished, failed or aborted).
+  const ended = new AbortController();
   const { phases, result } = scoringPhases(
     task.projection,
     task.params,
     task.previousMaxCommunityId,
-    { signal, onProgress: (name, fraction) => emit({ type: 'progress', name, fraction }) },
+    {
+      signal: signal ? AbortSignal.any([signal, ended.signal]) : ended.signal,
+      onProgress: (name, fraction) => emit({ type: 'progress', name, fraction }),
+      offload: (task.threads ?? 1) >= 2 ? closenessAndHarmonicInWorker : undefined,
+    },
     precomputed,
   );
-  for (const step of phases) {
-    signal?.throwIfAborted();
-    if (step.name in precomputed) {
-      step.run();
-      continue;
+  try {
+    for (const step of phases) {
+      signal?.throwIfAborted();
+      if (step.name in precomputed) {
+        await step.run();
+        continue;
+      }
+      emit({ type: 'phase', name: step.name, state: 'running' });
+      const started = performance.now();
+      await step.run();
+      emit({ type: 'phase', name: step.name, state: 'done', ms: Math.round(performance.now() - started) });
     }
-    emit({ type: 'phase', name: step.name, state: 'running' });
-    const started = performance.now();
-    step.run();
-    emit({ type: 'phase', name: step.name, state: 'done', ms: Math.round(performance.now() - started) });
+  } finally {
+    ended.abort();
   }
   signal?.throwIfAborted();
   // Done here, in the worker (the read model's caches come from the influence phase), so that

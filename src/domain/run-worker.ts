@@ -21,7 +21,7 @@ const emit = (e: ScoringEvent) => {
   port.postMessage(e);
 };
 try {
-  const result = runScoringTask(task, emit);
+  const result = await runScoringTask(task, emit);
   // Back packed, as it came: the service's thread does not read the evidence.
   packProjectionEvidence(task.projection);
   const message = { type: 'result', result, projection: task.projection };

@@ -21,6 +21,8 @@ import {
   reciprocity,
   type CsrGraph,
   type KernelControl,
+  type OutArcs,
+  type SampledScores,
   BETWEENNESS_DEFAULTS,
   LOUVAIN_DEFAULTS,
   PAGERANK_DEFAULTS,
@@ -264,8 +266,12 @@ export interface ScoreSet {
 
 export interface Phase {
   name: string;
-  run: () => void;
+  /** A promise when the phase waits for work another thread does (see ScoringControl.offload). */
+  run: () => void | Promise<void>;
 }
+
+/** Closeness and harmonic scores from their shared searches. */
+export type DistanceScores = ReturnType<typeof inProcess.closenessAndHarmonic>;
 
 /** How a caller stops long kernels midway and hears how far they are. */
 export interface ScoringControl {
@@ -273,7 +279,15 @@ export interface ScoringControl {
   signal?: AbortSignal;
   /** Fraction (0..1) of the named phase done, reported from inside the long kernels. */
   onProgress?: (phase: string, fraction: number) => void;
+  /**
+   * Computes closeness and harmonic elsewhere (another worker thread), started once the graph is
+   * built so that it runs beside the phases in between; the closeness phase then waits for it.
+   * The same kernel and options as in this thread, so the same scores.
+   */
+  offload?: (g: OutArcs, params: RunParams, control: KernelControl) => Promise<DistanceScores>;
 }
+
+const then = <T>(value: T | Promise<T>, use: (v: T) => void): void | Promise<void> => (value instanceof Promise ? value.then(use) : use(value));
 
 /**
  * Runs of each algorithm as separate phases, so the caller can time, report and cancel between them.
@@ -340,10 +354,11 @@ export function scoringPhases(
         for (let i = 0; i < n; i++) rate[i] = p.posts[i] > 0 ? (p.engagementsReceived[i] + p.interactionsReceived[i]) / p.posts[i] : NaN;
         f.engagementRate = rate;
         result.text.participationTier = participationTiers(p.posts, p.interactionsGiven, p.engagementsGiven);
+        startDistances();
       },
     },
   ];
-  const on = (name: AlgorithmName, run: () => void) => {
+  const on = (name: AlgorithmName, run: Phase['run']) => {
     if (params.algorithms.includes(name)) phases.push({ name, run });
   };
 
@@ -372,19 +387,45 @@ export function scoringPhases(
       confidence: r.confidence,
     };
   });
-  // Closeness and harmonic share their searches: the first of the two phases computes both.
-  let distances: ReturnType<typeof inProcess.closenessAndHarmonic> | undefined;
-  const distanceScores = (phase: string) => (distances ??= inProcess.closenessAndHarmonic(graph(), params, kernel(phase)));
+  // Closeness and harmonic share their searches: the first of the two phases computes both — or,
+  // offloaded, waits for the other thread that has computed them since the graph phase.
+  let distances: DistanceScores | undefined;
+  let offloaded: Promise<DistanceScores> | undefined;
+  /** The phase waiting for the offloaded searches, once one is: their progress is reported as its own. */
+  let waiting: string | undefined;
+  let offloadedFraction: number | undefined;
+  function startDistances() {
+    const wanted = (['closeness', 'harmonic'] as const).some((a) => params.algorithms.includes(a) && !precomputed[a]);
+    if (!control.offload || !wanted || n <= 1) return;
+    const progress = (fraction: number) => {
+      offloadedFraction = fraction;
+      if (waiting) onProgress?.(waiting, fraction);
+    };
+    offloaded = control.offload(graph(), params, { signal, onProgress: progress });
+    // Awaited by the closeness phase; a failure before then must not count as unhandled.
+    offloaded.catch(() => undefined);
+  }
+  const distanceScores = (phase: string): DistanceScores | Promise<DistanceScores> => {
+    if (distances) return distances;
+    if (!offloaded) return (distances = inProcess.closenessAndHarmonic(graph(), params, kernel(phase)));
+    waiting = phase;
+    if (offloadedFraction !== undefined) onProgress?.(phase, offloadedFraction);
+    return offloaded.then((r) => (distances = r));
+  };
   on('closeness', () => {
-    const r = precomputed.closeness ?? distanceScores('closeness').closeness;
-    f.closeness = r.scores;
-    s.closeness = { exact: r.exact, samples: r.samples };
+    const set = (r: SampledScores) => {
+      f.closeness = r.scores;
+      s.closeness = { exact: r.exact, samples: r.samples };
+    };
+    return precomputed.closeness ? set(precomputed.closeness) : then(distanceScores('closeness'), (d) => set(d.closeness));
   });
   on('harmonic', () => {
-    const r = precomputed.harmonic ?? distanceScores('harmonic').harmonic;
-    f.harmonic = r.scores;
-    s.harmonic = { exact: r.exact, samples: r.samples };
-    distances = undefined;
+    const set = (r: SampledScores) => {
+      f.harmonic = r.scores;
+      s.harmonic = { exact: r.exact, samples: r.samples };
+      distances = undefined;
+    };
+    return precomputed.harmonic ? set(precomputed.harmonic) : then(distanceScores('harmonic'), (d) => set(d.harmonic));
   });
   on('eigenvector', () => {
     if (n === 0) return;

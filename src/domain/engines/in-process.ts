@@ -15,6 +15,7 @@ import {
   weaklyConnectedComponents,
   PAGERANK_DEFAULTS,
   type CsrGraph,
+  type OutArcs,
   type KernelControl,
 } from '../../analytics/index.js';
 import type { EngineParams as RunParams, EngineResults } from './engine.js';
@@ -37,7 +38,7 @@ export const inProcess = {
     return betweenness(g, { seed: params.seed, maxExactNodes: params.betweenness.maxExactNodes, defaultSamples: params.betweenness.samples, control });
   },
   /** Closeness and harmonic centrality from one set of searches (incoming distances). */
-  closenessAndHarmonic(g: CsrGraph, params: RunParams, control: KernelControl): { closeness: Required<'closeness'>; harmonic: Required<'harmonic'> } {
+  closenessAndHarmonic(g: OutArcs, params: RunParams, control: KernelControl): { closeness: Required<'closeness'>; harmonic: Required<'harmonic'> } {
     return closenessAndHarmonic(g, { seed: params.seed, maxExactNodes: params.closeness.maxExactNodes, defaultSamples: params.closeness.samples, control });
   },
   hits(g: CsrGraph, _params: RunParams, control: KernelControl): Required<'hits'> {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScoringInWorker, ScoringAborted } from '../../../src/domain/run-worker.runner.js';
 import { runScoringTask, type ScoringEvent } from '../../../src/domain/run-worker-task.js';
-import { RunParamsSchema } from '../../../src/domain/scoring.js';
+import { RunParamsSchema, scoringPhases } from '../../../src/domain/scoring.js';
 import { DEFAULT_INFLUENCE_WEIGHTS, influenceKey, percentileRanks, rankOrder } from '../../../src/domain/influence.js';
 import { networkCsrsOf } from '../../../src/domain/network-graph.js';
 import { unpackProjectionEvidence } from '../../../src/domain/projection.js';
@@ -17,7 +17,7 @@ describe('scoring in a worker thread', () => {
     const here = generatedProjection(400, 6, 3);
     const there = structuredClone(here);
     const events: ScoringEvent[] = [];
-    const inThread = runScoringTask({ projection: here, params, previousMaxCommunityId: 9 }, () => undefined);
+    const inThread = await runScoringTask({ projection: here, params, previousMaxCommunityId: 9 }, () => undefined);
     const inWorker = await runScoringInWorker({ projection: there, params, previousMaxCommunityId: 9 }, (e) => events.push(e));
     expect(inWorker.result).toEqual(inThread);
     expect((inThread.summary.betweenness as { exact: boolean }).exact).toBe(false);
@@ -59,5 +59,39 @@ describe('scoring in a worker thread', () => {
       if (e.type === 'phase' && e.name === 'closeness' && e.state === 'running') controller.abort();
     }, controller.signal);
     await expect(running).rejects.toBeInstanceOf(ScoringAborted);
+  });
+
+  it('with two threads runs closeness and harmonic beside the other phases, with the same scores', async () => {
+    const params = RunParamsSchema.parse({ seed: 5, betweenness: { maxExactNodes: 100, samples: 40 }, closeness: { maxExactNodes: 100, samples: 50 } });
+    const one = await runScoringTask({ projection: generatedProjection(500, 6, 3), params, previousMaxCommunityId: -1 }, () => undefined);
+    const events: ScoringEvent[] = [];
+    const two = await runScoringInWorker({ projection: generatedProjection(500, 6, 3), params, previousMaxCommunityId: -1, threads: 2 }, (e) => events.push(e));
+    expect(two.result).toEqual(one);
+    expect((one.summary.closeness as { exact: boolean }).exact).toBe(false);
+    // Reported as before: each phase running then done, in the same order.
+    const phases = events.filter((e) => e.type === 'phase');
+    const names = [...new Set(phases.map((e) => e.name))];
+    expect(names.indexOf('closeness')).toBeGreaterThan(names.indexOf('betweenness'));
+    expect(names.indexOf('harmonic')).toBe(names.indexOf('closeness') + 1);
+    for (const name of names) expect(phases.filter((e) => e.name === name).map((e) => e.state)).toEqual(['running', 'done']);
+    // Harmonic alone waits for the second thread too.
+    const harmonicOnly = RunParamsSchema.parse({ ...params, algorithms: ['harmonic'] });
+    const alone = await runScoringTask({ projection: generatedProjection(500, 6, 3), params: harmonicOnly, previousMaxCommunityId: -1, threads: 2 }, () => undefined);
+    expect(alone.fields.harmonic).toEqual(one.fields.harmonic);
+  });
+
+  it('with two threads stops when aborted, and a failure of the second thread fails the closeness phase', async () => {
+    const params = RunParamsSchema.parse({ algorithms: ['betweenness', 'closeness'], betweenness: { maxExactNodes: 100_000 }, closeness: { maxExactNodes: 100_000 } });
+    const controller = new AbortController();
+    const running = runScoringTask({ projection: generatedProjection(3000, 8, 5), params, previousMaxCommunityId: -1, threads: 2 }, (e) => {
+      if (e.type === 'phase' && e.name === 'betweenness' && e.state === 'running') controller.abort();
+    }, controller.signal);
+    await expect(running).rejects.toThrow();
+    // The second thread's failure is the closeness phase's, even when it fails before that phase waits.
+    const { phases } = scoringPhases(generatedProjection(50, 3, 2), RunParamsSchema.parse({ algorithms: ['pagerank', 'closeness'] }), -1, {
+      offload: () => Promise.reject(new Error('the second thread stopped')),
+    });
+    for (const step of phases.filter((p) => p.name !== 'closeness')) await step.run();
+    await expect(phases.find((p) => p.name === 'closeness')!.run()).rejects.toThrow('the second thread stopped');
   });
 });
