@@ -14,8 +14,8 @@
  * peak over the publish phase and over the whole run, plus the process high-water mark; and, when
  * the repository reports publication stages (bounded publication), the time of each stage. The
  * run is composed as the service composes it: the projection is read in a worker thread, and the
- * run finishes once the API's read model (SnapshotService) has adopted it, so the run's wall time
- * is start → results visible. The
+ * read model (SnapshotService) adopts the run as soon as it is current: `visibleMs` is start →
+ * results visible through the API; the wall time also covers the customers' property refresh. The
  * copy is deleted at the end. Writes publication-<date>-<label>.json into --out-dir; --report
  * writes publication-<date>.md from every such JSON there. Run it from a worktree of another
  * commit (with this file copied in) to measure that commit's publication. Not a test: no assertion
@@ -59,8 +59,10 @@ interface Result {
   runMessage?: string;
   phasesMs: Record<string, number>;
   runWallMs: number;
+  /** Start → the API's read model has adopted the run (the customers' property refresh for the Cypher library may still be going on). */
+  visibleMs?: number;
   publish: { ms: number; jvmPeakRssMb: number; jvmPeakHeapMb: number };
-  run: { jvmPeakRssMb: number; jvmPeakHeapMb: number; jvmHwmMb: number; jvmRssBeforeMb: number; servicePeakRssMb?: number; serviceHwmMb?: number; mainThreadPeakHeapMb?: number };
+  run: { jvmPeakRssMb: number; jvmPeakHeapMb: number; jvmHwmMb: number; jvmRssBeforeMb: number; servicePeakRssMb?: number; serviceHwmMb?: number; mainThreadPeakHeapMb?: number; servicePeakRssByPhaseMb?: Record<string, number> };
   stagesMs?: Record<string, number>;
   /** Event-loop stalls over 50 ms during the run, with the phase running then (after the analytics run service's own report). */
   eventLoopStalls?: { atMs: number; ms: number; phase: string }[];
@@ -132,16 +134,23 @@ async function measure(label: string): Promise<Result> {
       undefined,
       { onStage },
     );
-    // As the service composes them: the projection read in a worker thread, and the run counts as
-    // finished once the API's read model has adopted it (so the wall time is start → results visible).
+    // As the service composes them: the projection read in a worker thread, and the API's read model
+    // adopting the run once it is current.
     const projections = new WorkerProjectionSource(db);
     const runs = new AnalyticsRunService(projections, repository, { keepRuns: config.ANALYTICS_KEEP_RUNS, leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS, threads: config.ANALYTICS_THREADS });
     const snapshots = new SnapshotService(new Neo4jSnapshotRepository(db), projections);
-    runs.onCompleted((r, projection, result) => snapshots.adoptResults(r, projection, result));
+    /** When the read model had adopted the run, from the run's start: its results visible through the API. */
+    let visibleAt: number | undefined;
+    runs.onCompleted(async (r, projection, result) => {
+      await snapshots.adoptResults(r, projection, result);
+      visibleAt = performance.now();
+    });
     await runs.recover();
     const load1Before = loadavg()[0];
     const jvmRssBeforeMb = procRss(neo4j.pid).rssMb;
     const peaks = { rss: 0, heap: 0, pubRss: 0, pubHeap: 0, service: 0, mainHeap: 0 };
+    /** The service's peak RSS during each phase (the phase running when sampled; 'completed' covers the read model's adoption). */
+    const serviceByPhase: Record<string, number> = {};
     let publishing = false;
     // Event-loop stalls: a 5 ms timer; a tick later than 50 ms is recorded with the phase running then.
     let phaseNow = 'start';
@@ -159,6 +168,7 @@ async function measure(label: string): Promise<Result> {
       // The service: this process, its scoring worker thread included.
       const usage = process.memoryUsage();
       peaks.service = Math.max(peaks.service, Math.round(usage.rss / 2 ** 20));
+      serviceByPhase[phaseNow] = Math.max(serviceByPhase[phaseNow] ?? 0, Math.round(usage.rss / 2 ** 20));
       // The main thread's own JavaScript heap (the workers' heaps are in the RSS only).
       peaks.mainHeap = Math.max(peaks.mainHeap, Math.round(usage.heapUsed / 2 ** 20));
       peaks.heap = Math.max(peaks.heap, used);
@@ -193,8 +203,9 @@ async function measure(label: string): Promise<Result> {
       runMessage: done.message,
       phasesMs,
       runWallMs,
+      visibleMs: visibleAt === undefined ? undefined : Math.round(visibleAt - started),
       publish: { ms: phasesMs.publish ?? 0, jvmPeakRssMb: peaks.pubRss, jvmPeakHeapMb: peaks.pubHeap },
-      run: { jvmPeakRssMb: peaks.rss, jvmPeakHeapMb: peaks.heap, jvmHwmMb: procRss(neo4j.pid).hwmMb, jvmRssBeforeMb, servicePeakRssMb: peaks.service, serviceHwmMb: procRss(process.pid).hwmMb, mainThreadPeakHeapMb: peaks.mainHeap },
+      run: { jvmPeakRssMb: peaks.rss, jvmPeakHeapMb: peaks.heap, jvmHwmMb: procRss(neo4j.pid).hwmMb, jvmRssBeforeMb, servicePeakRssMb: peaks.service, serviceHwmMb: procRss(process.pid).hwmMb, mainThreadPeakHeapMb: peaks.mainHeap, servicePeakRssByPhaseMb: serviceByPhase },
     };
     if (Object.keys(stagesMs).length > 0) result.stagesMs = stagesMs;
     result.eventLoopStalls = stalls;
@@ -244,8 +255,12 @@ function report(): void {
   row('JVM peak RSS, whole run (high-water mark)', (r) => `${r.run.jvmPeakRssMb} MB (${r.run.jvmHwmMb} MB)`);
   row('JVM RSS before the run', (r) => `${r.run.jvmRssBeforeMb} MB`);
   row('service peak RSS, whole run (high-water mark)', (r) => (r.run.servicePeakRssMb ? `${r.run.servicePeakRssMb} MB (${r.run.serviceHwmMb} MB)` : '—'));
+  row('service peak RSS by phase (MB)', (r) =>
+    r.run.servicePeakRssByPhaseMb ? Object.entries(r.run.servicePeakRssByPhaseMb).map(([k, v]) => `${k} ${v}`).join(', ') : '—',
+  );
   row('service main thread peak JS heap in use', (r) => (r.run.mainThreadPeakHeapMb ? `${r.run.mainThreadPeakHeapMb} MB` : '—'));
-  row('whole run (wall)', (r) => `${(r.runWallMs / 1000).toFixed(1)} s`);
+  row('start → results visible through the API (read model adopted)', (r) => (r.visibleMs === undefined ? '—' : `${(r.visibleMs / 1000).toFixed(1)} s`));
+  row('whole run (wall: publication and property refresh done, read model adopted)', (r) => `${(r.runWallMs / 1000).toFixed(1)} s`);
   row('phases (ms)', (r) => Object.entries(r.phasesMs).map(([k, v]) => `${k} ${v}`).join(', '));
   row('publication stages (ms from the run start)', (r) => (r.stagesMs ? Object.entries(r.stagesMs).map(([k, v]) => `${k} ${v}`).join(', ') : '—'));
   row('store on disk before → after the run (of which transaction logs)', (r) =>

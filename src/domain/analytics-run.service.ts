@@ -398,6 +398,19 @@ export class AnalyticsRunService {
       const result = scored.result;
       result.summary.engine = engine.report;
       run.summary = result.summary;
+      // The listeners (the API's read model) adopt the run as soon as it is current, while the
+      // publication goes on refreshing the customers' plain properties for the Cypher library: the
+      // API shows the new run without waiting for that refresh (about 40 s at 1M customers).
+      let adopted: Promise<void> | undefined;
+      const adopt = async () => {
+        for (const listener of this.completedListeners) {
+          try {
+            await listener(run, projection, result);
+          } catch (error) {
+            log.error({ err: error }, 'a listener of completed runs failed');
+          }
+        }
+      };
       await timed(PUBLISH_PHASE, async () => {
         // The run is stored as completed by the transaction that makes it current; this process
         // shows it as completed only once that transaction has committed.
@@ -428,17 +441,12 @@ export class AnalyticsRunService {
           onFlipped: () => {
             published = true;
             Object.assign(run, { status: 'completed', finishedAt, peakRssMb: completed.peakRssMb });
+            adopted = adopt();
           },
-        });
+        }).finally(() => adopted);
       });
       log.info({ summary: run.summary }, 'analytics run completed');
-      for (const listener of this.completedListeners) {
-        try {
-          await listener(run, projection, result);
-        } catch (error) {
-          log.error({ err: error }, 'a listener of completed runs failed');
-        }
-      }
+      await (adopted ?? adopt());
       onProgress(run);
     } catch (error) {
       if (published) {

@@ -26,20 +26,41 @@ export const COMPONENT_FIELD = {
   bridging: 'betweenness',
 } as const;
 
-/** Mid-rank percentiles (0..100) of the values; NaN values rank lowest. O(n log n). */
+/**
+ * Mid-rank percentiles (0..100) of the values; NaN values rank lowest. O(n log n): the values are
+ * sorted as a typed array (the engine's numeric sort, no comparator call per pair: a comparator
+ * sort of a million indices took about 0.4 s per score, and a run's read model ranks some thirty
+ * scores), each run of equal values, from sorted position `lo` up to `hi` (excluded), gets
+ * 100 · (lo + (hi − lo) / 2) / n, and each value finds its run by binary search.
+ */
 export function percentileRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
-  const key = (i: number) => (Number.isNaN(values[i]) ? -Infinity : values[i]);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(a) - key(b));
-  let start = 0;
-  while (start < n) {
-    let end = start;
-    while (end + 1 < n && key(order[end + 1]) === key(order[start])) end++;
-    const pct = (100 * (start + (end - start + 1) / 2)) / n;
-    for (let j = start; j <= end; j++) out[order[j]] = pct;
-    start = end + 1;
+  const key = new Float64Array(n);
+  for (let i = 0; i < n; i++) key[i] = Number.isNaN(values[i]) ? -Infinity : values[i];
+  const sorted = key.slice().sort();
+  // The distinct values in order, each with its run's percentile (−0 and 0 are one value).
+  const distinct = new Float64Array(n);
+  const percentile = new Float64Array(n);
+  let d = 0;
+  for (let lo = 0; lo < n; ) {
+    let hi = lo + 1;
+    while (hi < n && sorted[hi] === sorted[lo]) hi++;
+    distinct[d] = sorted[lo];
+    percentile[d++] = (100 * (lo + (hi - lo) / 2)) / n;
+    lo = hi;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = key[i];
+    let lo = 0;
+    let hi = d - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (distinct[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    out[i] = percentile[lo];
   }
   return out;
 }
