@@ -198,6 +198,7 @@ export class AnalyticsRunService {
   private current: RunHandle | undefined;
   private stopped = false;
   private readonly completedListeners: ((run: AnalyticsRun, projection: Projection, result: ScoreSet) => Promise<void> | void)[] = [];
+  private readonly publishingListeners: ((run: AnalyticsRun, projection: Projection) => (() => void) | void)[] = [];
   private readonly keepRuns: number;
   private readonly leaseTtlMs: number;
   private readonly log: Logger;
@@ -223,6 +224,15 @@ export class AnalyticsRunService {
   /** Called (and awaited) after a run's results are committed, before the run counts as finished here. */
   onCompleted(listener: (run: AnalyticsRun, projection: Projection, result: ScoreSet) => Promise<void> | void): void {
     this.completedListeners.push(listener);
+  }
+
+  /**
+   * Called when a run's scoring is done and its publication starts, to prepare what adopting it
+   * needs (read while the publication writes). The function a listener returns is called if the
+   * run then does not become current.
+   */
+  onPublishing(listener: (run: AnalyticsRun, projection: Projection) => (() => void) | void): void {
+    this.publishingListeners.push(listener);
   }
 
   /**
@@ -411,6 +421,15 @@ export class AnalyticsRunService {
           }
         }
       };
+      const abandon: (() => void)[] = [];
+      for (const listener of this.publishingListeners) {
+        try {
+          const undo = listener(run, projection);
+          if (undo) abandon.push(undo);
+        } catch (error) {
+          log.error({ err: error }, 'a listener of publications failed');
+        }
+      }
       await timed(PUBLISH_PHASE, async () => {
         // The run is stored as completed by the transaction that makes it current; this process
         // shows it as completed only once that transaction has committed.
@@ -443,7 +462,12 @@ export class AnalyticsRunService {
             Object.assign(run, { status: 'completed', finishedAt, peakRssMb: completed.peakRssMb });
             adopted = adopt();
           },
-        }).finally(() => adopted);
+        })
+          .catch((error: unknown) => {
+            if (!published) for (const undo of abandon) undo();
+            throw error;
+          })
+          .finally(() => adopted);
       });
       log.info({ summary: run.summary }, 'analytics run completed');
       await (adopted ?? adopt());

@@ -49,7 +49,7 @@ export interface SnapshotSource {
   /** The run's read model; `missing` lists its customers no longer stored. */
   load(): Promise<(SnapshotData & { missing?: string[] }) | undefined>;
   /** Who the given customers are, aligned with `ids`. */
-  details(ids: string[]): Promise<CustomerDetails>;
+  details(ids: readonly string[]): Promise<CustomerDetails>;
   /** Number of the last privacy event (0 when none). */
   privacyHead(): Promise<number>;
   /** The head and the privacy events numbered after `after`, oldest first. */
@@ -70,8 +70,10 @@ export class SnapshotService {
   private network: { runId: string; version: number; graph: Promise<NetworkGraph> } | undefined;
   /** Number of the last privacy event the current snapshot reflects. */
   private privacySeq: number | undefined;
-  /** Changes applied while a snapshot is being built, re-applied to it once built. */
-  private pending: PendingPrivacy | undefined;
+  /** Changes applied while snapshots are being built, each re-applied to its snapshot once built. */
+  private readonly pending = new Set<PendingPrivacy>();
+  /** A run about to become current: its customers' details, read while its publication writes. */
+  private prepared: { ids: readonly string[]; pending: PendingPrivacy; read: Promise<{ seq: number; details: CustomerDetails }> } | undefined;
   /** Keys of erased ids → id, per snapshot customer list (computed once, on the first erasure logged elsewhere). */
   private readonly keys = new WeakMap<readonly string[], Map<string, string>>();
   /** Erasure keys this process has applied itself (their log events need no lookup). */
@@ -124,24 +126,27 @@ export class SnapshotService {
   /** Loads the latest completed run (concurrent callers share one load). */
   reload(): Promise<void> {
     this.loading ??= (async () => {
-      const pending: PendingPrivacy = (this.pending = { erase: [], optedOut: new Map() });
-      // The log's head is read first: events after it are applied again (harmless) by the next check.
-      const seq = await this.source.privacyHead();
-      const data = await this.source.load();
-      // The new snapshot is prepared completely before it replaces the current one.
-      if (data) {
-        // Prepared off the event loop when the service says how; in this thread if that fails.
-        const warmth = this.prepare
-          ? await this.prepare({ fields: data.fields as Record<string, Float64Array>, ids: data.ids }).catch(() => undefined)
-          : undefined;
-        const fresh = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS, warmth);
-        this.snapshot = fresh.withPrivacy([...(data.missing ?? []), ...pending.erase], pending.optedOut);
-        this.privacySeq = seq;
-        this.appliedKeys.clear();
+      const pending = this.collectPrivacy();
+      try {
+        // The log's head is read first: events after it are applied again (harmless) by the next check.
+        const seq = await this.source.privacyHead();
+        const data = await this.source.load();
+        // The new snapshot is prepared completely before it replaces the current one.
+        if (data) {
+          // Prepared off the event loop when the service says how; in this thread if that fails.
+          const warmth = this.prepare
+            ? await this.prepare({ fields: data.fields as Record<string, Float64Array>, ids: data.ids }).catch(() => undefined)
+            : undefined;
+          const fresh = new ScoreSnapshot(data).warm(DEFAULT_INFLUENCE_WEIGHTS, warmth);
+          this.snapshot = fresh.withPrivacy([...(data.missing ?? []), ...pending.erase], pending.optedOut);
+          this.privacySeq = seq;
+          this.appliedKeys.clear();
+        }
+      } finally {
+        this.pending.delete(pending);
       }
     })().finally(() => {
       this.loading = undefined;
-      this.pending = undefined;
     });
     return this.loading;
   }
@@ -152,11 +157,13 @@ export class SnapshotService {
    * than the run's algorithms). The current snapshot becomes the previous run.
    */
   async adoptResults(run: AnalyticsRun, projection: Projection, result: ScoreSet): Promise<void> {
-    const before = this.snapshot;
-    const pending: PendingPrivacy = (this.pending = { erase: [], optedOut: new Map() });
+    const prepared = this.prepared?.ids === projection.ids ? this.prepared : undefined;
+    this.prepared = undefined;
+    const pending = prepared?.pending ?? this.collectPrivacy();
     try {
-      const seq = this.privacySeq ?? (await this.source.privacyHead());
-      const { missing, ...details } = await this.source.details(projection.ids);
+      const { seq, details: read } = await (prepared?.read ?? this.readDetails(projection.ids));
+      const before = this.snapshot;
+      const { missing, ...details } = read;
       const fields: SnapshotData['fields'] = {};
       for (const [f, values] of Object.entries(result.fields) as [ScoreField, Float64Array | Int32Array][]) {
         fields[f] = values instanceof Float64Array ? values : Float64Array.from(values);
@@ -186,8 +193,39 @@ export class SnapshotService {
       const network = networkGraphOf(projection, result.network, whole.index);
       this.setNetwork(run.id, snapshot.version, Promise.resolve(withoutCustomers(network, snapshot.erased)));
     } finally {
-      if (this.pending === pending) this.pending = undefined;
+      this.pending.delete(pending);
     }
+  }
+
+  /**
+   * Starts reading the details (names, segments, opt-outs) of a run's customers before the run is
+   * current, so that adopting it (adoptResults with the same ids) does not wait for them: at 1M
+   * customers the read takes seconds, which would otherwise follow the flip. Privacy changes from
+   * now on are collected and applied to the adopted snapshot. Returns a function that drops the
+   * preparation (the run did not become current).
+   */
+  prepareAdoption(ids: readonly string[]): () => void {
+    const prepared = { ids, pending: this.collectPrivacy(), read: this.readDetails(ids) };
+    prepared.read.catch(() => undefined);
+    if (this.prepared) this.pending.delete(this.prepared.pending);
+    this.prepared = prepared;
+    return () => {
+      if (this.prepared !== prepared) return;
+      this.prepared = undefined;
+      this.pending.delete(prepared.pending);
+    };
+  }
+
+  /** The privacy log's head first (events after it are applied again, harmlessly), then the details. */
+  private async readDetails(ids: readonly string[]): Promise<{ seq: number; details: CustomerDetails }> {
+    const seq = this.privacySeq ?? (await this.source.privacyHead());
+    return { seq, details: await this.source.details(ids) };
+  }
+
+  private collectPrivacy(): PendingPrivacy {
+    const pending: PendingPrivacy = { erase: [], optedOut: new Map() };
+    this.pending.add(pending);
+    return pending;
   }
 
   /**
@@ -205,9 +243,9 @@ export class SnapshotService {
   }
 
   private apply(erase: string[], optedOut: Map<string, boolean>): void {
-    if (this.pending) {
-      this.pending.erase.push(...erase);
-      for (const [id, out] of optedOut) this.pending.optedOut.set(id, out);
+    for (const pending of this.pending) {
+      pending.erase.push(...erase);
+      for (const [id, out] of optedOut) pending.optedOut.set(id, out);
     }
     if (this.snapshot) this.snapshot = this.snapshot.withPrivacy(erase, optedOut);
   }

@@ -78,7 +78,7 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
   }
 
   /** Who the customers are (customers erased since the run are gone: marked opted out, never listed). */
-  async details(ids: string[]): Promise<CustomerDetails> {
+  async details(ids: readonly string[]): Promise<CustomerDetails> {
     const n = ids.length;
     const index = new Map(ids.map((id, i) => [id, i]));
     const name: (string | null)[] = new Array(n).fill(null);

@@ -225,4 +225,30 @@ describe('privacy', () => {
       expect((await get(ctx, url)).statusCode).toBe(404);
     }
   });
+
+  it('an erasure and an opt-out made while a run publishes reach the read model that adopts it', async () => {
+    // The read model reads the run's customers' details when the publication starts, before its
+    // flip: changes made after that read must still show in the adopted run.
+    expect((await put(ctx, 'late', { name: 'Late' })).statusCode).toBe(200);
+    await post(ctx, 'ties', [{ from: 'late', to: 'c1', kind: 'FOLLOWS', weight: 1 }]);
+    let changed = false;
+    const run = await ctx.app.services.runs.start({}, {
+      onPublishBatch: async () => {
+        if (changed) return;
+        changed = true;
+        expect((await admin(ctx, 'DELETE', '/v1/customers/late')).statusCode).toBe(200);
+        expect((await patch(ctx, 'c6', { optedOut: true })).statusCode).toBe(200);
+      },
+    });
+    const done = await ctx.app.services.runs.wait(run.id);
+    expect(done.status, done.message).toBe('completed');
+    expect(changed).toBe(true);
+    expect((await get(ctx, '/v1/super-users?limit=1')).json().runId).toBe(run.id);
+    expect((await get(ctx, '/v1/customers/late/metrics')).statusCode).toBe(404);
+    expect((await get(ctx, '/v1/customers/c6/metrics')).statusCode).toBe(409);
+    const seen = await everywhere(ctx);
+    for (const list of Object.values(seen)) expect(list.has('late') || list.has('c6')).toBe(false);
+    expect((await patch(ctx, 'c6', { optedOut: false })).statusCode).toBe(200);
+    expect((await get(ctx, '/v1/customers/c6/metrics')).statusCode).toBe(200);
+  });
 });
