@@ -1,14 +1,15 @@
 /**
  * The scoring part of an analytics run as a task a worker thread (run-worker.ts) or the calling
  * thread performs: the algorithm phases of scoring.ts over one projection, each phase's start and
- * end reported, then the scores. Shared by both so the two give the same results for a seed.
+ * end reported, then the scores; the projection is left without its arcs and evidence, which only
+ * the scoring reads (releaseScoredArcs). Shared by both so the two give the same results for a seed.
  * With `threads` ≥ 2 the closeness and harmonic searches run in a second worker thread beside the
  * phases from degree to betweenness (distance-worker.runner.ts): the same scores, sooner.
  */
 import { closenessAndHarmonicInWorker } from './distance-worker.runner.js';
 import type { EngineResults } from './engines/engine.js';
 import { networkCsrsOf } from './network-graph.js';
-import { unpackProjectionEvidence, type Projection } from './projection.js';
+import { releaseScoredArcs, unpackProjectionEvidence, type Projection } from './projection.js';
 import { scoringPhases, type RunParams, type ScoreSet } from './scoring.js';
 
 export interface ScoringTask {
@@ -62,5 +63,6 @@ export async function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) 
   // Done here, in the worker (the read model's caches come from the influence phase), so that
   // adopting the run does not hold up the service's event loop.
   result.network = networkCsrsOf(task.projection);
+  releaseScoredArcs(task.projection);
   return result;
 }

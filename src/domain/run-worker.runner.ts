@@ -1,10 +1,10 @@
 /**
  * Runs the scoring phases of an analytics run off the event loop, in a worker thread, so the API
  * (health checks included) keeps answering during a long phase. The projection's typed arrays are
- * transferred to the worker and transferred back with the scores (no copy either way; the caller
- * must use the projection returned, not the one passed in: the one passed in is left without its
- * arrays, evidence and topics). Aborting terminates the worker at
- * once, whatever kernel it is in.
+ * transferred to the worker and what the service keeps of it is transferred back with the scores (no
+ * copy either way; the caller must use the projection returned, which has no arcs or evidence any
+ * more: releaseScoredArcs; the one passed in is left without its arrays, evidence and topics).
+ * Aborting terminates the worker at once, whatever kernel it is in.
  * The worker is started by src/domain/worker-thread.ts.
  */
 import type { Projection } from './projection.js';

@@ -5,7 +5,6 @@
  * A cancelled run terminates the worker. See run-worker.runner.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { packProjectionEvidence } from './projection.js';
 import { runScoringTask, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
 import { buffersOf } from './worker-thread.js';
 
@@ -21,9 +20,8 @@ const emit = (e: ScoringEvent) => {
   port.postMessage(e);
 };
 try {
+  // The projection goes back without its arcs and evidence (released by the task).
   const result = await runScoringTask(task, emit);
-  // Back packed, as it came: the service's thread does not read the evidence.
-  packProjectionEvidence(task.projection);
   const message = { type: 'result', result, projection: task.projection };
   port.postMessage(message, buffersOf(message));
 } catch (error) {

@@ -21,10 +21,13 @@ describe('scoring in a worker thread', () => {
     const inWorker = await runScoringInWorker({ projection: there, params, previousMaxCommunityId: 9 }, (e) => events.push(e));
     expect(inWorker.result).toEqual(inThread);
     expect((inThread.summary.betweenness as { exact: boolean }).exact).toBe(false);
-    // The projection comes back whole, its arrays moved rather than copied, its evidence packed.
-    expect(inWorker.projection.evidence).toEqual([]);
-    unpackProjectionEvidence(inWorker.projection);
+    // The projection comes back as the calling thread's is left: without the arcs and evidence only
+    // the scoring reads, the rest moved rather than copied.
     expect(inWorker.projection).toEqual(here);
+    expect(here.src.length + here.weight.length + here.positiveVolume.length).toBe(0);
+    expect(here.evidence).toEqual([]);
+    expect(here.ids).toEqual(structuredClone(generatedProjection(400, 6, 3)).ids);
+    expect(here.lastPurchaseAt).toEqual(generatedProjection(400, 6, 3).lastPurchaseAt);
     expect(there.src.length).toBe(0);
     // Every phase is reported running, then done, in order.
     const phases = events.filter((e) => e.type === 'phase');
