@@ -22,7 +22,8 @@ export interface NetworkCsrs {
   ties: CsrGraph;
 }
 
-export function networkCsrsOf(p: Projection): NetworkCsrs {
+/** `attention` when the projection's weighted graph is built already (the scoring's: the same arcs and weights). */
+export function networkCsrsOf(p: Projection, attention?: CsrGraph): NetworkCsrs {
   let m = 0;
   for (let a = 0; a < p.isTie.length; a++) m += p.isTie[a];
   const src = new Int32Array(m);
@@ -36,7 +37,7 @@ export function networkCsrsOf(p: Projection): NetworkCsrs {
     j++;
   }
   const n = p.ids.length;
-  return { attention: buildCsr(n, p.src, p.dst, p.weight), ties: buildCsr(n, src, dst, w, { mergeParallel: 'max' }) };
+  return { attention: attention ?? buildCsr(n, p.src, p.dst, p.weight), ties: buildCsr(n, src, dst, w, { mergeParallel: 'max' }) };
 }
 
 /**

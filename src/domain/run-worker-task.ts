@@ -33,7 +33,7 @@ export async function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) 
   const precomputed = task.precomputed ?? {};
   // Stops the second thread's work however this one ends (finished, failed or aborted).
   const ended = new AbortController();
-  const { phases, result } = scoringPhases(
+  const { phases, result, graph } = scoringPhases(
     task.projection,
     task.params,
     task.previousMaxCommunityId,
@@ -62,7 +62,7 @@ export async function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) 
   signal?.throwIfAborted();
   // Done here, in the worker (the read model's caches come from the influence phase), so that
   // adopting the run does not hold up the service's event loop.
-  result.network = networkCsrsOf(task.projection);
+  result.network = networkCsrsOf(task.projection, graph());
   releaseScoredArcs(task.projection);
   return result;
 }

@@ -300,7 +300,7 @@ export function scoringPhases(
   previousMaxCommunityId: number,
   control: ScoringControl = {},
   precomputed: EngineResults = {},
-): { phases: Phase[]; result: ScoreSet } {
+): { phases: Phase[]; result: ScoreSet; /** The run's weighted graph (built once, on first use): also the paths graph's attention CSR. */ graph: () => CsrGraph } {
   const { signal, onProgress } = control;
   /** What a long kernel of a phase checks and reports to. */
   const kernel = (phase: string): KernelControl => ({ signal, onProgress: onProgress && ((fraction) => onProgress(phase, fraction)) });
@@ -566,7 +566,7 @@ export function scoringPhases(
       s.influence = { weights: DEFAULT_INFLUENCE_WEIGHTS, components: Object.keys(pct) };
     },
   });
-  return { phases, result };
+  return { phases, result, graph };
 }
 
 /** Degree distribution of the tie graph (in + out arcs), in logarithmic bins [2^k, 2^(k+1)). */
