@@ -424,6 +424,7 @@ export function scoringPhases(
       f.harmonic = r.scores;
       s.harmonic = { exact: r.exact, samples: r.samples };
       distances = undefined;
+      offloaded = undefined;
     };
     return precomputed.harmonic ? set(precomputed.harmonic) : then(distanceScores('harmonic'), (d) => set(d.harmonic));
   });

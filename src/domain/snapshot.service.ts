@@ -157,8 +157,11 @@ export class SnapshotService {
    * than the run's algorithms). The current snapshot becomes the previous run.
    */
   async adoptResults(run: AnalyticsRun, projection: Projection, result: ScoreSet): Promise<void> {
-    const prepared = this.prepared?.ids === projection.ids ? this.prepared : undefined;
+    const waiting = this.prepared;
     this.prepared = undefined;
+    // A preparation for other customers (another run's) is of no use: it stops collecting.
+    const prepared = waiting?.ids === projection.ids ? waiting : undefined;
+    if (waiting && !prepared) this.pending.delete(waiting.pending);
     const pending = prepared?.pending ?? this.collectPrivacy();
     try {
       const { seq, details: read } = await (prepared?.read ?? this.readDetails(projection.ids));

@@ -4,7 +4,7 @@
  * Entities are upserted by id with replace semantics for their fields; events are merged by id,
  * so sending the same data again changes nothing.
  */
-import type { QueryResult } from 'neo4j-driver';
+import { int, type QueryResult } from 'neo4j-driver';
 import type { IngestRepository, WriteCounts } from '../domain/ingest.service.js';
 import { UnresolvedReferences } from '../domain/ingest.service.js';
 import { LABELS, type EntityRef, type KindName, type RowOf } from '../domain/model.js';
@@ -66,10 +66,14 @@ FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | MERGE (c)-[:MENTIONS]->
 /**
  * Ties come as parallel lists rather than a list of maps: Bolt decodes four flat lists faster than
  * a map per row, which made the write about 20% faster in a probe (200k ties: 10.6k vs 8.7k/s).
+ * They are grouped by their `from` customer (rows of one group in their order: the last row of a
+ * pair still wins), so each group's customer is found once: `$from[g]` owns rows `$start[g]` up to
+ * `$start[g + 1]` (excluded).
  */
 const tieQuery = (type: 'FOLLOWS' | 'KNOWS') => `
-UNWIND range(0, size($from) - 1) AS i
-MATCH (a:Customer {id: $from[i]})
+UNWIND range(0, size($from) - 1) AS g
+MATCH (a:Customer {id: $from[g]})
+UNWIND range($start[g], $start[g + 1] - 1) AS i
 MATCH (b:Customer {id: $to[i]})
 MERGE (a)-[t:${type}]->(b)
 SET t.since = CASE WHEN $since[i] IS NULL THEN null ELSE datetime($since[i]) END, t.weight = $weight[i]
@@ -225,11 +229,23 @@ export class Neo4jIngestRepository implements IngestRepository {
       case 'ties': {
         const results: QueryResult[] = [];
         for (const type of ['FOLLOWS', 'KNOWS'] as const) {
-          const group = rows.filter((r) => r.kind === type);
+          const group = rows.filter((r) => r.kind === type) as { from: string; to: string; since: unknown; weight: unknown }[];
           if (group.length === 0) continue;
+          // A stable sort: rows of the same pair keep their order.
+          group.sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : 0));
+          const from: string[] = [];
+          const start: number[] = [];
+          group.forEach((r, i) => {
+            if (i === 0 || r.from !== group[i - 1].from) {
+              from.push(r.from);
+              start.push(i);
+            }
+          });
+          start.push(group.length);
           results.push(
             await tx.run(WRITE_TIES[type], {
-              from: group.map((r) => r.from),
+              from,
+              start: start.map((i) => int(i)),
               to: group.map((r) => r.to),
               since: group.map((r) => r.since),
               weight: group.map((r) => r.weight),

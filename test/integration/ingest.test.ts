@@ -119,6 +119,22 @@ describe('the write and read API', () => {
     expect(list.find((i) => i.startsWith('i_'))).toMatch(/^i_[0-9a-f]{20}$/);
   });
 
+  it('writes ties of many customers in one request, the last row of a pair winning', async () => {
+    await loadAll(ctx);
+    const ties = [
+      { from: 'c2', to: 'c1', kind: 'FOLLOWS', weight: 1 },
+      { from: 'c1', to: 'c3', kind: 'FOLLOWS', weight: 2 },
+      { from: 'c2', to: 'c3', kind: 'FOLLOWS', weight: 3 },
+      { from: 'c2', to: 'c1', kind: 'FOLLOWS', weight: 7 },
+      { from: 'c1', to: 'c2', kind: 'FOLLOWS', weight: 4 },
+    ];
+    const res = await ctx.app.inject({ method: 'POST', url: '/v1/ties/bulk', headers: auth('write'), payload: ties });
+    expect(res.statusCode, res.body).toBe(200);
+    const stored = await ctx.db.autoCommit('MATCH (a:Customer)-[t:FOLLOWS]->(b:Customer) WHERE a.id IN [$x, $y] RETURN a.id + ">" + b.id AS pair, t.weight AS w ORDER BY pair', { x: 'c1', y: 'c2' });
+    const weights = Object.fromEntries(stored.records.map((r) => [r.get('pair'), r.get('w')]));
+    expect(weights).toMatchObject({ 'c2>c1': 7, 'c1>c3': 2, 'c2>c3': 3, 'c1>c2': 4 });
+  });
+
   it('re-sending the same data changes nothing', async () => {
     await loadAll(ctx);
     const before = await counts(ctx);
