@@ -536,8 +536,10 @@ export function scoringPhases(
       posW[a] = (p.isTie[a] ? p.weight[a] : 0) + params.projection.interactionWeight * p.positiveVolume[a];
       negW[a] = params.projection.interactionWeight * p.negativeVolume[a];
     }
-    const pos = buildCsr(n, p.src, p.dst, posW);
-    const neg = buildCsr(n, p.src, p.dst, negW);
+    // Arcs of weight 0 add nothing to any of signed PageRank's sums: left out, the negative graph
+    // holds only the hostile arcs (a small share) instead of a copy of every arc.
+    const pos = buildCsr(n, ...weightedArcs(p.src, p.dst, posW));
+    const neg = buildCsr(n, ...weightedArcs(p.src, p.dst, negW));
     const r = signedPagerank(pos, neg, { alpha: params.trust.alpha, beta: params.trust.beta, onNonConvergence: 'return' });
     f.trust = r.trust;
     f.distrust = r.distrust;
@@ -568,6 +570,23 @@ export function scoringPhases(
     },
   });
   return { phases, result, graph };
+}
+
+/** The arcs whose weight is not 0, as buildCsr takes them. */
+function weightedArcs(src: Int32Array, dst: Int32Array, w: Float64Array): [Int32Array, Int32Array, Float64Array] {
+  let m = 0;
+  for (let a = 0; a < w.length; a++) if (w[a] !== 0) m++;
+  if (m === w.length) return [src, dst, w];
+  const s = new Int32Array(m);
+  const d = new Int32Array(m);
+  const x = new Float64Array(m);
+  for (let a = 0, j = 0; a < w.length; a++) {
+    if (w[a] === 0) continue;
+    s[j] = src[a];
+    d[j] = dst[a];
+    x[j++] = w[a];
+  }
+  return [s, d, x];
 }
 
 /** Degree distribution of the tie graph (in + out arcs), in logarithmic bins [2^k, 2^(k+1)). */
