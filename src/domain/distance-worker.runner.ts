@@ -1,18 +1,17 @@
 /**
  * Closeness and harmonic centrality of an analytics run in a second worker thread, while the
  * scoring worker goes on with the other phases (betweenness above all): at 1M customers each of
- * the two sampled phases takes about a minute, so on two cores they take one minute together
- * instead of two. Only the outgoing arcs are sent (copied: the scoring worker still reads them);
+ * the two sampled phases takes about a minute alone; side by side on this project's two cores,
+ * memory-bound as both searches are, they took 92–113 s together instead of 122 s one after the
+ * other (README "Sizing"). Only the outgoing arcs are sent (copied: the scoring worker still reads them);
  * the kernel and its options are the in-process engine's, so the scores are the same bytes as in
  * the scoring worker for the same seed. Aborting terminates the worker at once. The worker is
  * started by src/domain/worker-thread.ts.
  */
 import type { KernelControl, OutArcs } from '../analytics/index.js';
 import type { EngineParams } from './engines/engine.js';
-import type { inProcess } from './engines/in-process.js';
+import type { DistanceScores } from './scoring.js';
 import { runWorker } from './worker-thread.js';
-
-export type DistanceScores = ReturnType<typeof inProcess.closenessAndHarmonic>;
 
 export interface DistanceTask {
   graph: OutArcs;
