@@ -116,6 +116,8 @@ async function main(): Promise<void> {
     NEO4J_PASSWORD: 'bench-password',
     API_KEYS: `bench:write:${hashApiKey(KEY)}`,
     DEMO_DATA: 'false',
+    // The scoring's threads as the environment says (default: the service's), to compare 1 and 2.
+    ANALYTICS_THREADS: process.env.ANALYTICS_THREADS,
   });
   const db = new GraphDatabase({ uri: neo4j.uri, user: 'neo4j', password: 'bench-password' });
   const app = await buildApp(config, { db, apiKeys: new ApiKeyRegistry(config.API_KEYS!), logger: false });
