@@ -174,8 +174,7 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
   const snapshotRepository = new Neo4jSnapshotRepository(db);
   const snapshots = new SnapshotService(snapshotRepository, projections, warmthInWorker);
   // The customers' details are read while the publication writes; the read model adopts the run at its flip.
-  runs.onPublishing((_run, projection) => snapshots.prepareAdoption(projection.ids));
-  runs.onCompleted((run, projection, result) => snapshots.adoptResults(run, projection, result));
+  snapshots.followRuns(runs);
   const superUsers = new SuperUsersService(snapshots);
   const layouts = new LayoutService(snapshots, new Neo4jLayoutRepository(db), { logger });
   // Privacy takes effect at once: opt-out changes written by any path, and erasures.

@@ -141,9 +141,9 @@ async function measure(label: string): Promise<Result> {
     const snapshots = new SnapshotService(new Neo4jSnapshotRepository(db), projections);
     /** When the read model had adopted the run, from the run's start: its results visible through the API. */
     let visibleAt: number | undefined;
-    runs.onPublishing((_r, projection) => snapshots.prepareAdoption(projection.ids));
-    runs.onCompleted(async (r, projection, result) => {
-      await snapshots.adoptResults(r, projection, result);
+    snapshots.followRuns(runs);
+    // Called once the read model's adoption (registered first) has finished.
+    runs.onCompleted(() => {
       visibleAt = performance.now();
     });
     await runs.recover();

@@ -6,18 +6,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { inProcess } from './engines/in-process.js';
 import type { DistanceTask } from './distance-worker.runner.js';
-import { buffersOf } from './worker-thread.js';
+import { buffersOf, throttle } from './worker-thread.js';
 
 const port = parentPort!;
 const task = workerData as DistanceTask;
-let last = 0;
+const due = throttle();
 try {
   const scores = inProcess.closenessAndHarmonic(task.graph, task.params, {
     onProgress: (fraction) => {
-      const now = Date.now();
-      if (now - last < 200) return;
-      last = now;
-      port.postMessage({ type: 'progress', fraction });
+      if (due()) port.postMessage({ type: 'progress', fraction });
     },
   });
   const message = { type: 'result', scores };

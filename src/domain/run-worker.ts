@@ -6,18 +6,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runScoringTask, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
-import { buffersOf } from './worker-thread.js';
+import { buffersOf, throttle } from './worker-thread.js';
 
 const port = parentPort!;
 const task = workerData as ScoringTask;
-let last = 0;
+const due = throttle();
 const emit = (e: ScoringEvent) => {
-  if (e.type === 'progress') {
-    const now = Date.now();
-    if (now - last < 200) return;
-    last = now;
-  }
-  port.postMessage(e);
+  if (e.type !== 'progress' || due()) port.postMessage(e);
 };
 try {
   // The projection goes back without its arcs and evidence (released by the task).

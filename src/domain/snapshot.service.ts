@@ -58,6 +58,12 @@ export interface SnapshotSource {
   recordPrivacy(changes: PrivacyChange[]): Promise<void>;
 }
 
+/** What followRuns needs of a run service (AnalyticsRunService). */
+export interface RunEvents {
+  onPublishing(listener: (run: AnalyticsRun, projection: Projection) => (() => void) | void): void;
+  onCompleted(listener: (run: AnalyticsRun, projection: Projection, result: ScoreSet) => Promise<void> | void): void;
+}
+
 interface PendingPrivacy {
   erase: string[];
   optedOut: Map<string, boolean>;
@@ -198,6 +204,16 @@ export class SnapshotService {
     } finally {
       this.pending.delete(pending);
     }
+  }
+
+  /**
+   * Keeps this read model on the runs a run service completes: each run's customers' details are
+   * read when its publication starts (prepareAdoption) and the run is adopted at its flip
+   * (adoptResults), before the listeners registered after this one.
+   */
+  followRuns(runs: RunEvents): void {
+    runs.onPublishing((_run, projection) => this.prepareAdoption(projection.ids));
+    runs.onCompleted((run, projection, result) => this.adoptResults(run, projection, result));
   }
 
   /**

@@ -66,6 +66,20 @@ export function runWorker<T, M>(run: WorkerRun<T, M>): Promise<T> {
   });
 }
 
+/**
+ * For a worker's progress messages: true at most once per `ms` (the first call included), so a
+ * kernel that reports at every checkpoint does not flood the service's thread with messages.
+ */
+export function throttle(ms = 200): () => boolean {
+  let last = -Infinity;
+  return () => {
+    const now = Date.now();
+    if (now - last < ms) return false;
+    last = now;
+    return true;
+  };
+}
+
 /** Every distinct ArrayBuffer under a value (typed arrays in objects, arrays and maps), for a transfer list. */
 export function buffersOf(value: unknown, seen = new Set<ArrayBuffer>(), visited = new Set<object>()): ArrayBuffer[] {
   if (value === null || typeof value !== 'object' || visited.has(value)) return [...seen];

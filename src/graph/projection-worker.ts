@@ -9,7 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { packProjectionEvidence, type ProjectionOptions } from '../domain/projection.js';
-import { buffersOf } from '../domain/worker-thread.js';
+import { buffersOf, throttle } from '../domain/worker-thread.js';
 import { GraphDatabase, mapDatabaseError, type DatabaseSettings } from './database.js';
 import { Neo4jProjectionRepository } from './projection.repository.js';
 
@@ -21,13 +21,11 @@ export interface ProjectionWorkerData {
 const port = parentPort!;
 const { settings, options } = workerData as ProjectionWorkerData;
 const db = new GraphDatabase(settings);
-let last = 0;
+const due = throttle();
 try {
+  // Relationship rows are counted one by one: those counts are sent at most every 200 ms.
   const projection = await new Neo4jProjectionRepository(db).project(options, (what, rows) => {
-    const now = Date.now();
-    if (what === 'relationships' && now - last < 200) return;
-    last = now;
-    port.postMessage({ type: 'progress', what, rows });
+    if (what !== 'relationships' || due()) port.postMessage({ type: 'progress', what, rows });
   });
   // The evidence travels as typed arrays, moved like the rest (the service never unpacks it).
   packProjectionEvidence(projection);
