@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 // Chromium against the service on such a database.
 export default defineConfig({
   test: {
+    // In CI the results are also written as JUnit XML (test-results/junit.xml) for tools that read them.
+    reporters: process.env.CI ? ['default', 'junit'] : ['default'],
+    outputFile: { junit: 'test-results/junit.xml' },
     projects: [
       {
         test: {
