@@ -22,6 +22,9 @@ const port = parentPort!;
 const { settings, options } = workerData as ProjectionWorkerData;
 const db = new GraphDatabase(settings);
 const due = throttle();
+// The driver is closed before the answer goes out: the service takes the answer once this thread
+// has exited (worker-thread.ts), so nothing may be left to do after it.
+let message: object;
 try {
   // Relationship rows are counted one by one: those counts are sent at most every 200 ms.
   const projection = await new Neo4jProjectionRepository(db).project(options, (what, rows) => {
@@ -29,11 +32,10 @@ try {
   });
   // The evidence travels as typed arrays, moved like the rest (the service never unpacks it).
   packProjectionEvidence(projection);
-  const message = { type: 'result', projection };
-  port.postMessage(message, buffersOf(message));
+  message = { type: 'result', projection };
 } catch (error) {
   const e = mapDatabaseError(error);
-  port.postMessage({ type: 'error', code: e.code, status: e.status, message: e.message, retriable: e.retriable });
-} finally {
-  await db.close();
+  message = { type: 'error', code: e.code, status: e.status, message: e.message, retriable: e.retriable };
 }
+await db.close().catch(() => undefined);
+port.postMessage(message, buffersOf(message));
