@@ -35,6 +35,7 @@ import { SnapshotService } from '../../src/domain/snapshot.service.js';
 import { WorkerProjectionSource } from '../../src/graph/projection-worker.runner.js';
 import { Neo4jSnapshotRepository } from '../../src/graph/snapshot.repository.js';
 import { startEmbeddedNeo4j } from '../../src/neo4j/embedded.js';
+import { prepareWorkerBundles } from '../../src/domain/worker-thread.js';
 
 const argValue = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -136,6 +137,8 @@ async function measure(label: string): Promise<Result> {
     );
     // As the service composes them: the projection read in a worker thread, and the API's read model
     // adopting the run once it is current.
+    // As the service does at start: the worker threads' bundles are built before the run.
+    await prepareWorkerBundles();
     const projections = new WorkerProjectionSource(db);
     const runs = new AnalyticsRunService(projections, repository, { keepRuns: config.ANALYTICS_KEEP_RUNS, leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS, threads: config.ANALYTICS_THREADS });
     const snapshots = new SnapshotService(new Neo4jSnapshotRepository(db), projections);

@@ -106,8 +106,6 @@ export interface AnalyticsRunRepository {
   list(limit: number): Promise<AnalyticsRun[]>;
   /** The largest community id ever handed out by a published run (−1 when none). */
   maxCommunityId(): Promise<number>;
-  /** Community of each customer in the latest completed run that detected communities. */
-  previousCommunities(): Promise<Map<string, number>>;
   /** Marks runs left running by a stopped process (lease expired, or held by `holder`) as interrupted. */
   markInterrupted(holder: string): Promise<number>;
   /** Writes a completed run's results in bounded batches and makes it current in one small transaction. */
@@ -393,12 +391,10 @@ export class AnalyticsRunService {
     heartbeat.unref();
 
     try {
-      let projection: Projection = await timed('projection', async () => {
-        const [p, previous] = await Promise.all([this.projection.project(run.params.projection, undefined, handle.abort.signal), this.runs.previousCommunities()]);
-        // Communities continue from the last run that detected them, even if later runs skipped Louvain.
-        p.previousCommunity = Int32Array.from(p.ids, (id) => previous.get(id) ?? -1);
-        return p;
-      });
+      // Communities continue from the last run that detected them, even if later runs skipped Louvain.
+      let projection: Projection = await timed('projection', () =>
+        this.projection.project(run.params.projection, undefined, handle.abort.signal, { previousCommunities: true }),
+      );
       const maxCommunityId = await this.runs.maxCommunityId();
       const engine = await chooseEngine(run.params.engine, projection.ids.length, projection.src.length, this.engines);
       run.summary = { engine: engine.report };

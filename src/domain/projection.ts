@@ -74,9 +74,19 @@ export interface Projection {
   counts: { follows: number; knows: number; interactions: number };
 }
 
+/** What a projection reads besides the graph. */
+export interface ProjectionExtras {
+  /**
+   * `previousCommunity` from the last completed run that detected communities (an analytics run's
+   * stable community ids); otherwise every entry is −1. Read where the projection is read (in its
+   * worker thread), since decoding a run's results is long for the service's event loop.
+   */
+  previousCommunities?: boolean;
+}
+
 export interface ProjectionSource {
   /** Streams the graph into a Projection; an aborted `signal` stops it (the promise then rejects). */
-  project(options: ProjectionOptions, onProgress?: (what: string, rows: number) => void, signal?: AbortSignal): Promise<Projection>;
+  project(options: ProjectionOptions, onProgress?: (what: string, rows: number) => void, signal?: AbortSignal, extras?: ProjectionExtras): Promise<Projection>;
 }
 
 /**

@@ -172,8 +172,9 @@ export function buffersOf(value: unknown, seen = new Set<ArrayBuffer>(), visited
   } else if (value instanceof Map) {
     for (const v of value.values()) buffersOf(v, seen, visited);
   } else if (Array.isArray(value)) {
-    // Arrays of strings or numbers hold no buffers; look at the first element only to skip them fast.
-    if (value.length > 0 && typeof value[0] === 'object') for (const v of value) buffersOf(v, seen, visited);
+    // Arrays of strings or numbers hold no buffers, nor do arrays of such arrays (a projection's
+    // topics): look at the first element only to skip them fast.
+    if (value.length > 0 && typeof value[0] === 'object' && !Array.isArray(value[0])) for (const v of value) buffersOf(v, seen, visited);
   } else {
     for (const v of Object.values(value)) buffersOf(v, seen, visited);
   }

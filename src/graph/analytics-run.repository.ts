@@ -37,7 +37,7 @@ import { INTEGER_FIELDS, PLAIN_FIELDS, SCORE_FIELDS, STANCE_CLASSES, type ScoreF
 import { scrubCommunities } from './entity.repository.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
-import { BLOCK_SIZE, readRunArrays, scrubBlocks, toBlocks, writeBlocks } from './run-results.js';
+import { BLOCK_SIZE, readPreviousCommunities, scrubBlocks, toBlocks, writeBlocks } from './run-results.js';
 
 
 const LEASE = 'analytics';
@@ -62,11 +62,6 @@ OPTIONAL MATCH (r:AnalyticsRun {status: 'completed'})
 WITH max(r.maxCommunityId) AS m
 OPTIONAL MATCH (s:Sequence {name: $sequence})
 RETURN m, s.next AS next`;
-const PREVIOUS_COMMUNITIES = `
-MATCH (r:AnalyticsRun {status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
-WHERE 'community' IN res.fields
-RETURN elementId(res) AS ref
-ORDER BY r.finishedAt DESC LIMIT 1`;
 /**
  * Runs left `running` by a process that is gone: no live lease names them, or this holder
  * (a previous life of the same service) owned them. A run under another live lease is left alone.
@@ -312,15 +307,9 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
     return Math.max(typeof m === 'number' ? m : -1, typeof next === 'number' ? next - 1 : -1);
   }
 
-  async previousCommunities(): Promise<Map<string, number>> {
-    const result = await this.db.read((tx) => tx.run(PREVIOUS_COMMUNITIES));
-    const record = result.records[0];
-    const map = new Map<string, number>();
-    if (!record) return map;
-    const { customerIds, arrays } = await readRunArrays(this.db, record.get('ref') as string, ['community']);
-    const communities = arrays.community ?? [];
-    customerIds.forEach((id, i) => map.set(id, plain(communities[i]) as number));
-    return map;
+  /** Community of each customer in the latest completed run that detected communities. */
+  previousCommunities(): Promise<Map<string, number>> {
+    return readPreviousCommunities(this.db);
   }
 
   async markInterrupted(holder: string): Promise<number> {

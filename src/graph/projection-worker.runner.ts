@@ -7,7 +7,7 @@
  * read transactions when the connection drops.
  */
 import { AppError } from '../domain/errors.js';
-import type { Projection, ProjectionOptions, ProjectionSource } from '../domain/projection.js';
+import type { Projection, ProjectionExtras, ProjectionOptions, ProjectionSource } from '../domain/projection.js';
 import { runWorker } from '../domain/worker-thread.js';
 import type { GraphDatabase } from './database.js';
 import type { ProjectionWorkerData } from './projection-worker.js';
@@ -27,11 +27,16 @@ export class ProjectionAborted extends Error {
 export class WorkerProjectionSource implements ProjectionSource {
   constructor(private readonly db: GraphDatabase) {}
 
-  project(options: ProjectionOptions, onProgress: (what: string, rows: number) => void = () => undefined, signal?: AbortSignal): Promise<Projection> {
+  project(
+    options: ProjectionOptions,
+    onProgress: (what: string, rows: number) => void = () => undefined,
+    signal?: AbortSignal,
+    extras: ProjectionExtras = {},
+  ): Promise<Projection> {
     // Fail as the main thread's reads would while the database is known to be away (e.g. restarting).
     const away = this.db.unavailableError();
     if (away) return Promise.reject(away);
-    const workerData: ProjectionWorkerData = { settings: this.db.connectionSettings(), options };
+    const workerData: ProjectionWorkerData = { settings: this.db.connectionSettings(), options, extras };
     return runWorker<Projection, Message>({
       from: import.meta.url,
       entry: './projection-worker',

@@ -8,7 +8,7 @@
  * See projection-worker.runner.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { packProjectionEvidence, type ProjectionOptions } from '../domain/projection.js';
+import { packProjectionEvidence, type ProjectionExtras, type ProjectionOptions } from '../domain/projection.js';
 import { buffersOf, throttle } from '../domain/worker-thread.js';
 import { GraphDatabase, mapDatabaseError, type DatabaseSettings } from './database.js';
 import { Neo4jProjectionRepository } from './projection.repository.js';
@@ -16,10 +16,11 @@ import { Neo4jProjectionRepository } from './projection.repository.js';
 export interface ProjectionWorkerData {
   settings: DatabaseSettings;
   options: ProjectionOptions;
+  extras?: ProjectionExtras;
 }
 
 const port = parentPort!;
-const { settings, options } = workerData as ProjectionWorkerData;
+const { settings, options, extras } = workerData as ProjectionWorkerData;
 const db = new GraphDatabase(settings);
 const due = throttle();
 // The driver is closed before the answer goes out: the service takes the answer once this thread
@@ -27,9 +28,14 @@ const due = throttle();
 let message: object;
 try {
   // Relationship rows are counted one by one: those counts are sent at most every 200 ms.
-  const projection = await new Neo4jProjectionRepository(db).project(options, (what, rows) => {
-    if (what !== 'relationships' || due()) port.postMessage({ type: 'progress', what, rows });
-  });
+  const projection = await new Neo4jProjectionRepository(db).project(
+    options,
+    (what, rows) => {
+      if (what !== 'relationships' || due()) port.postMessage({ type: 'progress', what, rows });
+    },
+    undefined,
+    extras,
+  );
   // The evidence travels as typed arrays, moved like the rest (the service never unpacks it).
   packProjectionEvidence(projection);
   message = { type: 'result', projection };

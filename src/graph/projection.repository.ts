@@ -25,9 +25,10 @@
  * Cost: O(n + m) in Neo4j and in the service; service memory O(n + m) in typed arrays plus the
  * records the driver buffers (its fetch size per session).
  */
-import type { Projection, ProjectionOptions, ProjectionSource } from '../domain/projection.js';
+import type { Projection, ProjectionExtras, ProjectionOptions, ProjectionSource } from '../domain/projection.js';
 import type { StanceEvidence } from '../domain/stance.js';
 import type { GraphDatabase, Tx } from './database.js';
+import { readPreviousCommunities } from './run-results.js';
 
 /** Customers in id order, with the internal id that names them in the other queries. */
 const CUSTOMERS = `
@@ -179,12 +180,22 @@ function tieWeight(raw: unknown): number {
 export class Neo4jProjectionRepository implements ProjectionSource {
   constructor(private readonly db: GraphDatabase) {}
 
-  async project(options: ProjectionOptions, onProgress: (what: string, rows: number) => void = () => undefined): Promise<Projection> {
+  async project(
+    options: ProjectionOptions,
+    onProgress: (what: string, rows: number) => void = () => undefined,
+    _signal?: AbortSignal,
+    extras: ProjectionExtras = {},
+  ): Promise<Projection> {
     // The guard transaction reads the customer list and stays open until every other query is done.
-    return this.db.read((tx) => this.projectWithin(tx, options, onProgress));
+    return this.db.read((tx) => this.projectWithin(tx, options, onProgress, extras));
   }
 
-  private async projectWithin(tx: Tx, options: ProjectionOptions, onProgress: (what: string, rows: number) => void): Promise<Projection> {
+  private async projectWithin(
+    tx: Tx,
+    options: ProjectionOptions,
+    onProgress: (what: string, rows: number) => void,
+    extras: ProjectionExtras,
+  ): Promise<Projection> {
     await tx.run('RETURN 1');
     const ids: string[] = [];
     const keys: number[] = [];
@@ -358,8 +369,12 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       }
     };
 
+    let previous: Map<string, number> | undefined;
+    const previousRead = extras.previousCommunities ? readPreviousCommunities(this.db).then((m) => void (previous = m)) : Promise.resolve();
+
     const halfLifeSeconds = options.halfLifeDays * 86_400;
     const reads = [
+      previousRead,
       customersRead,
       brandsRead,
       asOfRead,
@@ -373,11 +388,13 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
 
+    const previousCommunity = new Int32Array(n()).fill(-1);
+    if (previous) ids.forEach((id, i) => (previousCommunity[i] = previous!.get(id) ?? -1));
     const arcs = joinArcs([follows, knows, interactions]);
     return {
       ids,
       optedOut: Uint8Array.from(optedOutList),
-      previousCommunity: new Int32Array(n()).fill(-1),
+      previousCommunity,
       ...arcs,
       brands: brandIds,
       evidence,

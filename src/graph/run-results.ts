@@ -200,3 +200,22 @@ export async function migrateRunResults(db: GraphDatabase, blockSize = BLOCK_SIZ
   }
   return refs.length;
 }
+
+/** The results of the last completed run that detected communities. */
+const PREVIOUS_COMMUNITIES = `
+MATCH (r:AnalyticsRun {status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
+WHERE 'community' IN res.fields
+RETURN elementId(res) AS ref
+ORDER BY r.finishedAt DESC LIMIT 1`;
+
+/** Customer id → community in the last completed run that detected communities (empty if none did). */
+export async function readPreviousCommunities(db: GraphDatabase): Promise<Map<string, number>> {
+  const result = await db.read((tx) => tx.run(PREVIOUS_COMMUNITIES));
+  const record = result.records[0];
+  const map = new Map<string, number>();
+  if (!record) return map;
+  const { customerIds, arrays } = await readRunArrays(db, record.get('ref') as string, ['community']);
+  const communities = arrays.community ?? [];
+  customerIds.forEach((id, i) => map.set(id, plain(communities[i]) as number));
+  return map;
+}
