@@ -5,9 +5,9 @@
  * The worker module sits next to its runner. Built code loads the compiled `.js`. Run from
  * sources (tsx, vitest), every worker entry of src/ (`*-worker.ts`, `*.worker.ts`) is bundled
  * once per process by esbuild into `<entry>.bundle.mjs` beside it (packages stay imports): a
- * worker then loads plain JavaScript, about 14 MB, where registering tsx's loader in it costs
- * about 36 MB (a loader thread of its own and the compiler's caches) — at 100k customers two
- * scoring threads run together, a tenth of the service's peak. A worker started from a bundle
+ * worker then loads plain JavaScript and costs the process about 19 MB, where registering tsx's
+ * loader in it costs about 45 MB (a loader thread of its own and the compiler's caches) — at 100k
+ * customers two scoring threads run together, a tenth of the service's peak. A worker started from a bundle
  * finds its own workers' bundles beside it; without a bundle (a read-only checkout) a worker
  * registers tsx as before. prepareWorkerBundles() builds them ahead (the service calls it at start)
  * so that the first run does not wait for the build.
