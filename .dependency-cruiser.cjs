@@ -54,7 +54,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    // The worker bundles built beside their sources at run time (src/domain/worker-thread.ts).
+    // The worker bundles built beside their sources at run time (src/domain/worker-entry.ts).
     exclude: { path: '\\.bundle\\.mjs$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

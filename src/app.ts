@@ -27,7 +27,7 @@ import { AnalyticsRunService, type Logger } from './domain/analytics-run.service
 import { Neo4jAnalyticsRunRepository } from './graph/analytics-run.repository.js';
 import { WorkerProjectionSource } from './graph/projection-worker.runner.js';
 import { warmthInWorker } from './domain/warmth-worker.runner.js';
-import { prepareWorkerBundles } from './domain/worker-thread.js';
+import { prepareWorkerBundles } from './domain/worker-entry.js';
 import { GdsEngine } from './graph/gds-engine.js';
 import { Neo4jSnapshotRepository } from './graph/snapshot.repository.js';
 import { Neo4jSocialProofRepository } from './graph/social-proof.repository.js';
@@ -172,7 +172,7 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
       },
     },
   );
-  // Run from sources, the worker threads load bundles built now, in the background (worker-thread.ts).
+  // Run from sources, the worker threads load bundles built now, in the background (worker-entry.ts).
   void prepareWorkerBundles();
   const snapshotRepository = new Neo4jSnapshotRepository(db);
   const snapshots = new SnapshotService(snapshotRepository, projections, warmthInWorker);

@@ -35,7 +35,7 @@ import { SnapshotService } from '../../src/domain/snapshot.service.js';
 import { WorkerProjectionSource } from '../../src/graph/projection-worker.runner.js';
 import { Neo4jSnapshotRepository } from '../../src/graph/snapshot.repository.js';
 import { startEmbeddedNeo4j } from '../../src/neo4j/embedded.js';
-import { prepareWorkerBundles } from '../../src/domain/worker-thread.js';
+import { prepareWorkerBundles } from '../../src/domain/worker-entry.js';
 
 const argValue = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);

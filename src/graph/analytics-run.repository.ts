@@ -37,7 +37,7 @@ import { INTEGER_FIELDS, PLAIN_FIELDS, SCORE_FIELDS, STANCE_CLASSES, type ScoreF
 import { scrubCommunities } from './entity.repository.js';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
-import { BLOCK_SIZE, readPreviousCommunities, scrubBlocks, toBlocks, writeBlocks } from './run-results.js';
+import { BLOCK_SIZE, scrubBlocks, toBlocks, writeBlocks } from './run-results.js';
 
 
 const LEASE = 'analytics';
@@ -305,11 +305,6 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
     const m = plain(result.records[0]?.get('m'));
     const next = plain(result.records[0]?.get('next'));
     return Math.max(typeof m === 'number' ? m : -1, typeof next === 'number' ? next - 1 : -1);
-  }
-
-  /** Community of each customer in the latest completed run that detected communities. */
-  previousCommunities(): Promise<Map<string, number>> {
-    return readPreviousCommunities(this.db);
   }
 
   async markInterrupted(holder: string): Promise<number> {

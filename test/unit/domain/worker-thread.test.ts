@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { prepareWorkerBundles, runWorker } from '../../../src/domain/worker-thread.js';
+import { prepareWorkerBundles } from '../../../src/domain/worker-entry.js';
+import { runWorker } from '../../../src/domain/worker-thread.js';
 
 function answer(linger: boolean, events: string[]): Promise<number> {
   return runWorker<number, { type: string; value: number }>({
