@@ -6,9 +6,12 @@ import { defineConfig } from 'vitest/config';
 // Chromium against the service on such a database.
 export default defineConfig({
   test: {
-    // In CI the results are also written as JUnit XML (test-results/junit.xml) for tools that read them.
+    // In CI the results are also written as JUnit XML (test-results/junit.xml) for tools that read them,
+    // and the log stays short enough to read whole: a line per test file (no list of the slower
+    // tests under it) and the console output of failed tests only.
     reporters: process.env.CI ? ['default', 'junit'] : ['default'],
     outputFile: { junit: 'test-results/junit.xml' },
+    ...(process.env.CI ? { slowTestThreshold: 600_000, silent: 'passed-only' as const } : {}),
     projects: [
       {
         test: {

@@ -5,8 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { forceAtlas2Layout } from '../analytics/layout.js';
+import { runInBackground } from './in-worker.js';
 import type { LayoutTask } from './layout-worker.runner.js';
 
+// Background work: the service's own thread comes first (in-worker.ts).
+runInBackground();
 const task = workerData as LayoutTask;
 try {
   const { x, y, iterations } = forceAtlas2Layout(task.graph, { iterations: task.iterations, seed: task.seed });

@@ -10,7 +10,8 @@
 import type { Projection } from './projection.js';
 import type { ScoringEvent, ScoringTask } from './run-worker-task.js';
 import type { ScoreSet } from './scoring.js';
-import { buffersOf, runWorker } from './worker-thread.js';
+import { buffersOf } from './in-worker.js';
+import { runWorker } from './worker-thread.js';
 
 export class ScoringAborted extends Error {
   constructor() {

@@ -6,8 +6,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runScoringTask, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
-import { buffersOf, throttle } from './worker-thread.js';
+import { buffersOf, runInBackground, throttle } from './in-worker.js';
 
+// Background work: the service's own thread comes first (in-worker.ts).
+runInBackground();
 const port = parentPort!;
 const task = workerData as ScoringTask;
 const due = throttle();

@@ -7,9 +7,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_INFLUENCE_WEIGHTS, snapshotWarmth } from './influence.js';
-import { buffersOf } from './worker-thread.js';
+import { buffersOf, runInBackground } from './in-worker.js';
 import type { WarmthTask } from './warmth-worker.runner.js';
 
+// Background work: the service's own thread comes first (in-worker.ts).
+runInBackground();
 const port = parentPort!;
 const { fields, ids } = workerData as WarmthTask;
 try {

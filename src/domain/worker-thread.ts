@@ -9,7 +9,8 @@
  * computing. A result is handed over once the worker has exited, so that its heap (garbage
  * included: a projection's driver records are hundreds of MB at 1M customers) is freed before
  * the caller's next step allocates its own; a worker still running 5 s after its answer is
- * terminated. `buffersOf` lists the buffers a message can move instead of copy.
+ * terminated. What a worker's own code uses (progress throttling, transfer lists, its thread's
+ * priority) is in in-worker.ts, which loads nothing a worker does not need.
  */
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { workerEntry } from './worker-entry.js';
@@ -68,36 +69,4 @@ export function runWorker<T, M>(run: WorkerRun<T, M>): Promise<T> {
       else done.reject(new Error(`The ${run.what} worker stopped (exit code ${code})`));
     });
   });
-}
-
-/**
- * For a worker's progress messages: true at most once per `ms` (the first call included), so a
- * kernel that reports at every checkpoint does not flood the service's thread with messages.
- */
-export function throttle(ms = 200): () => boolean {
-  let last = -Infinity;
-  return () => {
-    const now = Date.now();
-    if (now - last < ms) return false;
-    last = now;
-    return true;
-  };
-}
-
-/** Every distinct ArrayBuffer under a value (typed arrays in objects, arrays and maps), for a transfer list. */
-export function buffersOf(value: unknown, seen = new Set<ArrayBuffer>(), visited = new Set<object>()): ArrayBuffer[] {
-  if (value === null || typeof value !== 'object' || visited.has(value)) return [...seen];
-  visited.add(value);
-  if (ArrayBuffer.isView(value)) {
-    if (value.buffer instanceof ArrayBuffer) seen.add(value.buffer);
-  } else if (value instanceof Map) {
-    for (const v of value.values()) buffersOf(v, seen, visited);
-  } else if (Array.isArray(value)) {
-    // Arrays of strings or numbers hold no buffers, nor do arrays of such arrays (a projection's
-    // topics): look at the first element only to skip them fast.
-    if (value.length > 0 && typeof value[0] === 'object' && !Array.isArray(value[0])) for (const v of value) buffersOf(v, seen, visited);
-  } else {
-    for (const v of Object.values(value)) buffersOf(v, seen, visited);
-  }
-  return [...seen];
 }

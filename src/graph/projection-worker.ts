@@ -9,7 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { packProjectionEvidence, type ProjectionExtras, type ProjectionOptions } from '../domain/projection.js';
-import { buffersOf, throttle } from '../domain/worker-thread.js';
+import { buffersOf, runInBackground, throttle } from '../domain/in-worker.js';
 import { GraphDatabase, mapDatabaseError, type DatabaseSettings } from './database.js';
 import { Neo4jProjectionRepository } from './projection.repository.js';
 
@@ -19,6 +19,8 @@ export interface ProjectionWorkerData {
   extras?: ProjectionExtras;
 }
 
+// Background work: the service's own thread comes first (in-worker.ts).
+runInBackground();
 const port = parentPort!;
 const { settings, options, extras } = workerData as ProjectionWorkerData;
 const db = new GraphDatabase(settings);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { packEvidence, unpackEvidence } from '../../../src/domain/evidence-pack.js';
-import { buffersOf } from '../../../src/domain/worker-thread.js';
+import { buffersOf } from '../../../src/domain/in-worker.js';
 import type { StanceEvidence } from '../../../src/domain/stance.js';
 
 describe('packed stance evidence', () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { prepareWorkerBundles } from '../../../src/domain/worker-entry.js';
@@ -29,6 +29,23 @@ describe('runWorker', () => {
     // The worker never exits by itself: the answer comes through its termination after the grace period.
     await expect(answer(true, [])).resolves.toBe(42);
   }, 20_000);
+
+  it.runIf(process.platform === 'linux')('lowers the priority of a background worker’s thread only, not the caller’s', async () => {
+    const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    const before = niceOf(readFileSync('/proc/thread-self/stat', 'utf8'));
+    const seen = await runWorker<{ lowered: boolean; nice: number }, { type: string; value: { lowered: boolean; nice: number } }>({
+      from: import.meta.url,
+      entry: './workers/nice-worker',
+      workerData: undefined,
+      aborted: () => new Error('aborted'),
+      what: 'test',
+      onMessage: (m, done) => done.resolve(m.value),
+    });
+    expect(seen.lowered).toBe(true);
+    // A worker starts at its caller's nice value: 10 then, or left as it is when that is higher already.
+    expect(seen.nice).toBe(Math.max(before, 10));
+    expect(niceOf(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(before);
+  });
 
   it('bundles every worker entry of the sources beside it, so a worker loads no TypeScript loader', async () => {
     await expect(prepareWorkerBundles()).resolves.toBe(true);
