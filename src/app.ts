@@ -29,7 +29,7 @@ import { WorkerProjectionSource } from './graph/projection-worker.runner.js';
 import { warmthInWorker } from './domain/warmth-worker.runner.js';
 import { prepareWorkerBundles } from './domain/worker-entry.js';
 import { GdsEngine } from './graph/gds-engine.js';
-import { Neo4jSnapshotRepository } from './graph/snapshot.repository.js';
+import { WorkerSnapshotRepository } from './graph/details-worker.runner.js';
 import { Neo4jSocialProofRepository } from './graph/social-proof.repository.js';
 import { InsightsService } from './domain/insights.service.js';
 import { SnapshotService } from './domain/snapshot.service.js';
@@ -174,7 +174,8 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
   );
   // Run from sources, the worker threads load bundles built now, in the background (worker-entry.ts).
   void prepareWorkerBundles();
-  const snapshotRepository = new Neo4jSnapshotRepository(db);
+  // The customers' details are read in a worker thread (details-worker.ts).
+  const snapshotRepository = new WorkerSnapshotRepository(db);
   const snapshots = new SnapshotService(snapshotRepository, projections, warmthInWorker);
   // The customers' details are read while the publication writes; the read model adopts the run at its flip.
   snapshots.followRuns(runs);

@@ -33,7 +33,7 @@ import { Neo4jAnalyticsRunRepository } from '../../src/graph/analytics-run.repos
 import { GraphDatabase } from '../../src/graph/database.js';
 import { SnapshotService } from '../../src/domain/snapshot.service.js';
 import { WorkerProjectionSource } from '../../src/graph/projection-worker.runner.js';
-import { Neo4jSnapshotRepository } from '../../src/graph/snapshot.repository.js';
+import { WorkerSnapshotRepository } from '../../src/graph/details-worker.runner.js';
 import { startEmbeddedNeo4j } from '../../src/neo4j/embedded.js';
 import { prepareWorkerBundles } from '../../src/domain/worker-entry.js';
 
@@ -141,7 +141,7 @@ async function measure(label: string): Promise<Result> {
     await prepareWorkerBundles();
     const projections = new WorkerProjectionSource(db);
     const runs = new AnalyticsRunService(projections, repository, { keepRuns: config.ANALYTICS_KEEP_RUNS, leaseTtlMs: config.ANALYTICS_LEASE_TTL_MS, threads: config.ANALYTICS_THREADS });
-    const snapshots = new SnapshotService(new Neo4jSnapshotRepository(db), projections);
+    const snapshots = new SnapshotService(new WorkerSnapshotRepository(db), projections);
     /** When the read model had adopted the run, from the run's start: its results visible through the API. */
     let visibleAt: number | undefined;
     snapshots.followRuns(runs);

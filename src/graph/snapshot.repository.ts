@@ -69,7 +69,7 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
     };
   }
 
-  constructor(private readonly db: GraphDatabase) {}
+  constructor(protected readonly db: GraphDatabase) {}
 
 
   async latestCompletedRunId(): Promise<string | undefined> {

@@ -7,7 +7,8 @@
  * opted-out customer, an erased customer and a customer created after the erasure (who may take
  * the erased node's internal id), a self-tie refused at the door, and a tie without a stored weight.
  * The service reads it in a worker thread (WorkerProjectionSource): the same projection, and an
- * abort stops it.
+ * abort stops it. The customers' details the read model shows are read in a worker thread too
+ * (WorkerSnapshotRepository): the same as read on the caller's thread.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Projection } from '../../src/domain/projection.js';
@@ -15,6 +16,8 @@ import { DEFAULT_PROJECTION, unpackProjectionEvidence } from '../../src/domain/p
 import type { StanceEvidence } from '../../src/domain/stance.js';
 import { ProjectionAborted, WorkerProjectionSource } from '../../src/graph/projection-worker.runner.js';
 import { Neo4jProjectionRepository } from '../../src/graph/projection.repository.js';
+import { WorkerSnapshotRepository } from '../../src/graph/details-worker.runner.js';
+import { Neo4jSnapshotRepository } from '../../src/graph/snapshot.repository.js';
 import { auth, clearDatabase, createTestApp, post, type TestContext } from './helpers.js';
 
 const AS_OF = '2026-06-01T00:00:00Z';
@@ -279,6 +282,22 @@ describe('projection from Neo4j', () => {
     const running = worker.project({ ...DEFAULT_PROJECTION }, undefined, controller.signal);
     controller.abort();
     await expect(running).rejects.toBeInstanceOf(ProjectionAborted);
+  });
+
+  it('reads the customers’ details in a worker thread as on the caller’s, erased and unknown ids included', async () => {
+    await post(ctx, 'customers', [
+      { id: 'ann', name: 'Ann Ölund 李', handle: '@ann', segment: 'vip', region: 'EU' },
+      { id: 'bob', name: 'Bob', handle: '@bob' },
+    ]);
+    const ids = [...(await repo.project({ ...DEFAULT_PROJECTION, asOf: AS_OF })).ids, 'gone', 'nobody'];
+    const inWorker = await new WorkerSnapshotRepository(ctx.db).details(ids);
+    expect(inWorker).toEqual(await new Neo4jSnapshotRepository(ctx.db).details(ids));
+    const i = ids.indexOf('ann');
+    expect([inWorker.name[i], inWorker.handle[i], inWorker.segment[i], inWorker.region[i]]).toEqual(['Ann Ölund 李', '@ann', 'vip', 'EU']);
+    expect(inWorker.handle[ids.indexOf('bob')]).toBe('@bob');
+    expect(inWorker.region[ids.indexOf('bob')]).toBeNull();
+    expect(inWorker.missing).toEqual(['gone', 'nobody']);
+    expect(inWorker.optedOut[ids.indexOf('eve')]).toBe(1);
   });
 
   it('measures ages from the newest event when no date is given, and honours other parameters', async () => {
