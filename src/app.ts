@@ -30,6 +30,7 @@ import { warmthInWorker } from './domain/warmth-worker.runner.js';
 import { prepareWorkerBundles } from './domain/worker-entry.js';
 import { GdsEngine } from './graph/gds-engine.js';
 import { WorkerSnapshotRepository } from './graph/details-worker.runner.js';
+import { loadSocialProofInWorker } from './graph/social-proof-worker.runner.js';
 import { Neo4jSocialProofRepository } from './graph/social-proof.repository.js';
 import { InsightsService } from './domain/insights.service.js';
 import { SnapshotService } from './domain/snapshot.service.js';
@@ -191,7 +192,8 @@ export function buildServices(config: Config, db: GraphDatabase, logger?: Logger
   });
   entities.onErased((id) => snapshots.forget([id]));
   // Social proof answers from memory of the last run's ties and engagements, reloaded in the background when a run completes.
-  const socialProof = new SocialProofService(new Neo4jSocialProofRepository(db), snapshots);
+  // Its memory of each run is loaded in a worker thread (social-proof-worker.ts).
+  const socialProof = new SocialProofService(new Neo4jSocialProofRepository(db), snapshots, (runId) => loadSocialProofInWorker(db, runId));
   runs.onCompleted(() => void socialProof.refresh().catch(() => undefined));
   const campaignPlans = new CampaignPlanService(snapshots, new Neo4jCampaignPlanRepository(db), undefined, logger);
   const influencerLists = new InfluencerListService(new Neo4jInfluencerListRepository(db), snapshots, campaignPlans);

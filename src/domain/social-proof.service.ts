@@ -15,6 +15,7 @@
  * Cost from memory: O(ties and engagements of the customer's connections) per request.
  */
 import { AppError, notFound } from './errors.js';
+import { packStrings, unpackStrings, type PackedStrings } from './packed-strings.js';
 import { ENGAGEMENT_KINDS, ENGAGEMENT_TARGETS } from './model.js';
 import type { ScoreSnapshot } from './score-snapshot.js';
 
@@ -88,24 +89,45 @@ function groupBy(owner: Int32Array, count: number, n: number): { offsets: Int32A
   return { offsets, order };
 }
 
+/** A SocialProofMemory as it crosses threads (SocialProofMemory.toTransfer). */
+export interface SocialProofTransfer {
+  runId: string;
+  ids: PackedStrings;
+  targets: PackedStrings;
+  /** Each brand with what it offers: brand, count, then that many targets. */
+  offers: Int32Array;
+  kinds: string[];
+  tieFrom: Int32Array;
+  tieTo: Int32Array;
+  tieKnows: Uint8Array;
+  tieWeight: Float64Array;
+  engOwner: Int32Array;
+  engTarget: Int32Array;
+  engKind: Uint8Array;
+  engSentiment: Float64Array;
+  engAt: Float64Array;
+  ties: { offsets: Int32Array; order: Int32Array };
+  engagements: { offsets: Int32Array; order: Int32Array };
+}
+
 /** Ties, engagements and offers held in typed arrays, by customer. */
 export class SocialProofMemory {
   private readonly customers = new Map<string, number>();
-  private readonly ids: string[] = [];
+  private ids: string[] = [];
   private readonly targets = new Map<string, number>();
   private readonly offers = new Map<number, number[]>();
-  private readonly tieFrom = new Column(new Int32Array(16));
-  private readonly tieTo = new Column(new Int32Array(16));
-  private readonly tieKnows = new Column(new Uint8Array(16));
-  private readonly tieWeight = new Column(new Float64Array(16));
-  private readonly engOwner = new Column(new Int32Array(16));
-  private readonly engTarget = new Column(new Int32Array(16));
-  private readonly engKind = new Column(new Uint8Array(16));
-  private readonly engSentiment = new Column(new Float64Array(16));
-  private readonly engAt = new Column(new Float64Array(16));
+  private tieFrom = new Column(new Int32Array(16));
+  private tieTo = new Column(new Int32Array(16));
+  private tieKnows = new Column(new Uint8Array(16));
+  private tieWeight = new Column(new Float64Array(16));
+  private engOwner = new Column(new Int32Array(16));
+  private engTarget = new Column(new Int32Array(16));
+  private engKind = new Column(new Uint8Array(16));
+  private engSentiment = new Column(new Float64Array(16));
+  private engAt = new Column(new Float64Array(16));
   private ties: { offsets: Int32Array; order: Int32Array } = { offsets: new Int32Array(1), order: new Int32Array(0) };
   private engagements: { offsets: Int32Array; order: Int32Array } = { offsets: new Int32Array(1), order: new Int32Array(0) };
-  private readonly kinds: string[] = [...ENGAGEMENT_KINDS];
+  private kinds: string[] = [...ENGAGEMENT_KINDS];
 
   constructor(readonly runId: string) {}
 
@@ -156,6 +178,70 @@ export class SocialProofMemory {
     });
     m.ties = groupBy(m.tieFrom.data, m.tieFrom.length, m.ids.length);
     m.engagements = groupBy(m.engOwner.data, m.engOwner.length, m.ids.length);
+    return m;
+  }
+
+  /**
+   * The memory as it crosses threads when a worker loads it (social-proof-worker.ts): the typed
+   * columns trimmed to their length (transferable), the customer ids and target keys packed.
+   */
+  toTransfer(): SocialProofTransfer {
+    const trim = <T extends Float64Array | Int32Array | Uint8Array>(c: Column<T>) => c.data.slice(0, c.length) as T;
+    const offers: number[] = [];
+    for (const [brand, list] of this.offers) offers.push(brand, list.length, ...list);
+    return {
+      runId: this.runId,
+      ids: packStrings(this.ids),
+      targets: packStrings([...this.targets.keys()]),
+      offers: Int32Array.from(offers),
+      kinds: this.kinds,
+      tieFrom: trim(this.tieFrom),
+      tieTo: trim(this.tieTo),
+      tieKnows: trim(this.tieKnows),
+      tieWeight: trim(this.tieWeight),
+      engOwner: trim(this.engOwner),
+      engTarget: trim(this.engTarget),
+      engKind: trim(this.engKind),
+      engSentiment: trim(this.engSentiment),
+      engAt: trim(this.engAt),
+      ties: this.ties,
+      engagements: this.engagements,
+    };
+  }
+
+  /**
+   * The memory a worker loaded. The id and target indexes are rebuilt here 20,000 entries per turn
+   * of the event loop (at 100k customers they hold 200,000 entries: one go would hold requests up).
+   */
+  static async fromTransfer(t: SocialProofTransfer): Promise<SocialProofMemory> {
+    const m = new SocialProofMemory(t.runId);
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const index = async (keys: string[], into: Map<string, number>) => {
+      for (let i = 0; i < keys.length; i++) {
+        into.set(keys[i], i);
+        if (i % 20_000 === 19_999) await turn();
+      }
+    };
+    m.ids = unpackStrings(t.ids) as string[];
+    await index(m.ids, m.customers);
+    await turn();
+    await index(unpackStrings(t.targets) as string[], m.targets);
+    for (let j = 0; j < t.offers.length; j += 2 + t.offers[j + 1]) m.offers.set(t.offers[j], [...t.offers.subarray(j + 2, j + 2 + t.offers[j + 1])]);
+    m.kinds = t.kinds;
+    const column = <T extends Float64Array | Int32Array | Uint8Array>(data: T) => Object.assign(new Column(data), { length: data.length });
+    Object.assign(m, {
+      tieFrom: column(t.tieFrom),
+      tieTo: column(t.tieTo),
+      tieKnows: column(t.tieKnows),
+      tieWeight: column(t.tieWeight),
+      engOwner: column(t.engOwner),
+      engTarget: column(t.engTarget),
+      engKind: column(t.engKind),
+      engSentiment: column(t.engSentiment),
+      engAt: column(t.engAt),
+      ties: t.ties,
+      engagements: t.engagements,
+    });
     return m;
   }
 
@@ -231,9 +317,14 @@ export class SocialProofService {
   private memory: SocialProofMemory | undefined;
   private loading: { runId: string; done: Promise<void> } | undefined;
 
+  /**
+   * `load` builds the memory of a run (the service passes one that loads it in a worker thread:
+   * streaming the graph here took the event loop most of 12 s after each run at 100k customers).
+   */
   constructor(
     private readonly repo: SocialProofRepository,
     private readonly snapshots?: SnapshotReader,
+    private readonly load: (runId: string) => Promise<SocialProofMemory> = (runId) => SocialProofMemory.load(runId, repo),
   ) {}
 
   /** Loads the memory for the current snapshot's run (shared by concurrent callers; a failure leaves the previous one). */
@@ -244,7 +335,7 @@ export class SocialProofService {
       const snapshot = await snapshots.current();
       if (this.memory?.runId === snapshot.runId) return;
       if (this.loading?.runId !== snapshot.runId) {
-        const done = SocialProofMemory.load(snapshot.runId, this.repo).then((m) => {
+        const done = this.load(snapshot.runId).then((m) => {
           if (this.loading?.done === done) this.loading = undefined;
           this.memory = m;
         });

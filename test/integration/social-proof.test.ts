@@ -1,12 +1,13 @@
 /**
  * Social proof from memory (the last run's ties and engagements, privacy from the snapshot) gives
  * the same answers as the database query on a generated base, never names an opted-out customer,
- * and applies an opt-out at once.
+ * and applies an opt-out at once. The memory the service loads in a worker thread answers the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGeneratedDataset } from '../../src/demo.js';
 import { SocialProofService, type SocialProofRepository } from '../../src/domain/social-proof.service.js';
 import { Neo4jSocialProofRepository } from '../../src/graph/social-proof.repository.js';
+import { loadSocialProofInWorker } from '../../src/graph/social-proof-worker.runner.js';
 import { analyse, clearDatabase, createTestApp, post, type TestContext } from './helpers.js';
 
 describe('social proof from memory', () => {
@@ -44,6 +45,8 @@ describe('social proof from memory', () => {
     });
     const memory = new SocialProofService(counting, ctx.app.services.snapshots);
     await memory.refresh();
+    const inWorker = new SocialProofService(counting, ctx.app.services.snapshots, (runId) => loadSocialProofInWorker(ctx.db, runId));
+    await inWorker.refresh();
     const database = new SocialProofService(repo);
     let engaged = 0;
     let named = 0;
@@ -51,6 +54,7 @@ describe('social proof from memory', () => {
       const a = await memory.get(customer, target, 50);
       const b = await database.get(customer, target, 50);
       expect(a, `${customer} / ${target}`).toEqual(b);
+      expect(await inWorker.get(customer, target, 50), `${customer} / ${target} (loaded in a worker)`).toEqual(b);
       engaged += a.engaged;
       named += a.closest.length;
       for (const c of a.closest) expect(optedOut.has(c.id)).toBe(false);

@@ -49,7 +49,7 @@ describe('runWorker', () => {
 
   it('bundles every worker entry of the sources beside it, so a worker loads no TypeScript loader', async () => {
     await expect(prepareWorkerBundles()).resolves.toBe(true);
-    for (const entry of ['domain/run-worker', 'domain/distance-worker', 'graph/projection-worker', 'graph/details-worker', 'domain/campaign/seed-worker', 'domain/layout.worker']) {
+    for (const entry of ['domain/run-worker', 'domain/distance-worker', 'graph/projection-worker', 'graph/details-worker', 'graph/social-proof-worker', 'domain/campaign/seed-worker', 'domain/layout.worker']) {
       expect(existsSync(fileURLToPath(new URL(`../../../src/${entry}.bundle.mjs`, import.meta.url))), entry).toBe(true);
     }
   });
