@@ -11,6 +11,7 @@ import type { Projection } from './projection.js';
 import type { ScoringEvent, ScoringTask } from './run-worker-task.js';
 import type { ScoreSet } from './scoring.js';
 import { buffersOf } from './in-worker.js';
+import { unpackScoredText, type PackedScoredText } from './scored-text.js';
 import { runWorker } from './worker-thread.js';
 
 export class ScoringAborted extends Error {
@@ -25,8 +26,9 @@ export function runScoringInWorker(
   onEvent: (e: ScoringEvent) => void = () => undefined,
   signal?: AbortSignal,
 ): Promise<{ result: ScoreSet; projection: Projection }> {
-  type Message = ScoringEvent | { type: 'result'; result: ScoreSet; projection: Projection } | { type: 'error'; name?: string; message?: string };
-  const running = runWorker<{ result: ScoreSet; projection: Projection }, Message>({
+  type Scored = { result: ScoreSet; projection: Projection; text: PackedScoredText };
+  type Message = ScoringEvent | ({ type: 'result' } & Scored) | { type: 'error'; name?: string; message?: string };
+  const running = runWorker<Scored, Message>({
     from: import.meta.url,
     entry: './run-worker',
     workerData: task,
@@ -35,7 +37,7 @@ export function runScoringInWorker(
     aborted: () => new ScoringAborted(),
     what: 'scoring',
     onMessage: (m, done) => {
-      if (m.type === 'result') done.resolve({ result: m.result, projection: m.projection });
+      if (m.type === 'result') done.resolve({ result: m.result, projection: m.projection, text: m.text });
       else if (m.type === 'error') {
         const error = new Error(m.message);
         if (m.name) error.name = m.name;
@@ -47,5 +49,8 @@ export function runScoringInWorker(
   // not packed) and sends the projection back whole; this thread drops its copy meanwhile.
   task.projection.evidence = [];
   task.projection.topics = [];
-  return running;
+  return running.then(async ({ result, projection, text }) => {
+    await unpackScoredText(text, projection, result);
+    return { result, projection };
+  });
 }

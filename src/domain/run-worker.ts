@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runScoringTask, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
+import { packScoredText } from './scored-text.js';
 import { buffersOf, runInBackground, throttle } from './in-worker.js';
 
 // Background work: the service's own thread comes first (in-worker.ts).
@@ -19,7 +20,9 @@ const emit = (e: ScoringEvent) => {
 try {
   // The projection goes back without its arcs and evidence (released by the task).
   const result = await runScoringTask(task, emit);
-  const message = { type: 'result', result, projection: task.projection };
+  // The ids, tiers and topics travel packed (scored-text.ts).
+  const text = packScoredText(task.projection, result);
+  const message = { type: 'result', result, projection: task.projection, text };
   port.postMessage(message, buffersOf(message));
 } catch (error) {
   port.postMessage({ type: 'error', name: (error as Error)?.name, message: (error as Error)?.message ?? String(error) });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { packStrings, unpackStrings } from '../../../src/domain/packed-strings.js';
+import type { Projection } from '../../../src/domain/projection.js';
+import { packScoredText, unpackScoredText } from '../../../src/domain/scored-text.js';
+import type { ScoreSet } from '../../../src/domain/scoring.js';
 
 describe('packed strings', () => {
   it('give back every entry: nulls, empty strings, surrogate pairs and separators-looking characters', () => {
@@ -15,5 +18,22 @@ describe('packed strings', () => {
     const copy = structuredClone(packStrings(values));
     expect(typeof copy.text).toBe('string');
     expect(unpackStrings(copy)).toEqual(values);
+  });
+});
+
+describe('scored text', () => {
+  it('crosses packed and comes back as it was, the topics shared by the projection and the results', async () => {
+    const ids = ['a', 'b', 'c', 'dé'];
+    const topics = [['travel', 'food'], [], ['food'], ['x|y', '']];
+    const projection = { ids: [...ids], topics } as unknown as Projection;
+    const result = { text: { participationTier: ['creator', 'lurker', 'engager', 'lurker'], topics } } as unknown as ScoreSet;
+    const packed = structuredClone(packScoredText(projection, result));
+    expect(projection.ids).toEqual([]);
+    expect(result.text.topics).toEqual([]);
+    await unpackScoredText(packed, projection, result);
+    expect(projection.ids).toEqual(ids);
+    expect(result.text.participationTier).toEqual(['creator', 'lurker', 'engager', 'lurker']);
+    expect(result.text.topics).toEqual(topics);
+    expect(projection.topics).toBe(result.text.topics);
   });
 });
