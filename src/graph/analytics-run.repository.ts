@@ -45,7 +45,7 @@ const LEASE = 'analytics';
 export const CURRENT_RUN = 'analytics';
 const COMMUNITY_SEQUENCE = 'communityId';
 /** Result blocks sent per write statement of the publication. */
-const STATEMENT_BLOCKS = 2;
+const STATEMENT_BLOCKS = 1;
 
 const CREATE = `CREATE (r:AnalyticsRun {id: $id}) SET r += $props`;
 /**
