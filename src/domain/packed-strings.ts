@@ -43,3 +43,44 @@ export function unpackStrings({ text, ends, nulls }: PackedStrings): (string | n
   }
   return values;
 }
+
+/** Lists of strings (a customer's topics each) packed the same way: every entry one after the other, and each list's length. */
+export interface PackedLists {
+  entries: PackedStrings;
+  counts: Uint32Array;
+}
+
+export function packLists(lists: readonly (readonly string[])[]): PackedLists {
+  const counts = new Uint32Array(lists.length);
+  const flat: string[] = [];
+  for (let i = 0; i < lists.length; i++) {
+    counts[i] = lists[i].length;
+    for (const x of lists[i]) flat.push(x);
+  }
+  return { entries: packStrings(flat), counts };
+}
+
+/** The lists back; with `turn`, awaited every 25,000 lists so that a thread serving requests is not held. */
+export async function unpackListsInTurns(packed: PackedLists, turn: () => Promise<void>): Promise<string[][]> {
+  const entries = unpackStrings(packed.entries) as string[];
+  const lists: string[][] = new Array(packed.counts.length);
+  for (let i = 0, at = 0; i < lists.length; i++) {
+    if (i % 25_000 === 24_999) await turn();
+    lists[i] = entries.slice(at, at + packed.counts[i]);
+    at += packed.counts[i];
+  }
+  return lists;
+}
+
+export function unpackLists(packed: PackedLists): string[][] {
+  const entries = unpackStrings(packed.entries) as string[];
+  const lists: string[][] = new Array(packed.counts.length);
+  for (let i = 0, at = 0; i < lists.length; i++) {
+    lists[i] = entries.slice(at, at + packed.counts[i]);
+    at += packed.counts[i];
+  }
+  return lists;
+}
+
+/** A turn of the event loop: what a thread serving requests awaits between slices of long work. */
+export const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));

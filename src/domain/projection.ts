@@ -16,6 +16,7 @@
  * spreads a voice as far as a friendly one; sentiment is judged by the stance analysis.
  */
 import { packEvidence, unpackEvidence, type PackedEvidence } from './evidence-pack.js';
+import { nextTurn, packLists, packStrings, unpackLists, unpackListsInTurns, unpackStrings, type PackedLists, type PackedStrings } from './packed-strings.js';
 import type { StanceEvidence } from './stance.js';
 
 export interface ProjectionOptions {
@@ -64,6 +65,8 @@ export interface Projection {
   brands: string[];
   /** Empty while the evidence travels packed (`packedEvidence`) between threads. */
   evidence: Map<number, StanceEvidence>[];
+  /** The ids and topics packed while the projection crosses threads (see packProjectionText). */
+  packedText?: { ids: PackedStrings; topics: PackedLists };
   /** The evidence in typed arrays while the projection crosses threads (see packProjectionEvidence). */
   packedEvidence?: PackedEvidence;
   /** Time of each customer's latest purchase (epoch ms), NaN when none. */
@@ -105,6 +108,36 @@ export function releaseScoredArcs(p: Projection): void {
   p.negativeVolume = new Float64Array(0);
   p.evidence = [];
   p.packedEvidence = undefined;
+}
+
+/**
+ * Packs the projection's ids and topics before it crosses a thread (packed-strings.ts): received
+ * as 100k strings and 100k arrays they stalled the service's thread for tens of ms, and as many
+ * again to send them on to the scoring worker. The projection's worker packs them;
+ * restoreProjectionText gives the receiving thread its ids and topics back in slices while keeping
+ * the packed copy, which the scoring worker then receives instead (unpackProjectionText there).
+ */
+export function packProjectionText(p: Projection): void {
+  if (p.packedText) return;
+  p.packedText = { ids: packStrings(p.ids), topics: packLists(p.topics) };
+  p.ids = [];
+  p.topics = [];
+}
+
+/** The ids and topics back, the packed copy kept for the next thread (see packProjectionText). */
+export async function restoreProjectionText(p: Projection): Promise<void> {
+  if (!p.packedText) return;
+  p.ids = unpackStrings(p.packedText.ids) as string[];
+  await nextTurn();
+  p.topics = await unpackListsInTurns(p.packedText.topics, nextTurn);
+}
+
+/** The ids and topics back, in the thread that computes on them; the packed copy is dropped. */
+export function unpackProjectionText(p: Projection): void {
+  if (!p.packedText) return;
+  p.ids = unpackStrings(p.packedText.ids) as string[];
+  p.topics = unpackLists(p.packedText.topics);
+  p.packedText = undefined;
 }
 
 /** Moves the projection's evidence into typed arrays before it crosses a thread (evidence-pack.ts). */

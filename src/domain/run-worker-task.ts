@@ -9,7 +9,7 @@
 import { closenessAndHarmonicInWorker } from './distance-worker.runner.js';
 import type { EngineResults } from './engines/engine.js';
 import { networkCsrsOf } from './network-graph.js';
-import { releaseScoredArcs, unpackProjectionEvidence, type Projection } from './projection.js';
+import { releaseScoredArcs, unpackProjectionEvidence, unpackProjectionText, type Projection } from './projection.js';
 import { scoringPhases, type RunParams, type ScoreSet } from './scoring.js';
 
 export interface ScoringTask {
@@ -30,6 +30,7 @@ export type ScoringEvent =
 /** Runs every scoring phase in order; `signal` is checked between phases and inside long kernels. */
 export async function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) => void, signal?: AbortSignal): Promise<ScoreSet> {
   unpackProjectionEvidence(task.projection);
+  unpackProjectionText(task.projection);
   const precomputed = task.precomputed ?? {};
   // Stops the second thread's work however this one ends (finished, failed or aborted).
   const ended = new AbortController();

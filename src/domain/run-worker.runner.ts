@@ -28,11 +28,14 @@ export function runScoringInWorker(
 ): Promise<{ result: ScoreSet; projection: Projection }> {
   type Scored = { result: ScoreSet; projection: Projection; text: PackedScoredText };
   type Message = ScoringEvent | ({ type: 'result' } & Scored) | { type: 'error'; name?: string; message?: string };
+  // A projection read in a worker still has its ids and topics packed: they go packed (as a few
+  // strings), not as 100k strings and arrays to clone on this thread.
+  const sent: ScoringTask = task.projection.packedText ? { ...task, projection: { ...task.projection, ids: [], topics: [] } } : task;
   const running = runWorker<Scored, Message>({
     from: import.meta.url,
     entry: './run-worker',
-    workerData: task,
-    transferList: buffersOf(task),
+    workerData: sent,
+    transferList: buffersOf(sent),
     signal,
     aborted: () => new ScoringAborted(),
     what: 'scoring',
@@ -49,6 +52,7 @@ export function runScoringInWorker(
   // not packed) and sends the projection back whole; this thread drops its copy meanwhile.
   task.projection.evidence = [];
   task.projection.topics = [];
+  task.projection.packedText = undefined;
   return running.then(async ({ result, projection, text }) => {
     await unpackScoredText(text, projection, result);
     return { result, projection };

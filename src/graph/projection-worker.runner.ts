@@ -3,11 +3,12 @@
  * Neo4jProjectionRepository, with its typed arrays transferred back (no copy), while the service's
  * event loop keeps answering. Its stance evidence comes back packed (`packedEvidence`, `evidence`
  * empty): the scoring unpacks it in its own thread; a caller that reads it here calls
- * unpackProjectionEvidence. Aborting terminates the worker at once; the database rolls back its
+ * unpackProjectionEvidence. Its ids and topics come packed too and are restored here a slice per
+ * turn of the event loop, with the packed copy kept (`packedText`) for the scoring worker. Aborting terminates the worker at once; the database rolls back its
  * read transactions when the connection drops.
  */
 import { AppError } from '../domain/errors.js';
-import type { Projection, ProjectionExtras, ProjectionOptions, ProjectionSource } from '../domain/projection.js';
+import { restoreProjectionText, type Projection, type ProjectionExtras, type ProjectionOptions, type ProjectionSource } from '../domain/projection.js';
 import { runWorker } from '../domain/worker-thread.js';
 import type { GraphDatabase } from './database.js';
 import type { ProjectionWorkerData } from './projection-worker.js';
@@ -37,7 +38,7 @@ export class WorkerProjectionSource implements ProjectionSource {
     const away = this.db.unavailableError();
     if (away) return Promise.reject(away);
     const workerData: ProjectionWorkerData = { settings: this.db.connectionSettings(), options, extras };
-    return runWorker<Projection, Message>({
+    const running = runWorker<Projection, Message>({
       from: import.meta.url,
       entry: './projection-worker',
       workerData,
@@ -49,6 +50,11 @@ export class WorkerProjectionSource implements ProjectionSource {
         else if (m.type === 'error') done.reject(new AppError(m.code, m.status, m.message, { retriable: m.retriable }));
         else onProgress(m.what, m.rows);
       },
+    });
+    // Its ids and topics come packed: restored here a slice per turn, the packed copy kept for the scoring worker.
+    return running.then(async (projection) => {
+      await restoreProjectionText(projection);
+      return projection;
     });
   }
 }

@@ -8,7 +8,7 @@
  * See projection-worker.runner.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { packProjectionEvidence, type ProjectionExtras, type ProjectionOptions } from '../domain/projection.js';
+import { packProjectionEvidence, packProjectionText, type ProjectionExtras, type ProjectionOptions } from '../domain/projection.js';
 import { buffersOf, runInBackground, throttle } from '../domain/in-worker.js';
 import { GraphDatabase, mapDatabaseError, type DatabaseSettings } from './database.js';
 import { Neo4jProjectionRepository } from './projection.repository.js';
@@ -40,6 +40,8 @@ try {
   );
   // The evidence travels as typed arrays, moved like the rest (the service never unpacks it).
   packProjectionEvidence(projection);
+  // So do the ids and topics (restored on the service's thread in slices, and sent on packed).
+  packProjectionText(projection);
   message = { type: 'result', projection };
 } catch (error) {
   const e = mapDatabaseError(error);

@@ -272,9 +272,12 @@ describe('projection from Neo4j', () => {
     const worker = new WorkerProjectionSource(ctx.db);
     const progress: string[] = [];
     const p = await worker.project({ ...DEFAULT_PROJECTION, asOf: AS_OF }, (what) => progress.push(what));
-    // The evidence crosses the thread packed in typed arrays; unpacked, it is the same.
+    // The evidence crosses the thread packed in typed arrays; unpacked, it is the same. The ids and
+    // topics are restored, with their packed copy kept for the scoring worker.
     expect(p.evidence).toEqual([]);
     unpackProjectionEvidence(p);
+    expect(p.packedText?.ids.ends).toHaveLength(p.ids.length);
+    p.packedText = undefined;
     expect(p).toEqual(await repo.project({ ...DEFAULT_PROJECTION, asOf: AS_OF }));
     expect(p.src).toBeInstanceOf(Int32Array);
     expect(progress).toContain('customers');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { packStrings, unpackStrings } from '../../../src/domain/packed-strings.js';
-import type { Projection } from '../../../src/domain/projection.js';
+import { packProjectionText, restoreProjectionText, unpackProjectionText, type Projection } from '../../../src/domain/projection.js';
 import { packScoredText, unpackScoredText } from '../../../src/domain/scored-text.js';
 import type { ScoreSet } from '../../../src/domain/scoring.js';
 
@@ -35,5 +35,24 @@ describe('scored text', () => {
     expect(result.text.participationTier).toEqual(['creator', 'lurker', 'engager', 'lurker']);
     expect(result.text.topics).toEqual(topics);
     expect(projection.topics).toBe(result.text.topics);
+  });
+});
+
+describe('projection text', () => {
+  it('packs for a thread, is restored in slices with the packed copy kept, and unpacked where it is computed on', async () => {
+    const ids = Array.from({ length: 60_000 }, (_, i) => `c${i}`);
+    const topics = ids.map((_, i) => (i % 3 === 0 ? [] : [`t${i % 7}`, `u${i % 5}`]));
+    const p = { ids: [...ids], topics: topics.map((t) => [...t]) } as unknown as Projection;
+    packProjectionText(p);
+    expect(p.ids).toEqual([]);
+    const received = structuredClone(p);
+    await restoreProjectionText(received);
+    expect(received.ids).toEqual(ids);
+    expect(received.topics).toEqual(topics);
+    const sent = structuredClone({ ...received, ids: [], topics: [] });
+    unpackProjectionText(sent);
+    expect(sent.ids).toEqual(ids);
+    expect(sent.topics).toEqual(topics);
+    expect(sent.packedText).toBeUndefined();
   });
 });
