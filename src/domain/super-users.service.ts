@@ -118,7 +118,19 @@ export function matches(s: ScoreSnapshot, i: number, f: CustomerFilter): boolean
   return true;
 }
 
+/** Pages kept per snapshot (see SuperUsersService.list). */
+const PAGES_KEPT = 32;
+
 export class SuperUsersService {
+  /**
+   * The pages answered from each snapshot, by query. A snapshot never changes (a privacy change
+   * makes a new one), so a page stays right as long as its snapshot is current; pages go with their
+   * snapshot. Dashboards and marketing tools ask for the same first pages again and again: an
+   * answer from here costs no ranking walk and no row building, and the route's serializer keeps
+   * the JSON of the same page object too (plainJsonSerializer).
+   */
+  private readonly pages = new WeakMap<ScoreSnapshot, Map<string, SuperUserPage>>();
+
   constructor(private readonly snapshots: SnapshotService) {}
 
   /** The ranking: customer indices in order, with the score array they were ordered by. */
@@ -164,6 +176,21 @@ export class SuperUsersService {
 
   async list(q: SuperUserQuery, custom?: CustomRanking): Promise<SuperUserPage> {
     const s = await this.snapshots.current();
+    // Rankings of other features (custom, or with a predicate of their own) are not kept.
+    const key = custom || q.where ? undefined : pageKey(q);
+    const kept = key === undefined ? undefined : this.pages.get(s)?.get(key);
+    if (kept) return kept;
+    const page = this.page(s, q, custom);
+    if (key !== undefined) {
+      let pages = this.pages.get(s);
+      if (!pages) this.pages.set(s, (pages = new Map()));
+      if (pages.size >= PAGES_KEPT) pages.delete(pages.keys().next().value!);
+      pages.set(key, page);
+    }
+    return page;
+  }
+
+  private page(s: ScoreSnapshot, q: SuperUserQuery, custom?: CustomRanking): SuperUserPage {
     const weights = resolveWeights(q.weights);
     const sort = q.sort ?? 'influence';
     const offset = q.cursor ? decodeRankingCursor(q.cursor, { runId: s.runId, max: s.data.ids.length }) : 0;
@@ -205,6 +232,12 @@ export class SuperUsersService {
     }
     if (lines.length) yield lines.join('');
   }
+}
+
+/** What makes a page of super users: its filters, weights, sort, size and position. */
+function pageKey(q: SuperUserQuery): string {
+  const { community, segment, region, topic, tier, minReach, weights, sort, limit, cursor } = q;
+  return JSON.stringify([community, segment, region, topic, tier, minReach, weights && INFLUENCE_COMPONENTS.map((c) => weights[c]), sort, limit, cursor]);
 }
 
 /** Columns appended to the CSV by other rankings (e.g. the stance of advocates). */

@@ -103,6 +103,19 @@ describe('privacy', () => {
     expect((await get(other, '/v1/customers/x/metrics')).statusCode).toBe(200);
   });
 
+  it('a page of super users answered again is the same, and a kept page is not answered after an opt-out', async () => {
+    const first = await get(ctx, '/v1/super-users?limit=100&sort=pagerank');
+    const again = await get(ctx, '/v1/super-users?limit=100&sort=pagerank');
+    expect(again.body).toBe(first.body);
+    const ids = (first.json().items as { id: string }[]).map((i) => i.id);
+    expect(ids).toContain('x');
+    expect((await patch(ctx, 'x', { optedOut: true })).statusCode).toBe(200);
+    const after = (await get(ctx, '/v1/super-users?limit=100&sort=pagerank')).json().items as { id: string }[];
+    expect(after.map((i) => i.id)).toEqual(ids.filter((id) => id !== 'x'));
+    expect((await patch(ctx, 'x', { optedOut: false })).statusCode).toBe(200);
+    expect((await get(ctx, '/v1/super-users?limit=100&sort=pagerank')).body).toBe(first.body);
+  });
+
   it('opting a customer out hides them at once everywhere, and opting back in shows them again', async () => {
     expect((await put(ctx, 'x', { name: 'Name x', optedOut: true })).statusCode).toBe(200);
     expect((await get(ctx, '/v1/customers/x/metrics')).statusCode).toBe(409);
