@@ -15,7 +15,7 @@
  * Cost from memory: O(ties and engagements of the customer's connections) per request.
  */
 import { AppError, notFound } from './errors.js';
-import { packStrings, unpackStrings, type PackedStrings } from './packed-strings.js';
+import { nextTurn, packStrings, unpackStrings, type PackedStrings } from './packed-strings.js';
 import { ENGAGEMENT_KINDS, ENGAGEMENT_TARGETS } from './model.js';
 import type { ScoreSnapshot } from './score-snapshot.js';
 
@@ -215,16 +215,15 @@ export class SocialProofMemory {
    */
   static async fromTransfer(t: SocialProofTransfer): Promise<SocialProofMemory> {
     const m = new SocialProofMemory(t.runId);
-    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
     const index = async (keys: string[], into: Map<string, number>) => {
       for (let i = 0; i < keys.length; i++) {
         into.set(keys[i], i);
-        if (i % 20_000 === 19_999) await turn();
+        if (i % 20_000 === 19_999) await nextTurn();
       }
     };
     m.ids = unpackStrings(t.ids) as string[];
     await index(m.ids, m.customers);
-    await turn();
+    await nextTurn();
     await index(unpackStrings(t.targets) as string[], m.targets);
     for (let j = 0; j < t.offers.length; j += 2 + t.offers[j + 1]) m.offers.set(t.offers[j], [...t.offers.subarray(j + 2, j + 2 + t.offers[j + 1])]);
     m.kinds = t.kinds;

@@ -1,16 +1,17 @@
 /**
- * Worker-thread entry of the projection: opens its own driver on the service's database (a driver
- * cannot cross threads), streams the customer graph into typed arrays with the same reading as
- * Neo4jProjectionRepository, posts progress (at most every 200 ms), then the projection with its
- * buffers transferred (the stance evidence packed into typed arrays too, see evidence-pack.ts), or
- * the error as the AppError fields, and exits. Decoding the records of a
- * large base is seconds of CPU; here it does not hold up the service's requests.
+ * Worker-thread entry of the projection: streams the customer graph into typed arrays with the
+ * same reading as Neo4jProjectionRepository, on a driver of its own (database-worker.ts), posts
+ * progress (at most every 200 ms), then the projection with its buffers transferred (the stance
+ * evidence packed into typed arrays too, see evidence-pack.ts, and its ids and topics packed into
+ * strings, packed-strings.ts), or the error as the AppError fields, and exits. Decoding the records
+ * of a large base is seconds of CPU; here it does not hold up the service's requests.
  * See projection-worker.runner.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { packProjectionEvidence, packProjectionText, type ProjectionExtras, type ProjectionOptions } from '../domain/projection.js';
-import { buffersOf, runInBackground, throttle } from '../domain/in-worker.js';
-import { GraphDatabase, mapDatabaseError, type DatabaseSettings } from './database.js';
+import { throttle } from '../domain/in-worker.js';
+import type { DatabaseSettings } from './database.js';
+import { answerFromDatabase } from './database-worker.js';
 import { Neo4jProjectionRepository } from './projection.repository.js';
 
 export interface ProjectionWorkerData {
@@ -19,21 +20,14 @@ export interface ProjectionWorkerData {
   extras?: ProjectionExtras;
 }
 
-// Background work: the service's own thread comes first (in-worker.ts).
-runInBackground();
-const port = parentPort!;
 const { settings, options, extras } = workerData as ProjectionWorkerData;
-const db = new GraphDatabase(settings);
 const due = throttle();
-// The driver is closed before the answer goes out: the service takes the answer once this thread
-// has exited (worker-thread.ts), so nothing may be left to do after it.
-let message: object;
-try {
+await answerFromDatabase(settings, async (db) => {
   // Relationship rows are counted one by one: those counts are sent at most every 200 ms.
   const projection = await new Neo4jProjectionRepository(db).project(
     options,
     (what, rows) => {
-      if (what !== 'relationships' || due()) port.postMessage({ type: 'progress', what, rows });
+      if (what !== 'relationships' || due()) parentPort!.postMessage({ type: 'progress', what, rows });
     },
     undefined,
     extras,
@@ -42,10 +36,5 @@ try {
   packProjectionEvidence(projection);
   // So do the ids and topics (restored on the service's thread in slices, and sent on packed).
   packProjectionText(projection);
-  message = { type: 'result', projection };
-} catch (error) {
-  const e = mapDatabaseError(error);
-  message = { type: 'error', code: e.code, status: e.status, message: e.message, retriable: e.retriable };
-}
-await db.close().catch(() => undefined);
-port.postMessage(message, buffersOf(message));
+  return { projection };
+});

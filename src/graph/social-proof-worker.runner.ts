@@ -3,31 +3,17 @@
  * memory as SocialProofMemory.load on this thread, rebuilt here from typed arrays and packed
  * strings a slice per turn of the event loop.
  */
-import { AppError } from '../domain/errors.js';
 import { SocialProofMemory, type SocialProofTransfer } from '../domain/social-proof.service.js';
-import { runWorker } from '../domain/worker-thread.js';
 import type { GraphDatabase } from './database.js';
-import type { SocialProofWorkerData } from './social-proof-worker.js';
-
-type Message =
-  | { type: 'result'; memory: SocialProofTransfer }
-  | { type: 'error'; code: string; status: number; message: string; retriable: boolean };
+import { readInWorker } from './database-worker.runner.js';
 
 export async function loadSocialProofInWorker(db: GraphDatabase, runId: string): Promise<SocialProofMemory> {
-  // Fail as the main thread's reads would while the database is known to be away (e.g. restarting).
-  const away = db.unavailableError();
-  if (away) throw away;
-  const workerData: SocialProofWorkerData = { settings: db.connectionSettings(), runId };
-  const transfer = await runWorker<SocialProofTransfer, Message>({
+  const transfer = await readInWorker<SocialProofTransfer, { memory: SocialProofTransfer }>(db, {
     from: import.meta.url,
     entry: './social-proof-worker',
-    workerData,
-    aborted: () => new Error('aborted'),
+    data: { runId },
     what: 'social proof',
-    onMessage: (m, done) => {
-      if (m.type === 'result') done.resolve(m.memory);
-      else done.reject(new AppError(m.code, m.status, m.message, { retriable: m.retriable }));
-    },
+    take: (r) => r.memory,
   });
   return SocialProofMemory.fromTransfer(transfer);
 }
