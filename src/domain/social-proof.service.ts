@@ -116,15 +116,15 @@ export class SocialProofMemory {
   private ids: string[] = [];
   private readonly targets = new Map<string, number>();
   private readonly offers = new Map<number, number[]>();
-  private tieFrom = new Column(new Int32Array(16));
-  private tieTo = new Column(new Int32Array(16));
-  private tieKnows = new Column(new Uint8Array(16));
-  private tieWeight = new Column(new Float64Array(16));
-  private engOwner = new Column(new Int32Array(16));
-  private engTarget = new Column(new Int32Array(16));
-  private engKind = new Column(new Uint8Array(16));
-  private engSentiment = new Column(new Float64Array(16));
-  private engAt = new Column(new Float64Array(16));
+  private tieFrom: Column<Int32Array> = new Column(new Int32Array(16));
+  private tieTo: Column<Int32Array> = new Column(new Int32Array(16));
+  private tieKnows: Column<Uint8Array> = new Column(new Uint8Array(16));
+  private tieWeight: Column<Float64Array> = new Column(new Float64Array(16));
+  private engOwner: Column<Int32Array> = new Column(new Int32Array(16));
+  private engTarget: Column<Int32Array> = new Column(new Int32Array(16));
+  private engKind: Column<Uint8Array> = new Column(new Uint8Array(16));
+  private engSentiment: Column<Float64Array> = new Column(new Float64Array(16));
+  private engAt: Column<Float64Array> = new Column(new Float64Array(16));
   private ties: { offsets: Int32Array; order: Int32Array } = { offsets: new Int32Array(1), order: new Int32Array(0) };
   private engagements: { offsets: Int32Array; order: Int32Array } = { offsets: new Int32Array(1), order: new Int32Array(0) };
   private kinds: string[] = [...ENGAGEMENT_KINDS];
@@ -228,19 +228,17 @@ export class SocialProofMemory {
     for (let j = 0; j < t.offers.length; j += 2 + t.offers[j + 1]) m.offers.set(t.offers[j], [...t.offers.subarray(j + 2, j + 2 + t.offers[j + 1])]);
     m.kinds = t.kinds;
     const column = <T extends Float64Array | Int32Array | Uint8Array>(data: T) => Object.assign(new Column(data), { length: data.length });
-    Object.assign(m, {
-      tieFrom: column(t.tieFrom),
-      tieTo: column(t.tieTo),
-      tieKnows: column(t.tieKnows),
-      tieWeight: column(t.tieWeight),
-      engOwner: column(t.engOwner),
-      engTarget: column(t.engTarget),
-      engKind: column(t.engKind),
-      engSentiment: column(t.engSentiment),
-      engAt: column(t.engAt),
-      ties: t.ties,
-      engagements: t.engagements,
-    });
+    m.tieFrom = column(t.tieFrom);
+    m.tieTo = column(t.tieTo);
+    m.tieKnows = column(t.tieKnows);
+    m.tieWeight = column(t.tieWeight);
+    m.engOwner = column(t.engOwner);
+    m.engTarget = column(t.engTarget);
+    m.engKind = column(t.engKind);
+    m.engSentiment = column(t.engSentiment);
+    m.engAt = column(t.engAt);
+    m.ties = t.ties;
+    m.engagements = t.engagements;
     return m;
   }
 
