@@ -272,7 +272,7 @@ async function replayRefusedWrites(service: Service, harFile: string): Promise<{
         signal: AbortSignal.timeout(30_000),
       });
       await res.arrayBuffer();
-      if (res.status < 400) acceptedNow.push(`${e.request.method} ${url.pathname.slice(0, 120)} → ${res.status}`);
+      if (res.status < 400) acceptedNow.push(printable(`${e.request.method} ${url.pathname.slice(0, 120)} → ${res.status}`));
     } catch {
       // a request the HTTP client cannot send again (malformed on purpose) is skipped
     }
@@ -298,7 +298,15 @@ export async function runSchemathesis(service: Service, opts: { examples: number
   return { positive, negative, countsUnchanged: countChanges.length === 0, countChanges, replayed: replay.replayed, replayLeftOut: replay.leftOut, phaseChanges };
 }
 
-/** Non-GET requests answered 2xx, as "METHOD url → status" with a short body excerpt. */
+/**
+ * The text with control characters (newlines included) and lone surrogates written as \u escapes:
+ * the fuzzed requests hold any character, and the log must stay one line per entry of plain text.
+ */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Non-GET requests answered 2xx, as "METHOD url → status" with a short body excerpt (printable). */
 function acceptedWrites(harFile: string): string[] {
   if (!existsSync(harFile)) return [];
   try {
@@ -307,7 +315,7 @@ function acceptedWrites(harFile: string): string[] {
     };
     return har.log.entries
       .filter((e) => e.request.method !== 'GET' && e.request.method !== 'HEAD' && e.response.status >= 200 && e.response.status < 300)
-      .map((e) => `${e.request.method} ${decodeURI(new URL(e.request.url).pathname + new URL(e.request.url).search).slice(0, 160)} → ${e.response.status}${e.request.postData?.text ? ` body ${e.request.postData.text.slice(0, 160)}` : ''}`);
+      .map((e) => printable(`${e.request.method} ${decodeURI(new URL(e.request.url).pathname + new URL(e.request.url).search).slice(0, 160)} → ${e.response.status}${e.request.postData?.text ? ` body ${e.request.postData.text.slice(0, 160)}` : ''}`));
   } catch {
     return [];
   }
