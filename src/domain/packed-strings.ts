@@ -60,22 +60,15 @@ export function packLists(lists: readonly (readonly string[])[]): PackedLists {
   return { entries: packStrings(flat), counts };
 }
 
-/** The lists back; with `turn`, awaited every 25,000 lists so that a thread serving requests is not held. */
-export async function unpackListsInTurns(packed: PackedLists, turn: () => Promise<void>): Promise<string[][]> {
+/**
+ * The lists back. A thread serving requests passes `turn` (nextTurn), awaited every 25,000 lists
+ * so that it is not held; a worker computing on them needs none.
+ */
+export async function unpackLists(packed: PackedLists, turn?: () => Promise<void>): Promise<string[][]> {
   const entries = unpackStrings(packed.entries) as string[];
   const lists: string[][] = new Array(packed.counts.length);
   for (let i = 0, at = 0; i < lists.length; i++) {
-    if (i % 25_000 === 24_999) await turn();
-    lists[i] = entries.slice(at, at + packed.counts[i]);
-    at += packed.counts[i];
-  }
-  return lists;
-}
-
-export function unpackLists(packed: PackedLists): string[][] {
-  const entries = unpackStrings(packed.entries) as string[];
-  const lists: string[][] = new Array(packed.counts.length);
-  for (let i = 0, at = 0; i < lists.length; i++) {
+    if (turn && i % 25_000 === 24_999) await turn();
     lists[i] = entries.slice(at, at + packed.counts[i]);
     at += packed.counts[i];
   }

@@ -16,7 +16,7 @@
  * spreads a voice as far as a friendly one; sentiment is judged by the stance analysis.
  */
 import { packEvidence, unpackEvidence, type PackedEvidence } from './evidence-pack.js';
-import { nextTurn, packLists, packStrings, unpackLists, unpackListsInTurns, unpackStrings, type PackedLists, type PackedStrings } from './packed-strings.js';
+import { nextTurn, packLists, packStrings, unpackLists, unpackStrings, type PackedLists, type PackedStrings } from './packed-strings.js';
 import type { StanceEvidence } from './stance.js';
 
 export interface ProjectionOptions {
@@ -124,19 +124,17 @@ export function packProjectionText(p: Projection): void {
   p.topics = [];
 }
 
-/** The ids and topics back, the packed copy kept for the next thread (see packProjectionText). */
+/** The ids and topics back, a slice per turn of the event loop, the packed copy kept for the next thread (see packProjectionText). */
 export async function restoreProjectionText(p: Projection): Promise<void> {
   if (!p.packedText) return;
   p.ids = unpackStrings(p.packedText.ids) as string[];
   await nextTurn();
-  p.topics = await unpackListsInTurns(p.packedText.topics, nextTurn);
+  p.topics = await unpackLists(p.packedText.topics, nextTurn);
 }
 
 /** The ids and topics back, in the thread that computes on them; the packed copy is dropped. */
-export function unpackProjectionText(p: Projection): void {
-  if (!p.packedText) return;
-  p.ids = unpackStrings(p.packedText.ids) as string[];
-  p.topics = unpackLists(p.packedText.topics);
+export async function unpackProjectionText(p: Projection): Promise<void> {
+  await restoreProjectionText(p);
   p.packedText = undefined;
 }
 

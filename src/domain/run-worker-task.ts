@@ -30,7 +30,7 @@ export type ScoringEvent =
 /** Runs every scoring phase in order; `signal` is checked between phases and inside long kernels. */
 export async function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) => void, signal?: AbortSignal): Promise<ScoreSet> {
   unpackProjectionEvidence(task.projection);
-  unpackProjectionText(task.projection);
+  await unpackProjectionText(task.projection);
   const precomputed = task.precomputed ?? {};
   // Stops the second thread's work however this one ends (finished, failed or aborted).
   const ended = new AbortController();

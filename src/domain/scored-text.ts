@@ -6,7 +6,7 @@
  * event loop.
  */
 import type { ParticipationTier } from './influence.js';
-import { nextTurn, packLists, packStrings, unpackListsInTurns, unpackStrings, type PackedLists, type PackedStrings } from './packed-strings.js';
+import { nextTurn, packLists, packStrings, unpackLists, unpackStrings, type PackedLists, type PackedStrings } from './packed-strings.js';
 import type { Projection } from './projection.js';
 import type { ScoreSet } from './scoring.js';
 
@@ -36,7 +36,7 @@ export async function unpackScoredText(packed: PackedScoredText, projection: Pro
   await nextTurn();
   result.text.participationTier = unpackStrings(packed.tiers) as ParticipationTier[];
   await nextTurn();
-  const topics = await unpackListsInTurns(packed.topics, nextTurn);
+  const topics = await unpackLists(packed.topics, nextTurn);
   result.text.topics = topics;
   projection.topics = topics;
 }

@@ -50,7 +50,7 @@ describe('projection text', () => {
     expect(received.ids).toEqual(ids);
     expect(received.topics).toEqual(topics);
     const sent = structuredClone({ ...received, ids: [], topics: [] });
-    unpackProjectionText(sent);
+    await unpackProjectionText(sent);
     expect(sent.ids).toEqual(ids);
     expect(sent.topics).toEqual(topics);
     expect(sent.packedText).toBeUndefined();
