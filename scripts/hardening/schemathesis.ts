@@ -188,8 +188,6 @@ async function runPhase(service: Service, phase: 'positive' | 'negative', exampl
   for (const m of text.matchAll(/^\s*🚫\s*([^:\n]+):\s*(\d+)\s*$/gm)) failureKinds.push(`error ${m[1].trim()}: ${m[2]}`);
   const operationsFailing = [...new Set([...text.matchAll(/^_+ (GET|POST|PUT|PATCH|DELETE) (\S+) _+$/gm)].map((m) => `${m[1]} ${m[2]}`))];
   const accepted = acceptedWrites(path.join(service.dataDir, `schemathesis-${phase}.har`));
-  const summaryStart = text.lastIndexOf('SUMMARY');
-  const summary = summaryStart >= 0 ? text.slice(text.lastIndexOf('\n', summaryStart) + 1) : text.split('\n').slice(-40).join('\n');
   // A failed check, or an error talking to the service, fails the phase. An internal error of the
   // tool itself (schemathesis reports "Runtime Error", e.g. inside hypothesis) is listed, not failed on.
   const serviceErrors = failureKinds.filter((k) => k.startsWith('error ') && !k.startsWith('error Runtime Error'));
@@ -202,7 +200,7 @@ async function runPhase(service: Service, phase: 'positive' | 'negative', exampl
     exitCode,
     seconds,
     operations: /Tested:\s*(\d+)/.exec(text)?.[1] ?? '?',
-    testCases: /Test cases:\s*\n\s*([^\n]+)/.exec(text)?.[1]?.trim() ?? '',
+    testCases: caseCounts(/Test cases:\s*\n\s*([^\n]+)/.exec(text)?.[1] ?? ''),
     failures: failureKinds,
     operationsFailing,
     serverErrors: byCode['Server error'] ?? 0,
@@ -210,9 +208,26 @@ async function runPhase(service: Service, phase: 'positive' | 'negative', exampl
     command,
     logFile,
   };
-  log(summary.trim());
+  // schemathesis's own summary block stays in its log file: its closing rule ("=== 2 warnings in
+  // 90.01s ===") has the shape of a pytest session summary, and a reader of the CI log that
+  // looks for one would take it for a test run with no tests.
+  log(`schemathesis ${phase}: ${result.operations} operations, ${result.testCases || 'no case count'}; exit code ${exitCode}; full output ${logFile}`);
   if (operationsFailing.length) log(`operations with failures: ${operationsFailing.join(', ')}`);
   return result;
+}
+
+/**
+ * schemathesis's case counts ("5403 generated, 5403 passed, 201 skipped") in this suite's own
+ * words, so the CI log holds no line shaped like a test runner's summary but the real one.
+ */
+function caseCounts(line: string): string {
+  const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0);
+  if (!/\d+ generated/.test(line)) return line.trim();
+  const parts = [`${count('generated')} cases generated`, `${count('passed')} answered as the checks expect`];
+  if (count('failed')) parts.push(`${count('failed')} failing`);
+  if (count('errored')) parts.push(`${count('errored')} with errors`);
+  if (count('skipped')) parts.push(`${count('skipped')} not sent`);
+  return parts.join(', ');
 }
 
 interface HarEntry {
