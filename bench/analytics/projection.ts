@@ -1,19 +1,23 @@
 /**
- * Projection bench: the customer graph read from Neo4j into typed arrays, the reading of before
- * 2026-11-30 (bench/analytics/projection-before.ts) against the service's
- * (src/graph/projection.repository.ts), on one copy of a stored base in one run.
+ * Projection bench: the customer graph read from Neo4j into typed arrays, by several readings on
+ * one copy of a stored base in one run:
+ *  - `procedures`: the service's reading on the embedded database, through the launcher's
+ *    projection procedures (packed columns; src/graph/projection.repository.ts);
+ *  - `cypher`: the same repository reading with Cypher only, as it does on a Neo4j without them;
+ *  - `before`: the reading of before 2026-11-30 (bench/analytics/projection-before.ts).
  *
- *   npx tsx bench/analytics/projection.ts [--base /work/data/base-100k] [--rounds 3] [--name projection-2026-11-30]
+ *   npx tsx bench/analytics/projection.ts [--base /work/data/base-100k] [--rounds 3]
+ *       [--readings cypher,procedures] [--name projection-2026-12-01]
  *
  * It copies --base (a home written by bench/base-store.ts) to a temporary folder, starts the
  * embedded Neo4j on it with the service's default heap and page cache (2g, 512m), then
- *  1. runs each query of both readings alone, twice (the first pays for planning and a cold page
+ *  1. runs each query of each reading alone, twice (the first pays for planning and a cold page
  *     cache), recording rows, wall time, Neo4j CPU and service CPU; and once wrapped in
  *     `CALL { … } RETURN count(*)` so that Neo4j computes the rows without sending them: the
  *     difference is serialisation, transfer and decoding;
- *  2. calls both projections --rounds times, alternating, recording wall time, arcs/s, Neo4j CPU,
- *     service CPU and the service's RSS (sampled every 20 ms) and the JVM's;
- *  3. checks that both readings give the same projection (compared by customer id).
+ *  2. calls every reading --rounds times, rotating which goes first, recording wall time, arcs/s,
+ *     Neo4j CPU, service CPU and the service's RSS (sampled every 20 ms) and the JVM's;
+ *  3. checks that every reading gives the same projection as the first (compared by customer id).
  * Results go to bench/results/<name>.md and .json. The copy is deleted at the end.
  */
 import { execFileSync } from 'node:child_process';
@@ -65,6 +69,30 @@ function queriesOf(file: string): Record<string, string> {
   return out;
 }
 
+/**
+ * The queries of a reading, each with the parameters it takes beyond asOf and halfLifeSeconds:
+ * the repository's file holds both readings, the procedure calls being the `…_CHUNKS` queries.
+ */
+function readingQueries(reading: string): Record<string, { cypher: string; params?: Record<string, unknown> }> {
+  if (reading === 'before') return Object.fromEntries(Object.entries(queriesOf('./projection-before.ts')).map(([k, cypher]) => [k, { cypher }]));
+  const all = queriesOf('../../src/graph/projection.repository.ts');
+  const shared = ['CUSTOMERS', 'LATEST_EVENT', 'BRANDS'];
+  if (reading === 'cypher') return Object.fromEntries(Object.entries(all).filter(([k]) => k !== 'PROCEDURES' && !k.endsWith('_CHUNKS')).map(([k, cypher]) => [k, { cypher }]));
+  return {
+    ...Object.fromEntries(shared.map((k) => [k, { cypher: all[k] }])),
+    'TIES_CHUNKS FOLLOWS': { cypher: all.TIES_CHUNKS, params: { type: 'FOLLOWS' } },
+    'TIES_CHUNKS KNOWS': { cypher: all.TIES_CHUNKS, params: { type: 'KNOWS' } },
+    INTERACTION_CHUNKS: { cypher: all.INTERACTION_CHUNKS },
+    PROFILE_CHUNKS: { cypher: all.PROFILE_CHUNKS },
+  };
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  before: 'before (string ids, grouped queries)',
+  cypher: 'cypher (internal ids in a guard transaction, one record per customer)',
+  procedures: 'procedures (the launcher’s procedures, packed columns)',
+};
+
 interface QueryFigures {
   reading: string;
   query: string;
@@ -93,7 +121,8 @@ interface CallFigures {
 async function main(): Promise<void> {
   const base = path.resolve(argValue('base') ?? '/work/data/base-100k');
   const rounds = intArg('rounds', 3);
-  const name = argValue('name') ?? 'projection-2026-11-30';
+  const name = argValue('name') ?? `projection-${new Date().toISOString().slice(0, 10)}`;
+  const names = (argValue('readings') ?? 'cypher,procedures').split(',');
   const copy = mkdtempSync(path.join(tmpdir(), 'projection-bench-'));
   const log = (m: string) => console.log(`[projection ${new Date().toISOString().slice(11, 19)}] ${m}`);
   execFileSync('cp', ['-r', `${base}/.`, copy]);
@@ -101,8 +130,11 @@ async function main(): Promise<void> {
   const load1AtStart = loadavg()[0];
   const neo = await startEmbeddedNeo4j({ home: copy, port: 0, password: BASE_PASSWORD, heap: '2g', pagecache: '512m' });
   const db = new GraphDatabase({ uri: neo.uri, user: 'neo4j', password: BASE_PASSWORD });
-  const readings: Record<string, ProjectionSource> = { before: new ProjectionBefore(db), after: new Neo4jProjectionRepository(db) };
-  const sources: Record<string, string> = { before: './projection-before.ts', after: '../../src/graph/projection.repository.ts' };
+  const readings: Record<string, ProjectionSource> = {
+    before: new ProjectionBefore(db),
+    cypher: new Neo4jProjectionRepository(db, 'cypher'),
+    procedures: new Neo4jProjectionRepository(db, 'procedures'),
+  };
   const queryFigures: QueryFigures[] = [];
   const calls: CallFigures[] = [];
   let differences: string[] = [];
@@ -111,14 +143,14 @@ async function main(): Promise<void> {
     const params = { asOf: latest.records[0].get('t') as string, halfLifeSeconds: DEFAULT_PROJECTION.halfLifeDays * 86_400 };
 
     log('each query alone');
-    for (const reading of ['before', 'after']) {
-      for (const [query, cypher] of Object.entries(queriesOf(sources[reading]))) {
+    for (const reading of names) {
+      for (const [query, { cypher, params: extra }] of Object.entries(readingQueries(reading))) {
         const run = async (text: string) => {
           const c0 = procCpuSeconds(neo.pid);
           const n0 = nodeCpuSeconds();
           const t0 = performance.now();
           let rows = 0;
-          await db.stream(text, params, () => void rows++);
+          await db.stream(text, { ...params, ...extra }, () => void rows++);
           return { rows, wallS: (performance.now() - t0) / 1000, neo4jCpuS: procCpuSeconds(neo.pid) - c0, serviceCpuS: nodeCpuSeconds() - n0 };
         };
         const first = await run(cypher);
@@ -141,7 +173,7 @@ async function main(): Promise<void> {
 
     const results: Record<string, Projection> = {};
     for (let round = 1; round <= rounds; round++) {
-      for (const reading of round % 2 ? ['before', 'after'] : ['after', 'before']) {
+      for (const reading of names.map((_, k) => names[(k + round - 1) % names.length])) {
         global.gc?.();
         const rssBefore = process.memoryUsage().rss;
         let peak = rssBefore;
@@ -169,7 +201,7 @@ async function main(): Promise<void> {
         log(JSON.stringify(calls.at(-1)));
       }
     }
-    differences = projectionDifferences(results.before, results.after);
+    differences = names.slice(1).flatMap((reading) => projectionDifferences(results[names[0]], results[reading]).map((d) => `${reading}: ${d}`));
     log(differences.length === 0 ? 'same projection' : `DIFFERENCES:\n${differences.join('\n')}`);
   } finally {
     await db.close();
@@ -180,7 +212,7 @@ async function main(): Promise<void> {
   const load1AtEnd = loadavg()[0];
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const command = `npx tsx bench/analytics/projection.ts --base ${base} --rounds ${rounds}`;
+  const command = `npx tsx bench/analytics/projection.ts --base ${base} --rounds ${rounds} --readings ${names.join(',')}`;
   const json = { date: new Date().toISOString(), commit, machine, command, base, baseInfo, load1AtStart, load1AtEnd, queryFigures, calls, differences };
   const outDir = new URL('../results/', import.meta.url);
   writeFileSync(new URL(`${name}.json`, outDir), JSON.stringify(json, null, 2) + '\n');
@@ -198,21 +230,25 @@ async function main(): Promise<void> {
       neo4jRss: Math.max(...cs.map((c) => c.neo4jRssMb)),
     };
   };
-  const b = summary('before');
-  const a = summary('after');
+  const first = summary(names[0]);
   const lines = [
     `# Projection bench — ${json.date.slice(0, 10)}`,
     '',
-    `Command: \`${command}\` on code ${commit}. Machine: ${machine}; load average ${r2(load1AtStart)} at start, ${r2(load1AtEnd)} at end (other work was running on the same 2 cores).`,
+    `Command: \`${command}\` on code ${commit}. Machine: ${machine}; load average ${r2(load1AtStart)} at start, ${r2(load1AtEnd)} at end.`,
     `Base: ${base} (${baseInfo.customers} customers, ${baseInfo.counts.ties} ties), copied; Neo4j heap 2g, page cache 512m (the service's defaults).`,
     '',
-    '## Whole projection (median of the rounds; rounds alternate which reading goes first)',
+    '## Whole projection (median of the rounds; rounds rotate which reading goes first)',
     '',
     '| reading | wall s | arcs | arcs/s | Neo4j CPU s | service CPU s | service RSS growth MB (max) | Neo4j RSS MB (max) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    `| before (string ids, grouped queries) | ${b.wallS} | ${of('before')[0]?.arcs} | ${b.arcsPerS} | ${b.neo4jCpuS} | ${b.serviceCpuS} | ${b.peak} | ${b.neo4jRss} |`,
-    `| after (internal ids in a guard transaction, one record per customer) | ${a.wallS} | ${of('after')[0]?.arcs} | ${a.arcsPerS} | ${a.neo4jCpuS} | ${a.serviceCpuS} | ${a.peak} | ${a.neo4jRss} |`,
-    `| after ÷ before | ${r2(a.wallS / b.wallS)} | | ${r2(a.arcsPerS / b.arcsPerS)} | ${r2(a.neo4jCpuS / b.neo4jCpuS)} | ${r2(a.serviceCpuS / b.serviceCpuS)} | | |`,
+    ...names.map((reading) => {
+      const x = summary(reading);
+      return `| ${DESCRIPTIONS[reading]} | ${x.wallS} | ${of(reading)[0]?.arcs} | ${x.arcsPerS} | ${x.neo4jCpuS} | ${x.serviceCpuS} | ${x.peak} | ${x.neo4jRss} |`;
+    }),
+    ...names.slice(1).map((reading) => {
+      const x = summary(reading);
+      return `| ${reading} ÷ ${names[0]} | ${r2(x.wallS / first.wallS)} | | ${r2(x.arcsPerS / first.arcsPerS)} | ${r2(x.neo4jCpuS / first.neo4jCpuS)} | ${r2(x.serviceCpuS / first.serviceCpuS)} | | |`;
+    }),
     '',
     `Same projection (compared by customer id, arcs summed per pair and kind, floats to 1e-9 relative): ${differences.length === 0 ? 'yes' : `**no**: ${differences.slice(0, 5).join('; ')}`}.`,
     '',

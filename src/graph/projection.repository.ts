@@ -22,9 +22,16 @@
  * - once the customer list is in, the kinds and the profile are read concurrently in their own
  *   sessions.
  *
+ * Where the database has the launcher's procedures (`influencegraph.projection.*`, registered by
+ * the embedded Neo4j; see java/neo4j-launcher/…/ProjectionProcedures.java), the relationship kinds
+ * and the profile come from them instead: packed int32/float64 columns in a few hundred records,
+ * computed with the same rules as the Cypher below (`reading: 'auto'`, the default). Any other
+ * Neo4j is read with the Cypher, which the procedures' output is tested against.
+ *
  * Cost: O(n + m) in Neo4j and in the service; service memory O(n + m) in typed arrays plus the
  * records the driver buffers (its fetch size per session).
  */
+import { endianness } from 'node:os';
 import type { Projection, ProjectionExtras, ProjectionOptions, ProjectionSource } from '../domain/projection.js';
 import type { StanceEvidence } from '../domain/stance.js';
 import type { GraphDatabase, Tx } from './database.js';
@@ -84,7 +91,60 @@ WHERE size(engaged) > 0 OR size(ratings) > 0 OR size(posts) > 0
 RETURN toFloat(id(c)) AS key, [x IN engaged | x[0]] AS engagedBrands, [x IN engaged | x[1]] AS engagedSentiments,
        [x IN engaged | x[2]] AS engagedKinds, [x IN engaged | x[3]] AS engagedAt, ratings, posts`;
 
+const PROCEDURES = `
+SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'influencegraph.projection.'
+RETURN collect(name) AS names`;
+const PROCEDURE_NAMES = ['influencegraph.projection.ties', 'influencegraph.projection.interactions', 'influencegraph.projection.profile'];
+const TIES_CHUNKS = `CALL influencegraph.projection.ties($type) YIELD part, rows, ints, floats, strings RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
+const INTERACTION_CHUNKS = `
+CALL influencegraph.projection.interactions(datetime($asOf), toFloat($halfLifeSeconds)) YIELD part, rows, ints, floats, strings
+RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
+const PROFILE_CHUNKS = `CALL influencegraph.projection.profile() YIELD part, rows, ints, floats, strings RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
+
+/** How the relationship kinds and the profile are read: the procedures when present, or Cypher only. */
+export type ProjectionReading = 'auto' | 'cypher' | 'procedures';
+
 type Row = Record<string, unknown>;
+
+/**
+ * One chunk of a projection procedure: its int32 columns, then its string columns as indexes into
+ * `strings` (−1 for null), then any tail of string indexes; and its float64 columns.
+ */
+interface Chunk {
+  part: string;
+  rows: number;
+  ints: Int32Array;
+  floats: Float64Array;
+  strings: string[];
+}
+
+/** A column of a chunk (little-endian bytes in base64) as typed values. */
+function typed<T extends Int32Array | Float64Array>(base64: string, Type: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
+  const bytes = Buffer.from(base64, 'base64');
+  const size = Type.BYTES_PER_ELEMENT;
+  if (bytes.byteOffset % size === 0) return new Type(bytes.buffer, bytes.byteOffset, bytes.byteLength / size);
+  return new Type(bytes.slice().buffer, 0, bytes.byteLength / size);
+}
+
+function chunkOf(r: Row): Chunk {
+  return { part: r.part as string, rows: r.rows as number, ints: typed(r.ints as string, Int32Array), floats: typed(r.floats as string, Float64Array), strings: r.strings as string[] };
+}
+
+/** The string a chunk's index names (−1: null). */
+const word = (chunk: Chunk, at: number): string | null => (at < 0 ? null : chunk.strings[at]);
+
+/** The rows [start, end) of each source in a chunk whose first int column is the source. */
+function* sources(chunk: Chunk): Generator<[number, number, number]> {
+  const { ints, rows } = chunk;
+  for (let start = 0; start < rows; ) {
+    let end = start + 1;
+    while (end < rows && ints[end] === ints[start]) end++;
+    yield [ints[start], start, end];
+    start = end;
+  }
+}
+
+const nullIfNaN = (x: number): number | null => (x === x ? x : null);
 
 /** Internal node id → customer index: a dense array when the ids are dense (the usual case), a Map otherwise. */
 class KeyIndex {
@@ -106,7 +166,7 @@ class KeyIndex {
 
   /** The customer index of a node, −1 when the node is not a listed customer. */
   get(key: number): number {
-    if (this.dense) return key < this.dense.length ? this.dense[key] : -1;
+    if (this.dense) return key >= 0 && key < this.dense.length ? this.dense[key] : -1;
     return this.sparse!.get(key) ?? -1;
   }
 }
@@ -178,7 +238,24 @@ function tieWeight(raw: unknown): number {
 }
 
 export class Neo4jProjectionRepository implements ProjectionSource {
-  constructor(private readonly db: GraphDatabase) {}
+  private procedures: Promise<boolean> | undefined;
+
+  constructor(
+    private readonly db: GraphDatabase,
+    private readonly reading: ProjectionReading = 'auto',
+  ) {}
+
+  /** Whether the projection procedures can be used (asked once per repository). */
+  private proceduresAvailable(): Promise<boolean> {
+    if (this.reading === 'cypher' || endianness() !== 'LE') return Promise.resolve(false);
+    this.procedures ??= this.db.read((tx) => tx.run(PROCEDURES)).then((result) => {
+      const names = new Set((result.records[0]?.get('names') as string[] | undefined) ?? []);
+      const present = PROCEDURE_NAMES.every((name) => names.has(name));
+      if (!present && this.reading === 'procedures') throw new Error('The influencegraph.projection procedures are not registered in this database');
+      return present;
+    });
+    return this.procedures;
+  }
 
   async project(
     options: ProjectionOptions,
@@ -197,6 +274,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     extras: ProjectionExtras,
   ): Promise<Projection> {
     await tx.run('RETURN 1');
+    const packed = this.proceduresAvailable();
     const ids: string[] = [];
     const keys: number[] = [];
     const optedOutList: number[] = [];
@@ -257,15 +335,19 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     let streamed = 0;
     const tick = () => onProgress('relationships', ++streamed);
 
-    const tie = (kind: 'follows' | 'knows', into: ArcBuffer) => (r: Row) => {
-      const u = index.get(r.key as number);
+    /**
+     * The arcs of one source: targets[t + j] and the values of column c at values[c][v + j], for
+     * j < n (a Cypher record's lists with offsets 0, or a chunk's columns at the source's rows).
+     */
+    type Arcs = (key: number, n: number, targets: ArrayLike<number>, t: number, values: ArrayLike<unknown>[], v: number[]) => void;
+
+    const tie = (kind: 'follows' | 'knows', into: ArcBuffer): Arcs => (key, n, targets, t, [weights], [w0]) => {
+      const u = index.get(key);
       if (u < 0) return;
-      const targets = r.targets as number[];
-      const weights = r.weights as unknown[];
-      for (let j = 0; j < targets.length; j++) {
-        const v = index.get(targets[j]);
+      for (let j = 0; j < n; j++) {
+        const v = index.get(targets[t + j]);
         if (v < 0) continue;
-        const w = tieWeight(weights[j]);
+        const w = tieWeight(weights[w0 + j]);
         into.push(u, v, w);
         if (kind === 'knows') into.push(v, u, w);
         else {
@@ -284,21 +366,19 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const pos: number[] = [];
     const neg: number[] = [];
     const targets: number[] = [];
-    const interaction = (r: Row) => {
-      const u = index.get(r.key as number);
+    const interaction: Arcs = (key, n, to, t, values, offsets) => {
+      const u = index.get(key);
       if (u < 0) return;
       slot.clear();
       targets.length = volume.length = raw.length = pos.length = neg.length = 0;
-      const to = r.targets as number[];
-      const decays = r.decayed as (number | null)[];
-      const rawCounts = r.counts as number[];
-      const sentiments = r.sentiments as (number | null)[];
-      for (let j = 0; j < to.length; j++) {
-        const v = index.get(to[j]);
+      const [decays, rawCounts, sentiments] = values as ArrayLike<number | null>[];
+      const [d0, c0, s0] = offsets;
+      for (let j = 0; j < n; j++) {
+        const v = index.get(to[t + j]);
         if (v < 0) continue;
-        const decayed = decays[j] ?? 0;
-        const count = rawCounts[j];
-        const sentiment = sentiments[j];
+        const decayed = decays[d0 + j] || 0;
+        const count = rawCounts[c0 + j] || 0;
+        const sentiment = sentiments[s0 + j];
         let s = slot.get(v);
         if (s === undefined) {
           slot.set(v, (s = targets.length));
@@ -324,6 +404,11 @@ export class Neo4jProjectionRepository implements ProjectionSource {
         if (vol > 0) interactions.push(u, v, options.interactionWeight * vol, pos[s] || 0, neg[s] || 0);
       }
       tick();
+    };
+    /** A Cypher record of lists, handed to an Arcs reader. */
+    const record = (arcs: Arcs, names: string[]) => (r: Row) => {
+      const to = r.targets as unknown[];
+      arcs(r.key as number, to.length, to as number[], 0, names.map((name) => r[name] as unknown[]), names.map(() => 0));
     };
 
     const evidenceOf = (i: number, brand: unknown): StanceEvidence | undefined => {
@@ -373,15 +458,64 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const previousRead = extras.previousCommunities ? readPreviousCommunities(this.db).then((m) => void (previous = m)) : Promise.resolve();
 
     const halfLifeSeconds = options.halfLifeDays * 86_400;
+    // The procedures name nodes by int32 internal ids: used when every customer's id fits.
+    const usePacked = Promise.all([packed, customersRead]).then(([present]) => present && keys.every((k) => k <= 0x7fffffff));
+
+    /** A chunk of arcs, handed to an Arcs reader source by source (its float columns are the values). */
+    const arcChunk = (arcs: Arcs, columnCount: number) => (r: Row) => {
+      const chunk = chunkOf(r);
+      const { ints, floats, rows } = chunk;
+      const values = Array.from({ length: columnCount }, () => floats);
+      for (const [key, start, end] of sources(chunk)) {
+        arcs(key, end - start, ints, rows + start, values, values.map((_, c) => c * rows + start));
+      }
+    };
+    /** A chunk of the profile as records of one part per customer, in the Cypher reading's shape. */
+    const profileChunk = (r: Row) => {
+      const chunk = chunkOf(r);
+      const { ints, floats, rows } = chunk;
+      const record = (key: number): Row => ({ key, engagedBrands: [], engagedSentiments: [], engagedKinds: [], engagedAt: [], ratings: [], posts: [] });
+      let topic = 5 * rows; // the posted part's topic indexes follow its 4 int and 1 string columns, in row order
+      for (const [key, start, end] of sources(chunk)) {
+        const one = record(key);
+        for (let j = start; j < end; j++) {
+          if (chunk.part === 'engaged') {
+            (one.engagedBrands as unknown[]).push(word(chunk, ints[rows + j]));
+            (one.engagedKinds as unknown[]).push(word(chunk, ints[2 * rows + j]));
+            (one.engagedSentiments as unknown[]).push(nullIfNaN(floats[j]));
+            (one.engagedAt as unknown[]).push(nullIfNaN(floats[rows + j]));
+          } else if (chunk.part === 'rated') {
+            (one.ratings as unknown[]).push([word(chunk, ints[rows + j]), nullIfNaN(floats[j]), nullIfNaN(floats[rows + j])]);
+          } else {
+            const count = ints[3 * rows + j];
+            const topicIds = Array.from(ints.subarray(topic, topic + count), (at) => word(chunk, at));
+            topic += count;
+            (one.posts as unknown[]).push([ints[rows + j], nullIfNaN(floats[j]), word(chunk, ints[4 * rows + j]), nullIfNaN(floats[rows + j]), topicIds, ints[2 * rows + j]]);
+          }
+        }
+        profile(one);
+      }
+    };
+
     const reads = [
       previousRead,
       customersRead,
       brandsRead,
       asOfRead,
-      customersRead.then(() => this.stream(FOLLOWS, {}, tie('follows', follows))),
-      customersRead.then(() => this.stream(KNOWS, {}, tie('knows', knows))),
-      Promise.all([customersRead, asOfRead]).then(() => this.stream(INTERACTIONS, { asOf, halfLifeSeconds }, interaction)),
-      customersRead.then(() => this.stream(PROFILE, {}, profile)),
+      ...(['follows', 'knows'] as const).map((kind) => {
+        const arcs = tie(kind, kind === 'follows' ? follows : knows);
+        return usePacked.then((p) =>
+          p
+            ? this.stream(TIES_CHUNKS, { type: kind.toUpperCase() }, arcChunk(arcs, 1))
+            : this.stream(kind === 'follows' ? FOLLOWS : KNOWS, {}, record(arcs, ['weights'])),
+        );
+      }),
+      Promise.all([usePacked, asOfRead]).then(([p]) =>
+        p
+          ? this.stream(INTERACTION_CHUNKS, { asOf, halfLifeSeconds }, arcChunk(interaction, 3))
+          : this.stream(INTERACTIONS, { asOf, halfLifeSeconds }, record(interaction, ['decayed', 'counts', 'sentiments'])),
+      ),
+      usePacked.then((p) => (p ? this.stream(PROFILE_CHUNKS, {}, profileChunk) : this.stream(PROFILE, {}, profile))),
     ];
     // Wait for every read (none left running against a closed guard) before reporting a failure.
     const settled = await Promise.allSettled(reads);

@@ -18,7 +18,9 @@ import path from 'node:path';
 export const LAUNCHER_DIR = fileURLToPath(new URL('../../java/neo4j-launcher/', import.meta.url));
 const LIB_DIR = path.join(LAUNCHER_DIR, 'lib');
 const CLASSES_DIR = path.join(LAUNCHER_DIR, 'target', 'classes');
-const SOURCE = path.join(LAUNCHER_DIR, 'src/main/java/com/influencegraph/launcher/Launcher.java');
+const SOURCE_DIR = path.join(LAUNCHER_DIR, 'src/main/java/com/influencegraph/launcher');
+/** The launcher and the procedures it registers (ProjectionProcedures). */
+const SOURCES = ['Launcher.java', 'ProjectionProcedures.java'].map((f) => path.join(SOURCE_DIR, f));
 const CLASS_FILE = path.join(CLASSES_DIR, 'com/influencegraph/launcher/Launcher.class');
 export const GDS_DIR = fileURLToPath(new URL('../../java/gds-plugins/', import.meta.url));
 /** Where `npm run neo4j:setup:gds` puts the OpenGDS jars (all of them join the launcher's classpath). */
@@ -84,7 +86,8 @@ function run(command: string, args: string[], cwd: string): void {
 export function launcherIsBuilt(): boolean {
   if (!existsSync(CLASS_FILE) || !existsSync(LIB_DIR)) return false;
   if (readdirSync(LIB_DIR).filter((f) => f.endsWith('.jar')).length < 50) return false;
-  return statSync(CLASS_FILE).mtimeMs >= statSync(SOURCE).mtimeMs;
+  const built = statSync(CLASS_FILE).mtimeMs;
+  return SOURCES.every((source) => built >= statSync(source).mtimeMs);
 }
 
 /**
@@ -100,7 +103,7 @@ export function ensureLauncherBuilt(log: (line: string) => void = console.log): 
   }
   log('Compiling the Neo4j launcher…');
   mkdirSync(CLASSES_DIR, { recursive: true });
-  run('javac', ['--release', '17', '-nowarn', '-cp', `${LIB_DIR}/*`, '-d', CLASSES_DIR, SOURCE], LAUNCHER_DIR);
+  run('javac', ['--release', '17', '-nowarn', '-cp', `${LIB_DIR}/*`, '-d', CLASSES_DIR, ...SOURCES], LAUNCHER_DIR);
 }
 
 /** True when the OpenGDS jars are in GDS_PLUGINS_DIR. */

@@ -6,6 +6,8 @@
  * engagements with brands, products and content, NPS answers, posts with topics and mentions, an
  * opted-out customer, an erased customer and a customer created after the erasure (who may take
  * the erased node's internal id), a self-tie refused at the door, and a tie without a stored weight.
+ * The embedded database answers it through the launcher's projection procedures, checked against
+ * the reference and against the Cypher-only reading (an asOf before some events included).
  * The service reads it in a worker thread (WorkerProjectionSource): the same projection, and an
  * abort stops it. The customers' details the read model shows are read in a worker thread too
  * (WorkerSnapshotRepository): the same as read on the caller's thread.
@@ -266,6 +268,16 @@ describe('projection from Neo4j', () => {
     expect(p.engagementsReceived[i('ann')]).toBe(3);
     expect(p.topics[i('ann')]).toEqual(['food', 'travel']);
     expect(p.counts).toEqual({ follows: 6, knows: 2, interactions: 6 });
+  });
+
+  it('reads the same projection through the launcher’s procedures as with Cypher only', async () => {
+    const cypher = new Neo4jProjectionRepository(ctx.db, 'cypher');
+    const packed = new Neo4jProjectionRepository(ctx.db, 'procedures');
+    for (const options of [{ ...DEFAULT_PROJECTION, asOf: AS_OF }, { interactionWeight: 2, halfLifeDays: 30, asOf: day(50) }]) {
+      const viaProcedures = await packed.project(options);
+      expect(viaProcedures.counts.interactions).toBeGreaterThan(0);
+      expect(viaProcedures).toEqual(await cypher.project(options));
+    }
   });
 
   it('reads the same projection in a worker thread, with progress, and stops it on abort', async () => {

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.kernel.api.procedure.GlobalProcedures;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
 /**
  * Starts a Neo4j 5 Community database inside this JVM with the Bolt connector on 127.0.0.1.
@@ -31,6 +33,8 @@ import org.neo4j.graphdb.GraphDatabaseService;
  *   --watch-stdin       shut down when standard input closes
  *   --plugins DIR       load the procedure jars of DIR (the Graph Data Science library) and
  *                       allow its procedures unrestricted access (dbms.security.procedures.unrestricted=gds.*)
+ *
+ * Registers the read-only projection procedures of ProjectionProcedures (influencegraph.projection.*).
  *
  * Prints exactly one line "NEO4J_READY bolt://127.0.0.1:PORT" once the database answers a query
  * with the configured password in place, and "NEO4J_STOPPED" after a clean shutdown (SIGTERM,
@@ -93,8 +97,10 @@ public final class Launcher {
         try {
             setPassword(service, options.password);
             GraphDatabaseService db = service.database("neo4j");
+            ((GraphDatabaseAPI) db).getDependencyResolver().resolveDependency(GlobalProcedures.class)
+                    .registerProcedure(ProjectionProcedures.class);
             db.executeTransactionally("RETURN 1");
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | org.neo4j.internal.kernel.api.exceptions.ProcedureException e) {
             System.out.println("NEO4J_FAILED " + rootMessage(e));
             System.out.flush();
             System.exit(1);
