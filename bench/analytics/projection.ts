@@ -71,7 +71,7 @@ function queriesOf(file: string): Record<string, string> {
 
 /**
  * The queries of a reading, each with the parameters it takes beyond asOf and halfLifeSeconds:
- * the repository's file holds both readings, the procedure calls being the `…_CHUNKS` queries.
+ * the repository's file holds both readings, the procedure call being READ_CHUNKS.
  */
 function readingQueries(reading: string): Record<string, { cypher: string; params?: Record<string, unknown> }> {
   if (reading === 'before') return Object.fromEntries(Object.entries(queriesOf('./projection-before.ts')).map(([k, cypher]) => [k, { cypher }]));
@@ -80,10 +80,7 @@ function readingQueries(reading: string): Record<string, { cypher: string; param
   if (reading === 'cypher') return Object.fromEntries(Object.entries(all).filter(([k]) => k !== 'PROCEDURES' && !k.endsWith('_CHUNKS')).map(([k, cypher]) => [k, { cypher }]));
   return {
     ...Object.fromEntries(shared.map((k) => [k, { cypher: all[k] }])),
-    'TIES_CHUNKS FOLLOWS': { cypher: all.TIES_CHUNKS, params: { type: 'FOLLOWS' } },
-    'TIES_CHUNKS KNOWS': { cypher: all.TIES_CHUNKS, params: { type: 'KNOWS' } },
-    INTERACTION_CHUNKS: { cypher: all.INTERACTION_CHUNKS },
-    PROFILE_CHUNKS: { cypher: all.PROFILE_CHUNKS },
+    'READ_CHUNKS (all customers, one call)': { cypher: all.READ_CHUNKS, params: { from: 0, to: 2 ** 31 } },
   };
 }
 

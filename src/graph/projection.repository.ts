@@ -94,12 +94,12 @@ RETURN toFloat(id(c)) AS key, [x IN engaged | x[0]] AS engagedBrands, [x IN enga
 const PROCEDURES = `
 SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'influencegraph.projection.'
 RETURN collect(name) AS names`;
-const PROCEDURE_NAMES = ['influencegraph.projection.ties', 'influencegraph.projection.interactions', 'influencegraph.projection.profile'];
-const TIES_CHUNKS = `CALL influencegraph.projection.ties($type) YIELD part, rows, ints, floats, strings RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
-const INTERACTION_CHUNKS = `
-CALL influencegraph.projection.interactions(datetime($asOf), toFloat($halfLifeSeconds)) YIELD part, rows, ints, floats, strings
+const PROCEDURE_NAMES = ['influencegraph.projection.read'];
+/** The customers with an internal id in [from, to): their arcs and profile as packed chunks (parts follows, knows, interactions, engaged, rated, posted). */
+const READ_CHUNKS = `
+CALL influencegraph.projection.read(datetime($asOf), toFloat($halfLifeSeconds), toInteger($from), toInteger($to))
+YIELD part, rows, ints, floats, strings
 RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
-const PROFILE_CHUNKS = `CALL influencegraph.projection.profile() YIELD part, rows, ints, floats, strings RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
 
 /** How the relationship kinds and the profile are read: the procedures when present, or Cypher only. */
 export type ProjectionReading = 'auto' | 'cypher' | 'procedures';
@@ -229,6 +229,13 @@ function joinArcs(parts: ArcBuffer[]) {
     at += p.length;
   }
   return out;
+}
+
+/** Waits for every read (none left running against a closed guard), then reports the first failure. */
+async function settled(reads: Promise<unknown>[]): Promise<void> {
+  const outcomes = await Promise.allSettled(reads);
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** A tie weight as stored: unset, zero or negative count as 1 (integers stored by other writers are decoded). */
@@ -462,8 +469,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const usePacked = Promise.all([packed, customersRead]).then(([present]) => present && keys.every((k) => k <= 0x7fffffff));
 
     /** A chunk of arcs, handed to an Arcs reader source by source (its float columns are the values). */
-    const arcChunk = (arcs: Arcs, columnCount: number) => (r: Row) => {
-      const chunk = chunkOf(r);
+    const arcChunk = (arcs: Arcs, columnCount: number, chunk: Chunk) => {
       const { ints, floats, rows } = chunk;
       const values = Array.from({ length: columnCount }, () => floats);
       for (const [key, start, end] of sources(chunk)) {
@@ -471,8 +477,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       }
     };
     /** A chunk of the profile as records of one part per customer, in the Cypher reading's shape. */
-    const profileChunk = (r: Row) => {
-      const chunk = chunkOf(r);
+    const profileChunk = (chunk: Chunk) => {
       const { ints, floats, rows } = chunk;
       const record = (key: number): Row => ({ key, engagedBrands: [], engagedSentiments: [], engagedKinds: [], engagedAt: [], ratings: [], posts: [] });
       let topic = 5 * rows; // the posted part's topic indexes follow its 4 int and 1 string columns, in row order
@@ -496,31 +501,51 @@ export class Neo4jProjectionRepository implements ProjectionSource {
         profile(one);
       }
     };
+    const tieArcs = { follows: tie('follows', follows), knows: tie('knows', knows) };
+    const onChunk = (chunk: Chunk) => {
+      if (chunk.part === 'follows' || chunk.part === 'knows') arcChunk(tieArcs[chunk.part], 1, chunk);
+      else if (chunk.part === 'interactions') arcChunk(interaction, 3, chunk);
+      else profileChunk(chunk);
+    };
+
+    /**
+     * The packed reading: two halves of the customers by internal id, read at once (Neo4j serves
+     * each on its own thread), taken in id order so that the arrays are the same whichever half
+     * arrives first: the upper half's chunks wait until the lower half is in.
+     */
+    const readPacked = async () => {
+      const sorted = Float64Array.from(keys).sort();
+      const split = sorted.length > 0 ? sorted[sorted.length >> 1] : 0;
+      const params = { asOf, halfLifeSeconds };
+      let lowerIn = false;
+      const waiting: Chunk[] = [];
+      const lower = this.stream(READ_CHUNKS, { ...params, from: 0, to: split }, (r) => onChunk(chunkOf(r))).then(() => {
+        lowerIn = true;
+        waiting.splice(0).forEach(onChunk);
+      });
+      const upper = this.stream(READ_CHUNKS, { ...params, from: split, to: 2 ** 31 }, (r) => {
+        const chunk = chunkOf(r);
+        if (lowerIn) onChunk(chunk);
+        else waiting.push(chunk);
+      });
+      await settled([lower, upper]);
+    };
+    const readCypher = () =>
+      settled([
+        this.stream(FOLLOWS, {}, record(tieArcs.follows, ['weights'])),
+        this.stream(KNOWS, {}, record(tieArcs.knows, ['weights'])),
+        this.stream(INTERACTIONS, { asOf, halfLifeSeconds }, record(interaction, ['decayed', 'counts', 'sentiments'])),
+        this.stream(PROFILE, {}, profile),
+      ]);
 
     const reads = [
       previousRead,
       customersRead,
       brandsRead,
       asOfRead,
-      ...(['follows', 'knows'] as const).map((kind) => {
-        const arcs = tie(kind, kind === 'follows' ? follows : knows);
-        return usePacked.then((p) =>
-          p
-            ? this.stream(TIES_CHUNKS, { type: kind.toUpperCase() }, arcChunk(arcs, 1))
-            : this.stream(kind === 'follows' ? FOLLOWS : KNOWS, {}, record(arcs, ['weights'])),
-        );
-      }),
-      Promise.all([usePacked, asOfRead]).then(([p]) =>
-        p
-          ? this.stream(INTERACTION_CHUNKS, { asOf, halfLifeSeconds }, arcChunk(interaction, 3))
-          : this.stream(INTERACTIONS, { asOf, halfLifeSeconds }, record(interaction, ['decayed', 'counts', 'sentiments'])),
-      ),
-      usePacked.then((p) => (p ? this.stream(PROFILE_CHUNKS, {}, profileChunk) : this.stream(PROFILE, {}, profile))),
+      Promise.all([usePacked, asOfRead]).then(([p]) => (p ? readPacked() : readCypher())),
     ];
-    // Wait for every read (none left running against a closed guard) before reporting a failure.
-    const settled = await Promise.allSettled(reads);
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    await settled(reads);
 
     const previousCommunity = new Int32Array(n()).fill(-1);
     if (previous) ids.forEach((id, i) => (previousCommunity[i] = previous!.get(id) ?? -1));

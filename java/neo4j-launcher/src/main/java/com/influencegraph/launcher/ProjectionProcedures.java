@@ -46,7 +46,7 @@ import org.neo4j.values.storable.Value;
 import org.neo4j.values.storable.Values;
 
 /**
- * Read-only procedures that hand the customer graph to the service as packed columns, registered
+ * A read-only procedure that hands the customer graph to the service as packed columns, registered
  * by the launcher in the embedded database (an external Neo4j without them is read with plain
  * Cypher, which gives the same projection more slowly).
  *
@@ -56,10 +56,11 @@ import org.neo4j.values.storable.Values;
  * with the kernel's cursors (as Neo4j's own procedures and the Graph Data Science library read the
  * store) and written into packed columns, and a few hundred records cross Bolt instead of about a
  * million list elements. The cursors are reached through the calling transaction, so the
- * procedures read exactly what a Cypher query in that transaction would (uncommitted writes of
+ * procedure reads exactly what a Cypher query in that transaction would (uncommitted writes of
  * other transactions are not seen).
  *
- * Every procedure walks the nodes labelled Customer and yields chunks. A chunk holds whole
+ * influencegraph.projection.read walks the nodes labelled Customer in a range of internal ids (the
+ * service reads two halves at once, one per core, and takes them in id order) and yields chunks. A chunk holds whole
  * customers (a customer's rows never straddle two chunks) and has four fields: `rows`; `ints`,
  * the int32 columns (each `rows` long, one after the other), then one column per string column
  * (indexes into `strings`, −1 for null), then any variable-length tail of string indexes the
@@ -268,10 +269,11 @@ public final class ProjectionProcedures {
     }
 
     /**
-     * Walks every customer, reading each into the tables, and yields a chunk of a table once it
-     * holds CHUNK_ROWS rows (at a customer boundary), then the rest at the end.
+     * Walks the customers whose internal id is in [from, to) in id order, reading each into the
+     * tables, and yields a chunk of a table once it holds CHUNK_ROWS rows (at a customer boundary),
+     * then the rest at the end.
      */
-    private Stream<Chunk> walk(List<Table> tables, CustomerReader reader) {
+    private Stream<Chunk> walk(List<Table> tables, long from, long to, CustomerReader reader) {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         Cursors cursors = new Cursors(ktx);
         int customer = cursors.tokens.nodeLabel("Customer");
@@ -294,10 +296,11 @@ public final class ProjectionProcedures {
                         }
                         return;
                     }
-                    if (!cursors.scan.hasLabel(customer)) {
+                    long id = cursors.scan.nodeReference();
+                    if (id < from || id >= to || !cursors.scan.hasLabel(customer)) {
                         continue;
                     }
-                    reader.read(cursors, key(cursors.scan.nodeReference()));
+                    reader.read(cursors, key(id));
                     for (Table t : tables) {
                         if (t.rows >= CHUNK_ROWS) {
                             ready.add(t.flush());
@@ -325,67 +328,21 @@ public final class ProjectionProcedures {
         return StreamSupport.stream(split, false).onClose(cursors::close);
     }
 
-    /** Positions level's relationship cursor on the relationships of `type` of the node cursor; false for an unknown type. */
-    private static boolean relationships(Cursors c, NodeCursor node, int level, int type, Direction direction) {
-        if (type == TokenConstants.NO_TOKEN) {
-            return false;
-        }
-        node.relationships(c.rels[level], RelationshipSelection.selection(type, direction));
-        return true;
-    }
-
-    @Procedure(name = "influencegraph.projection.ties", mode = Mode.READ)
-    @Description("The outgoing relationships of one type from every Customer: ints [source, target], floats [weight].")
-    public Stream<Chunk> ties(@Name("type") String type) {
-        Table arcs = new Table("arcs", 2, 1, 0);
-        TokenRead tokens = ((InternalTransaction) tx).kernelTransaction().tokenRead();
-        int relType = tokens.relationshipType(type);
-        int weight = tokens.propertyKey("weight");
-        return walk(List.of(arcs), (c, key) -> {
-            if (!relationships(c, c.scan, 0, relType, Direction.OUTGOING)) {
-                return;
-            }
-            RelationshipTraversalCursor r = c.rels[0];
-            while (r.next()) {
-                arcs.row().i(0, key).i(1, key(r.otherNodeReference())).f(0, number(c.property(0, r, weight)));
-            }
-        });
-    }
-
-    @Procedure(name = "influencegraph.projection.interactions", mode = Mode.READ)
-    @Description("Every Customer's INTERACTED relationships: ints [source, target], floats [count decayed to asOf, count, sentiment].")
-    public Stream<Chunk> interactions(@Name("asOf") ZonedDateTime asOf, @Name("halfLifeSeconds") double halfLifeSeconds) {
-        Table arcs = new Table("arcs", 2, 3, 0);
-        TokenRead tokens = ((InternalTransaction) tx).kernelTransaction().tokenRead();
-        int interacted = tokens.relationshipType("INTERACTED");
-        int[] keys = {tokens.propertyKey("count"), tokens.propertyKey("at"), tokens.propertyKey("sentiment")};
-        Value[] values = new Value[3];
-        DateTimeValue until = DateTimeValue.datetime(asOf);
-        return walk(List.of(arcs), (c, key) -> {
-            if (!relationships(c, c.scan, 0, interacted, Direction.OUTGOING)) {
-                return;
-            }
-            RelationshipTraversalCursor r = c.rels[0];
-            while (r.next()) {
-                c.properties(0, r, keys, values);
-                double count = values[0] == Values.NO_VALUE ? 1 : number(values[0]);
-                double decayed = Double.NaN;
-                if (values[1] instanceof TemporalValue<?, ?> at) {
-                    // as Cypher's duration.inSeconds(at, asOf).seconds
-                    long seconds = DurationValue.between(ChronoUnit.SECONDS, at, until).get("seconds").longValue();
-                    decayed = count * Math.pow(2.0, -1.0 * seconds / halfLifeSeconds);
-                }
-                arcs.row().i(0, key).i(1, key(r.otherNodeReference())).f(0, decayed).f(1, count).f(2, number(values[2]));
-            }
-        });
-    }
-
-    @Procedure(name = "influencegraph.projection.profile", mode = Mode.READ)
-    @Description("What every Customer did. Parts: engaged (ints [customer]; floats [sentiment or 0, at ms];"
-            + " string columns [brand, kind]), rated (ints [customer]; floats [score, at ms]; string columns [brand])"
-            + " and posted (ints [customer, content, customers who engaged, topics]; floats [sentiment, created ms];"
+    @Procedure(name = "influencegraph.projection.read", mode = Mode.READ)
+    @Description("The customer graph of the Customers whose internal id is in [from, to), in id order, as packed chunks."
+            + " Parts: follows and knows (ints [source, target]; floats [weight]), interactions (ints [source, target];"
+            + " floats [count decayed to asOf, count, sentiment]), engaged (ints [customer]; floats [sentiment or 0, at ms];"
+            + " string columns [brand, kind]), rated (ints [customer]; floats [score, at ms]; string columns [brand]) and"
+            + " posted (ints [customer, content, customers who engaged, topics]; floats [sentiment, created ms];"
             + " string columns [brand]; tail: the posts' topic ids in row order).")
-    public Stream<Chunk> profile() {
+    public Stream<Chunk> read(
+            @Name("asOf") ZonedDateTime asOf,
+            @Name("halfLifeSeconds") double halfLifeSeconds,
+            @Name("from") long from,
+            @Name("to") long to) {
+        Table follows = new Table("follows", 2, 1, 0);
+        Table knows = new Table("knows", 2, 1, 0);
+        Table interactions = new Table("interactions", 2, 3, 0);
         Table engaged = new Table("engaged", 1, 2, 2);
         Table rated = new Table("rated", 1, 2, 1);
         Table posted = new Table("posted", 4, 2, 1);
@@ -395,6 +352,9 @@ public final class ProjectionProcedures {
         int contentLabel = t.nodeLabel("Content");
         int productLabel = t.nodeLabel("Product");
         int topicLabel = t.nodeLabel("Topic");
+        int followsType = t.relationshipType("FOLLOWS");
+        int knowsType = t.relationshipType("KNOWS");
+        int interactedType = t.relationshipType("INTERACTED");
         int engagedType = t.relationshipType("ENGAGED");
         int ratedType = t.relationshipType("RATED");
         int postedType = t.relationshipType("POSTED");
@@ -402,15 +362,36 @@ public final class ProjectionProcedures {
         int aboutType = t.relationshipType("ABOUT");
         int id = t.propertyKey("id");
         int brandId = t.propertyKey("brandId");
+        int weight = t.propertyKey("weight");
+        int[] interactionKeys = {t.propertyKey("count"), t.propertyKey("at"), t.propertyKey("sentiment")};
         int[] engagedKeys = {t.propertyKey("sentiment"), t.propertyKey("at"), t.propertyKey("kind")};
         int[] ratedKeys = {t.propertyKey("score"), t.propertyKey("at")};
         int[] contentKeys = {brandId, t.propertyKey("sentiment"), t.propertyKey("createdAt")};
         Value[] values = new Value[3];
-        return walk(List.of(engaged, rated, posted), (c, key) -> {
+        DateTimeValue until = DateTimeValue.datetime(asOf);
+        List<Table> tables = List.of(follows, knows, interactions, engaged, rated, posted);
+        return walk(tables, from, to, (c, key) -> {
+            // One walk of the customer's outgoing relationships, all types (a walk per type reads
+            // the whole chain of a node with few relationships once per type).
             RelationshipTraversalCursor r = c.rels[0];
             NodeCursor far = c.nodes[0];
-            if (relationships(c, c.scan, 0, engagedType, Direction.OUTGOING)) {
-                while (r.next()) {
+            c.scan.relationships(r, RelationshipSelection.selection(Direction.OUTGOING));
+            while (r.next()) {
+                int type = r.type();
+                if (type == followsType || type == knowsType) {
+                    (type == followsType ? follows : knows).row().i(0, key).i(1, key(r.otherNodeReference()))
+                            .f(0, number(c.property(0, r, weight)));
+                } else if (type == interactedType) {
+                    c.properties(0, r, interactionKeys, values);
+                    double count = values[0] == Values.NO_VALUE ? 1 : number(values[0]);
+                    double decayed = Double.NaN;
+                    if (values[1] instanceof TemporalValue<?, ?> at) {
+                        // as Cypher's duration.inSeconds(at, asOf).seconds
+                        long seconds = DurationValue.between(ChronoUnit.SECONDS, at, until).get("seconds").longValue();
+                        decayed = count * Math.pow(2.0, -1.0 * seconds / halfLifeSeconds);
+                    }
+                    interactions.row().i(0, key).i(1, key(r.otherNodeReference())).f(0, decayed).f(1, count).f(2, number(values[2]));
+                } else if (type == engagedType) {
                     String brand = null;
                     if (c.node(0, r.otherNodeReference())) {
                         brand = text(c.property(1, far, far.hasLabel(brandLabel) ? id : brandId));
@@ -418,20 +399,14 @@ public final class ProjectionProcedures {
                     c.properties(0, r, engagedKeys, values);
                     engaged.row().i(0, key).f(0, values[0] == Values.NO_VALUE ? 0.0 : number(values[0])).f(1, epochMillis(values[1]))
                             .s(0, brand).s(1, text(values[2]));
-                }
-            }
-            if (relationships(c, c.scan, 0, ratedType, Direction.OUTGOING)) {
-                while (r.next()) {
+                } else if (type == ratedType) {
                     if (!c.node(0, r.otherNodeReference()) || !far.hasLabel(brandLabel)) {
                         continue;
                     }
                     String brand = text(c.property(1, far, id));
                     c.properties(0, r, ratedKeys, values);
                     rated.row().i(0, key).f(0, number(values[0])).f(1, epochMillis(values[1])).s(0, brand);
-                }
-            }
-            if (relationships(c, c.scan, 0, postedType, Direction.OUTGOING)) {
-                while (r.next()) {
+                } else if (type == postedType) {
                     long contentId = r.otherNodeReference();
                     if (!c.node(0, contentId) || !far.hasLabel(contentLabel)) {
                         continue;
@@ -442,30 +417,32 @@ public final class ProjectionProcedures {
                     double created = epochMillis(values[2]);
                     RelationshipTraversalCursor inner = c.rels[1];
                     NodeCursor end = c.nodes[1];
-                    if (brand == null && relationships(c, far, 1, mentionsType, Direction.OUTGOING)) {
-                        while (inner.next()) {
-                            if (c.node(1, inner.otherNodeReference()) && end.hasLabel(productLabel)) {
-                                brand = text(c.property(2, end, brandId));
-                                break;
-                            }
-                        }
-                    }
+                    String mentioned = null;
+                    boolean mentionSeen = false;
                     int topics = 0;
-                    if (relationships(c, far, 1, aboutType, Direction.OUTGOING)) {
-                        while (inner.next()) {
+                    int engagedBy = 0;
+                    far.relationships(inner, RelationshipSelection.ALL_RELATIONSHIPS);
+                    while (inner.next()) {
+                        int innerType = inner.type();
+                        boolean outgoing = inner.sourceNodeReference() == contentId;
+                        if (innerType == mentionsType && outgoing && !mentionSeen) {
+                            if (c.node(1, inner.otherNodeReference()) && end.hasLabel(productLabel)) {
+                                mentioned = text(c.property(2, end, brandId));
+                                mentionSeen = true;
+                            }
+                        } else if (innerType == aboutType && outgoing) {
                             if (c.node(1, inner.otherNodeReference()) && end.hasLabel(topicLabel)) {
                                 posted.tail(text(c.property(2, end, id)));
                                 topics++;
                             }
-                        }
-                    }
-                    int engagedBy = 0;
-                    if (relationships(c, far, 1, engagedType, Direction.INCOMING)) {
-                        while (inner.next()) {
+                        } else if (innerType == engagedType && !outgoing) {
                             if (c.node(1, inner.otherNodeReference()) && end.hasLabel(customer)) {
                                 engagedBy++;
                             }
                         }
+                    }
+                    if (brand == null) {
+                        brand = mentioned;
                     }
                     posted.row().i(0, key).i(1, key(contentId)).i(2, engagedBy).i(3, topics).f(0, sentiment).f(1, created).s(0, brand);
                 }
