@@ -71,15 +71,16 @@ function queriesOf(file: string): Record<string, string> {
 
 /**
  * The queries of a reading, each with the parameters it takes beyond asOf and halfLifeSeconds:
- * the repository's file holds both readings, the procedure call being READ_CHUNKS.
+ * the repository's file holds both readings, the procedure calls being the `…_CHUNK(S)` queries.
  */
 function readingQueries(reading: string): Record<string, { cypher: string; params?: Record<string, unknown> }> {
   if (reading === 'before') return Object.fromEntries(Object.entries(queriesOf('./projection-before.ts')).map(([k, cypher]) => [k, { cypher }]));
   const all = queriesOf('../../src/graph/projection.repository.ts');
-  const shared = ['CUSTOMERS', 'LATEST_EVENT', 'BRANDS'];
-  if (reading === 'cypher') return Object.fromEntries(Object.entries(all).filter(([k]) => k !== 'PROCEDURES' && !k.endsWith('_CHUNKS')).map(([k, cypher]) => [k, { cypher }]));
+  if (reading === 'cypher') return Object.fromEntries(Object.entries(all).filter(([k]) => k !== 'PROCEDURES' && !/_CHUNKS?$/.test(k)).map(([k, cypher]) => [k, { cypher }]));
   return {
-    ...Object.fromEntries(shared.map((k) => [k, { cypher: all[k] }])),
+    CUSTOMER_CHUNKS: { cypher: all.CUSTOMER_CHUNKS },
+    LATEST_CHUNK: { cypher: all.LATEST_CHUNK },
+    BRANDS: { cypher: all.BRANDS },
     'READ_CHUNKS (all customers, one call)': { cypher: all.READ_CHUNKS, params: { from: 0, to: 2 ** 31 } },
   };
 }

@@ -94,7 +94,13 @@ RETURN toFloat(id(c)) AS key, [x IN engaged | x[0]] AS engagedBrands, [x IN enga
 const PROCEDURES = `
 SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'influencegraph.projection.'
 RETURN collect(name) AS names`;
-const PROCEDURE_NAMES = ['influencegraph.projection.read'];
+const PROCEDURE_NAMES = ['influencegraph.projection.customers', 'influencegraph.projection.latest', 'influencegraph.projection.read'];
+/** CUSTOMERS through the procedure: chunks of part customers (ints [opted out]; floats [internal id]; string column [id]), in id order. */
+const CUSTOMER_CHUNKS = `
+CALL influencegraph.projection.customers() YIELD part, rows, ints, floats, strings
+RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
+/** LATEST_EVENT through the procedure. */
+const LATEST_CHUNK = `CALL influencegraph.projection.latest() YIELD at RETURN toString(at) AS latest`;
 /** The customers with an internal id in [from, to): their arcs and profile as packed chunks (parts follows, knows, interactions, engaged, rated, posted). */
 const READ_CHUNKS = `
 CALL influencegraph.projection.read(datetime($asOf), toFloat($halfLifeSeconds), toInteger($from), toInteger($to))
@@ -319,10 +325,21 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     // The other queries start once the customers and brands are known (buffering their records
     // meanwhile costs the service more memory and garbage collection than the wait costs time).
     const customersRead = (async () => {
-      for await (const record of tx.run(CUSTOMERS)) {
-        keys.push(record.get('key') as number);
-        ids.push(record.get('id') as string);
-        optedOutList.push(record.get('optedOut') === true ? 1 : 0);
+      if (await packed) {
+        for await (const record of tx.run(CUSTOMER_CHUNKS)) {
+          const chunk = chunkOf(record.toObject() as Row);
+          for (let j = 0; j < chunk.rows; j++) {
+            keys.push(chunk.floats[j]);
+            ids.push(word(chunk, chunk.ints[chunk.rows + j])!);
+            optedOutList.push(chunk.ints[j]);
+          }
+        }
+      } else {
+        for await (const record of tx.run(CUSTOMERS)) {
+          keys.push(record.get('key') as number);
+          ids.push(record.get('id') as string);
+          optedOutList.push(record.get('optedOut') === true ? 1 : 0);
+        }
       }
       await brandsRead;
       brandIds.forEach((b, i) => brandIndex.set(b, i));
@@ -335,7 +352,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     let asOf = options.asOf;
     const asOfRead = asOf
       ? Promise.resolve()
-      : this.db.read((t) => t.run(LATEST_EVENT)).then((latest) => {
+      : packed.then((p) => this.db.read((t) => t.run(p ? LATEST_CHUNK : LATEST_EVENT))).then((latest) => {
           asOf = (latest.records[0]?.get('latest') as string | null) ?? new Date().toISOString();
         });
 
