@@ -4,11 +4,13 @@
  * what the publication costs the database.
  *
  *   npx tsx bench/analytics/publication.ts --label after [--base /work/data/base-100k]
- *       [--copy /tmp/publication-100k] [--heap 512m] [--threads 1|2] [--out-dir bench/results] [--report]
+ *       [--copy /tmp/publication-100k] [--heap 512m] [--threads 1|2] [--warm-up-runs N] [--out-dir bench/results] [--report]
  *
  * It copies --base (a store built by bench/base-store.ts) to --copy, starts the embedded Neo4j on
  * the copy (--heap overrides the default heap, to see what the publication needs; --threads the
- * scoring's ANALYTICS_THREADS), runs `recover()` as the service does at start, then one analytics run with the default
+ * scoring's ANALYTICS_THREADS), runs `recover()` as the service does at start, then (after
+ * --warm-up-runs unmeasured runs, default 0: the measured run is then not the first since Neo4j
+ * started) one analytics run with the default
  * parameters, and records: every phase's ms (publish included), the Neo4j JVM's RSS (from /proc,
  * every 100 ms) and its heap in use (`jstat -gc`, every 250 ms: eden + survivors + old), each as a
  * peak over the publish phase and over the whole run, plus the process high-water mark; and, when
@@ -53,6 +55,8 @@ interface Result {
   customers: number;
   heap: string;
   pagecache: string;
+  /** Unmeasured runs before the measured one since Neo4j started (absent: 0). */
+  warmUpRuns?: number;
   /** Threads the scoring kept busy (ANALYTICS_THREADS; absent in results from before the setting: 1). */
   threads?: number;
   load1: { before: number; after: number };
@@ -106,6 +110,7 @@ function watchHeap(pid: number) {
 }
 
 async function measure(label: string): Promise<Result> {
+  const warmUpRuns = Number(argValue('warm-up-runs') ?? 0);
   const base = path.resolve(argValue('base') ?? '/work/data/base-100k');
   const copy = path.resolve(argValue('copy') ?? `/tmp/publication-100k-${label}`);
   const baseInfo = JSON.parse(readFileSync(path.join(base, 'base.json'), 'utf8')) as { customers: number };
@@ -150,6 +155,13 @@ async function measure(label: string): Promise<Result> {
       visibleAt = performance.now();
     });
     await runs.recover();
+    // --warm-up-runs N: N whole runs first, unmeasured, so that the measured one is not the first
+    // after Neo4j started (a long-running database has its code compiled and its pages cached).
+    for (let w = 0; w < warmUpRuns; w++) {
+      const warmUp = await runs.start({});
+      const ended = await runs.wait(warmUp.id);
+      log(`${label}: warm-up run ${w + 1} ${ended.status}, projection ${ended.phases.find((p) => p.name === 'projection')?.ms} ms`);
+    }
     const load1Before = loadavg()[0];
     const jvmRssBeforeMb = procRss(neo4j.pid).rssMb;
     const peaks = { rss: 0, heap: 0, pubRss: 0, pubHeap: 0, service: 0, mainHeap: 0 };
@@ -202,6 +214,7 @@ async function measure(label: string): Promise<Result> {
       heap: defaults.NEO4J_HEAP,
       pagecache: defaults.NEO4J_PAGECACHE,
       threads: config.ANALYTICS_THREADS,
+      warmUpRuns,
       load1: { before: load1Before, after: loadavg()[0] },
       runStatus: done.status,
       runMessage: done.message,
@@ -251,6 +264,7 @@ function report(): void {
   row('customers', (r) => r.customers);
   row('Neo4j heap / page cache', (r) => `${r.heap} / ${r.pagecache}`);
   row('scoring threads (ANALYTICS_THREADS)', (r) => r.threads ?? 1);
+  row('runs before the measured one since Neo4j started', (r) => r.warmUpRuns ?? 0);
   row('run status', (r) => (r.runMessage ? `${r.runStatus}: ${r.runMessage}` : r.runStatus));
   row('publish phase', (r) => `${(r.publish.ms / 1000).toFixed(1)} s`);
   row('JVM peak heap in use, publish', (r) => `${r.publish.jvmPeakHeapMb} MB`);

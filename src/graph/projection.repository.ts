@@ -94,11 +94,13 @@ RETURN toFloat(id(c)) AS key, [x IN engaged | x[0]] AS engagedBrands, [x IN enga
 const PROCEDURES = `
 SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'influencegraph.projection.'
 RETURN collect(name) AS names`;
-const PROCEDURE_NAMES = ['influencegraph.projection.customers', 'influencegraph.projection.latest', 'influencegraph.projection.read'];
+const PROCEDURE_NAMES = ['influencegraph.projection.customers', 'influencegraph.projection.split', 'influencegraph.projection.latest', 'influencegraph.projection.read'];
 /** CUSTOMERS through the procedure: chunks of part customers (ints [opted out]; floats [internal id]; string column [id]), in id order. */
 const CUSTOMER_CHUNKS = `
 CALL influencegraph.projection.customers() YIELD part, rows, ints, floats, strings
 RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
+/** The internal id that halves the customers (for two concurrent READ_CHUNKS). */
+const SPLIT = `CALL influencegraph.projection.split() YIELD at RETURN toFloat(at) AS at`;
 /** LATEST_EVENT through the procedure. */
 const LATEST_CHUNK = `CALL influencegraph.projection.latest() YIELD at RETURN toString(at) AS latest`;
 /** The customers with an internal id in [from, to): their arcs and profile as packed chunks (parts follows, knows, interactions, engaged, rated, posted). */
@@ -482,8 +484,8 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const previousRead = extras.previousCommunities ? readPreviousCommunities(this.db).then((m) => void (previous = m)) : Promise.resolve();
 
     const halfLifeSeconds = options.halfLifeDays * 86_400;
-    // The procedures name nodes by int32 internal ids: used when every customer's id fits.
-    const usePacked = Promise.all([packed, customersRead]).then(([present]) => present && keys.every((k) => k <= 0x7fffffff));
+    // The procedures name nodes by int32 internal ids: their chunks are used when every customer's id fits.
+    const keysFit = () => keys.every((k) => k <= 0x7fffffff);
 
     /** A chunk of arcs, handed to an Arcs reader source by source (its float columns are the values). */
     const arcChunk = (arcs: Arcs, columnCount: number, chunk: Chunk) => {
@@ -497,7 +499,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const profileChunk = (chunk: Chunk) => {
       const { ints, floats, rows } = chunk;
       const record = (key: number): Row => ({ key, engagedBrands: [], engagedSentiments: [], engagedKinds: [], engagedAt: [], ratings: [], posts: [] });
-      let topic = 5 * rows; // the posted part's topic indexes follow its 4 int and 1 string columns, in row order
+      let topic = 4 * rows; // the posted part's topic indexes follow its 3 int and 1 string columns, in row order
       for (const [key, start, end] of sources(chunk)) {
         const one = record(key);
         for (let j = start; j < end; j++) {
@@ -509,10 +511,10 @@ export class Neo4jProjectionRepository implements ProjectionSource {
           } else if (chunk.part === 'rated') {
             (one.ratings as unknown[]).push([word(chunk, ints[rows + j]), nullIfNaN(floats[j]), nullIfNaN(floats[rows + j])]);
           } else {
-            const count = ints[3 * rows + j];
+            const count = ints[2 * rows + j];
             const topicIds = Array.from(ints.subarray(topic, topic + count), (at) => word(chunk, at));
             topic += count;
-            (one.posts as unknown[]).push([ints[rows + j], nullIfNaN(floats[j]), word(chunk, ints[4 * rows + j]), nullIfNaN(floats[rows + j]), topicIds, ints[2 * rows + j]]);
+            (one.posts as unknown[]).push([floats[j], nullIfNaN(floats[rows + j]), word(chunk, ints[3 * rows + j]), nullIfNaN(floats[2 * rows + j]), topicIds, ints[rows + j]]);
           }
         }
         profile(one);
@@ -527,25 +529,38 @@ export class Neo4jProjectionRepository implements ProjectionSource {
 
     /**
      * The packed reading: two halves of the customers by internal id, read at once (Neo4j serves
-     * each on its own thread), taken in id order so that the arrays are the same whichever half
-     * arrives first: the upper half's chunks wait until the lower half is in.
+     * each on its own thread) and while the customer list is still coming, taken in id order once
+     * the list is in, so that the arrays are the same whichever half arrives first: chunks wait
+     * until the list is in, and the upper half's until the lower half is in. Resolves false, with
+     * nothing taken, when a customer's internal id does not fit the procedure's int32 columns.
      */
-    const readPacked = async () => {
-      const sorted = Float64Array.from(keys).sort();
-      const split = sorted.length > 0 ? sorted[sorted.length >> 1] : 0;
+    const readPacked = async (): Promise<boolean> => {
+      const [splitAt] = await Promise.all([this.db.read((t) => t.run(SPLIT)).then((r) => r.records[0]?.get('at') as number), asOfRead]);
       const params = { asOf, halfLifeSeconds };
-      let lowerIn = false;
-      const waiting: Chunk[] = [];
-      const lower = this.stream(READ_CHUNKS, { ...params, from: 0, to: split }, (r) => onChunk(chunkOf(r))).then(() => {
-        lowerIn = true;
-        waiting.splice(0).forEach(onChunk);
+      const waiting = { lower: [] as Chunk[], upper: [] as Chunk[] };
+      const state = { listed: false, fits: true, lowerIn: false };
+      const drain = () => {
+        if (!state.listed || !state.fits) return;
+        waiting.lower.splice(0).forEach(onChunk);
+        if (state.lowerIn) waiting.upper.splice(0).forEach(onChunk);
+      };
+      const take = (half: 'lower' | 'upper') => (r: Row) => {
+        waiting[half].push(chunkOf(r));
+        drain();
+      };
+      const listed = customersRead.then(() => {
+        state.listed = true;
+        state.fits = keysFit();
+        drain();
       });
-      const upper = this.stream(READ_CHUNKS, { ...params, from: split, to: 2 ** 31 }, (r) => {
-        const chunk = chunkOf(r);
-        if (lowerIn) onChunk(chunk);
-        else waiting.push(chunk);
+      const lower = this.stream(READ_CHUNKS, { ...params, from: 0, to: splitAt }, take('lower')).then(() => {
+        state.lowerIn = true;
+        drain();
       });
-      await settled([lower, upper]);
+      const upper = this.stream(READ_CHUNKS, { ...params, from: splitAt, to: 2 ** 31 }, take('upper'));
+      await settled([lower, upper, listed]);
+      drain();
+      return state.fits;
     };
     const readCypher = () =>
       settled([
@@ -560,7 +575,11 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       customersRead,
       brandsRead,
       asOfRead,
-      Promise.all([usePacked, asOfRead]).then(([p]) => (p ? readPacked() : readCypher())),
+      packed
+        .then((p) => p && readPacked())
+        .then(async (done) => {
+          if (!done) await Promise.all([customersRead, asOfRead]).then(readCypher);
+        }),
     ];
     await settled(reads);
 
