@@ -23,10 +23,14 @@
  *   sessions.
  *
  * Where the database has the launcher's procedures (`influencegraph.projection.*`, registered by
- * the embedded Neo4j; see java/neo4j-launcher/…/ProjectionProcedures.java), the relationship kinds
- * and the profile come from them instead: packed int32/float64 columns in a few hundred records,
- * computed with the same rules as the Cypher below (`reading: 'auto'`, the default). Any other
- * Neo4j is read with the Cypher, which the procedures' output is tested against.
+ * the embedded Neo4j; see java/neo4j-launcher/…/ProjectionProcedures.java), everything but the
+ * brands and the previous communities comes from them instead (`reading: 'auto'`, the default):
+ * the customer list, the newest event, and the arcs and profile of two halves of the customers by
+ * internal id, read at once while the customer list comes, as packed int32/float64 columns in a
+ * few dozen records, computed with the same rules as the Cypher below. Chunks are taken in id
+ * order once the customer list is in, so the arrays do not depend on which half arrives first.
+ * Any other Neo4j is read with the Cypher, which the procedures' output is tested against
+ * (`reading: 'cypher'` forces it).
  *
  * Cost: O(n + m) in Neo4j and in the service; service memory O(n + m) in typed arrays plus the
  * records the driver buffers (its fetch size per session).
@@ -324,8 +328,9 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const brandIndex = new Map<string, number>();
     let evidence: Map<number, StanceEvidence>[] = [];
     const brandsRead = this.stream(BRANDS, {}, (r) => brandIds.push(r.id as string));
-    // The other queries start once the customers and brands are known (buffering their records
-    // meanwhile costs the service more memory and garbage collection than the wait costs time).
+    // The Cypher reading's other queries start once the customers and brands are known (buffering
+    // their records meanwhile costs the service more memory and garbage collection than the wait
+    // costs time); the packed reading's chunks are compact enough to wait.
     const customersRead = (async () => {
       if (await packed) {
         for await (const record of tx.run(CUSTOMER_CHUNKS)) {

@@ -6,9 +6,9 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -49,30 +49,34 @@ import org.neo4j.values.storable.Values;
 /**
  * Read-only procedures that hand the customer graph to the service as packed columns, registered
  * by the launcher in the embedded database (an external Neo4j without them is read with plain
- * Cypher, which gives the same projection more slowly).
+ * Cypher, which gives the same projection about three times more slowly).
  *
  * Why: the Cypher reading returns one record per customer holding lists, so Neo4j builds a list
  * value per arc and the service decodes every element of every list from Bolt; the two together
- * cost about 8 s of CPU for 100k customers / 1.3M arcs. Here each customer's relationships are read
- * with the kernel's cursors (as Neo4j's own procedures and the Graph Data Science library read the
- * store) and written into packed columns, and a few hundred records cross Bolt instead of about a
- * million list elements. The cursors are reached through the calling transaction, so the
- * procedure reads exactly what a Cypher query in that transaction would (uncommitted writes of
- * other transactions are not seen).
+ * cost about 10 s of CPU for 100k customers / 1.5M arcs. Here the store is read with the kernel's
+ * cursors (as Neo4j's own procedures and the Graph Data Science library read it), each customer's
+ * relationships in one walk (a walk per type reads the whole chain of a node with few
+ * relationships once per type), and a few dozen records of packed columns cross Bolt instead of
+ * about a million list elements. The cursors are reached through the calling transaction, so a
+ * procedure reads what a Cypher query in that transaction would.
  *
- * influencegraph.projection.customers lists the customers, influencegraph.projection.split halves
- * them by internal id, and influencegraph.projection.latest
- * finds the newest event (replacing two Cypher queries whose first run after a start costs 1–2.5 s
- * of planning and runtime warm-up at 100k customers); influencegraph.projection.read walks the nodes labelled Customer in a range of internal ids (the
- * service reads two halves at once, one per core, and takes them in id order) and yields chunks. A chunk holds whole
- * customers (a customer's rows never straddle two chunks) and has four fields: `rows`; `ints`,
- * the int32 columns (each `rows` long, one after the other), then one column per string column
- * (indexes into `strings`, −1 for null), then any variable-length tail of string indexes the
- * procedure describes; `floats`, the float64 columns the same way; and `strings`, the distinct
+ * - influencegraph.projection.customers: the customers with an id, in id order;
+ * - influencegraph.projection.split: the internal id that halves the customers;
+ * - influencegraph.projection.latest: the newest event's time;
+ * - influencegraph.projection.read: the arcs and evidence of the customers in a range of internal
+ *   ids (the service reads two halves at once and takes them in id order).
+ * The first two and the third replace Cypher queries whose first run after a start costs 1–2.5 s
+ * of planning and runtime warm-up at 100k customers.
+ *
+ * Chunks: a chunk holds whole customers (a customer's rows never straddle two chunks) and has
+ * `part`; `rows`; `ints`, the int32 columns (each `rows` long, one after the other), then one
+ * column per string column (indexes into `strings`, −1 for null), then any tail of string indexes
+ * the part describes; `floats`, the float64 columns the same way; and `strings`, the distinct
  * strings of the chunk. `ints` and `floats` are little-endian bytes in base64: the JavaScript
  * driver decodes a Bolt byte array one byte per call (about 1.2 s of the service's CPU per 100k
- * projection), a string in one native call, and base64 to bytes is native too. Node references are internal ids; an id that does not fit in an int32
- * is written as −1 (the service reads with Cypher when one of its customers has such an id).
+ * projection), a string in one native call, and base64 to bytes is native too. Node references
+ * in int columns are internal ids; one that does not fit in an int32 is written as −1 (the service
+ * reads with Cypher when one of its customers has such an id; other nodes' ids travel as floats).
  * A missing or non-numeric value is NaN.
  */
 public final class ProjectionProcedures {
@@ -108,7 +112,6 @@ public final class ProjectionProcedures {
     private static final class Table {
         final String part;
         final int intColumns;
-        final int stringColumns;
         int[][] ints;
         double[][] floats;
         int[] tail = new int[1024];
@@ -120,7 +123,6 @@ public final class ProjectionProcedures {
         Table(String part, int intColumns, int floatColumns, int stringColumns) {
             this.part = part;
             this.intColumns = intColumns;
-            this.stringColumns = stringColumns;
             ints = new int[intColumns + stringColumns][CHUNK_ROWS + 1024];
             floats = new double[floatColumns][CHUNK_ROWS + 1024];
         }
@@ -210,6 +212,7 @@ public final class ProjectionProcedures {
         final RelationshipTraversalCursor[] rels = new RelationshipTraversalCursor[3];
         final NodeCursor[] nodes = new NodeCursor[3];
         final PropertyCursor[] props = new PropertyCursor[3];
+        private boolean closed;
 
         Cursors(KernelTransaction ktx) {
             read = ktx.dataRead();
@@ -243,7 +246,7 @@ public final class ProjectionProcedures {
 
         /** Reads the properties of `keys` of the entity into `into`, by position; unset ones are NO_VALUE. */
         void properties(int level, org.neo4j.internal.kernel.api.EntityCursor entity, int[] keys, Value[] into) {
-            java.util.Arrays.fill(into, Values.NO_VALUE);
+            Arrays.fill(into, Values.NO_VALUE);
             PropertyCursor p = props[level];
             entity.properties(p, PropertySelection.selection(keys));
             while (p.next()) {
@@ -256,8 +259,13 @@ public final class ProjectionProcedures {
             }
         }
 
+        /** Closes the cursors once (they go back to the transaction's pool). */
         @Override
         public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             scan.close();
             for (int level = 0; level < 3; level++) {
                 rels[level].close();
@@ -287,6 +295,7 @@ public final class ProjectionProcedures {
         Iterator<Chunk> chunks = new Iterator<>() {
             private final List<Chunk> ready = new ArrayList<>();
             private boolean ended;
+            private long read;
 
             private void fill() {
                 while (ready.isEmpty() && !ended) {
@@ -303,6 +312,10 @@ public final class ProjectionProcedures {
                     long id = cursors.scan.nodeReference();
                     if (id < from || id >= to || !cursors.scan.hasLabel(customer)) {
                         continue;
+                    }
+                    if ((++read & 1023) == 0) {
+                        // A terminated transaction (cancelled run, closed connection) stops the walk.
+                        ktx.assertOpen();
                     }
                     reader.read(cursors, key(id));
                     for (Table t : tables) {
