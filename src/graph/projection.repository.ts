@@ -104,7 +104,9 @@ const CUSTOMER_CHUNKS = `
 CALL influencegraph.projection.customers() YIELD part, rows, ints, floats, strings
 RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
 /** The internal id that halves the customers (for two concurrent READ_CHUNKS). */
-const SPLIT = `CALL influencegraph.projection.split() YIELD at RETURN toFloat(at) AS at`;
+const SPLIT = `
+CALL influencegraph.projection.split() YIELD at, follows, knows, interactions
+RETURN toFloat(at) AS at, toFloat(follows) AS follows, toFloat(knows) AS knows, toFloat(interactions) AS interactions`;
 /** LATEST_EVENT through the procedure. */
 const LATEST_CHUNK = `CALL influencegraph.projection.latest() YIELD at RETURN toString(at) AS latest`;
 /** The customers with an internal id in [from, to): their arcs and profile as packed chunks (parts follows, knows, interactions, engaged, rated, posted). */
@@ -195,6 +197,21 @@ class ArcBuffer {
   constructor(readonly tie: boolean) {
     this.pos = tie ? null : new Float64Array(1 << 12);
     this.neg = tie ? null : new Float64Array(1 << 12);
+  }
+
+  /** Makes room for `n` arcs in all (one allocation instead of doubling up to it). */
+  reserve(n: number): void {
+    if (n <= this.src.length) return;
+    const resize = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a.subarray(0, this.length));
+      return b;
+    };
+    this.src = resize(this.src);
+    this.dst = resize(this.dst);
+    this.w = resize(this.w);
+    if (this.pos) this.pos = resize(this.pos);
+    if (this.neg) this.neg = resize(this.neg);
   }
 
   push(u: number, v: number, weight: number, pos = 0, neg = 0): void {
@@ -496,8 +513,10 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const arcChunk = (arcs: Arcs, columnCount: number, chunk: Chunk) => {
       const { ints, floats, rows } = chunk;
       const values = Array.from({ length: columnCount }, () => floats);
+      const offsets = values.map(() => 0);
       for (const [key, start, end] of sources(chunk)) {
-        arcs(key, end - start, ints, rows + start, values, values.map((_, c) => c * rows + start));
+        for (let c = 0; c < columnCount; c++) offsets[c] = c * rows + start;
+        arcs(key, end - start, ints, rows + start, values, offsets);
       }
     };
     /** A chunk of the profile as records of one part per customer, in the Cypher reading's shape. */
@@ -540,7 +559,12 @@ export class Neo4jProjectionRepository implements ProjectionSource {
      * nothing taken, when a customer's internal id does not fit the procedure's int32 columns.
      */
     const readPacked = async (): Promise<boolean> => {
-      const [splitAt] = await Promise.all([this.db.read((t) => t.run(SPLIT)).then((r) => r.records[0]?.get('at') as number), asOfRead]);
+      const [split] = await Promise.all([this.db.read((t) => t.run(SPLIT)).then((r) => r.records[0].toObject() as Record<string, number>), asOfRead]);
+      const splitAt = split.at;
+      // The store's counts of each kind bound the arcs to come (a KNOWS tie is two arcs).
+      follows.reserve(split.follows);
+      knows.reserve(2 * split.knows);
+      interactions.reserve(split.interactions);
       const params = { asOf, halfLifeSeconds };
       const waiting = { lower: [] as Chunk[], upper: [] as Chunk[] };
       const state = { listed: false, fits: true, lowerIn: false };

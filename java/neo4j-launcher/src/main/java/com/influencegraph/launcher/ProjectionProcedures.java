@@ -394,17 +394,24 @@ public final class ProjectionProcedures {
         return chunks.stream();
     }
 
-    /** The internal id that splits the customers into two halves. */
+    /** The internal id that splits the customers into two halves, and how many arcs of each kind the store holds. */
     public static final class Split {
         public long at;
+        public long follows;
+        public long knows;
+        public long interactions;
 
-        Split(long at) {
+        Split(long at, long follows, long knows, long interactions) {
             this.at = at;
+            this.follows = follows;
+            this.knows = knows;
+            this.interactions = interactions;
         }
     }
 
     @Procedure(name = "influencegraph.projection.split", mode = Mode.READ)
-    @Description("The internal id below which half of the Customer nodes lie (a scan of labels only).")
+    @Description("The internal id below which half of the Customer nodes lie (a scan of labels only), and the number of"
+            + " FOLLOWS, KNOWS and INTERACTED relationships (from the counts store: an upper bound of the arcs to expect).")
     public Stream<Split> split() {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         long[] ids = new long[1024];
@@ -424,7 +431,15 @@ public final class ProjectionProcedures {
             }
         }
         // The scan lists nodes in id order.
-        return Stream.of(new Split(n == 0 ? 0 : ids[n / 2]));
+        Read read = ktx.dataRead();
+        TokenRead t = ktx.tokenRead();
+        long[] counts = new long[3];
+        String[] types = {"FOLLOWS", "KNOWS", "INTERACTED"};
+        for (int k = 0; k < types.length; k++) {
+            int type = t.relationshipType(types[k]);
+            counts[k] = type == TokenConstants.NO_TOKEN ? 0 : read.countsForRelationship(TokenConstants.ANY_LABEL, type, TokenConstants.ANY_LABEL);
+        }
+        return Stream.of(new Split(n == 0 ? 0 : ids[n / 2], counts[0], counts[1], counts[2]));
     }
 
     @Procedure(name = "influencegraph.projection.latest", mode = Mode.READ)
