@@ -199,7 +199,7 @@ class ArcBuffer {
     this.neg = tie ? null : new Float64Array(1 << 12);
   }
 
-  /** Makes room for `n` arcs in all (one allocation instead of doubling up to it). */
+  /** Makes room for `n` arcs in all (a known count: one allocation instead of doubling up to it). */
   reserve(n: number): void {
     if (n <= this.src.length) return;
     const resize = <T extends Int32Array | Float64Array>(a: T): T => {
@@ -215,18 +215,7 @@ class ArcBuffer {
   }
 
   push(u: number, v: number, weight: number, pos = 0, neg = 0): void {
-    if (this.length === this.src.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.src = grow(this.src);
-      this.dst = grow(this.dst);
-      this.w = grow(this.w);
-      if (this.pos) this.pos = grow(this.pos);
-      if (this.neg) this.neg = grow(this.neg);
-    }
+    if (this.length === this.src.length) this.reserve(2 * this.length);
     this.src[this.length] = u;
     this.dst[this.length] = v;
     this.w[this.length] = weight;

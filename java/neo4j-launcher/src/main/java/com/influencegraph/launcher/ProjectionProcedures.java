@@ -212,11 +212,15 @@ public final class ProjectionProcedures {
         final RelationshipTraversalCursor[] rels = new RelationshipTraversalCursor[3];
         final NodeCursor[] nodes = new NodeCursor[3];
         final PropertyCursor[] props = new PropertyCursor[3];
+        /** The Customer label's token, NO_TOKEN when no node ever had it. */
+        final int customer;
         private boolean closed;
+        private boolean scanning;
 
         Cursors(KernelTransaction ktx) {
             read = ktx.dataRead();
             tokens = ktx.tokenRead();
+            customer = tokens.nodeLabel("Customer");
             CursorFactory factory = ktx.cursors();
             CursorContext context = ktx.cursorContext();
             MemoryTracker memory = ktx.memoryTracker();
@@ -226,6 +230,23 @@ public final class ProjectionProcedures {
                 nodes[level] = factory.allocateNodeCursor(context, memory);
                 props[level] = factory.allocatePropertyCursor(context, memory);
             }
+        }
+
+        /** Moves the scan to the next Customer node, in id order; false when there is none left. */
+        boolean nextCustomer() {
+            if (customer == TokenConstants.NO_TOKEN) {
+                return false;
+            }
+            if (!scanning) {
+                read.allNodesScan(scan);
+                scanning = true;
+            }
+            while (scan.next()) {
+                if (scan.hasLabel(customer)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Moves the node cursor of a level to a node; false when it is gone. */
@@ -288,10 +309,6 @@ public final class ProjectionProcedures {
     private Stream<Chunk> walk(List<Table> tables, long from, long to, CustomerReader reader) {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         Cursors cursors = new Cursors(ktx);
-        int customer = cursors.tokens.nodeLabel("Customer");
-        if (customer != TokenConstants.NO_TOKEN) {
-            cursors.read.allNodesScan(cursors.scan);
-        }
         Iterator<Chunk> chunks = new Iterator<>() {
             private final List<Chunk> ready = new ArrayList<>();
             private boolean ended;
@@ -299,7 +316,7 @@ public final class ProjectionProcedures {
 
             private void fill() {
                 while (ready.isEmpty() && !ended) {
-                    if (customer == TokenConstants.NO_TOKEN || !cursors.scan.next()) {
+                    if (!cursors.nextCustomer()) {
                         ended = true;
                         cursors.close();
                         for (Table t : tables) {
@@ -310,7 +327,7 @@ public final class ProjectionProcedures {
                         return;
                     }
                     long id = cursors.scan.nodeReference();
-                    if (id < from || id >= to || !cursors.scan.hasLabel(customer)) {
+                    if (id < from || id >= to) {
                         continue;
                     }
                     if ((++read & 1023) == 0) {
@@ -354,36 +371,33 @@ public final class ProjectionProcedures {
         }
     }
 
+    /** A customer as listed: its id, internal id and opt-out. */
+    private record CustomerRow(String id, long node, boolean optedOut) {
+    }
+
     @Procedure(name = "influencegraph.projection.customers", mode = Mode.READ)
     @Description("Every Customer with an id, ordered by id (UTF-16 code units, as JavaScript sorts): one part, customers"
             + " (ints [opted out 0/1]; floats [internal id]; string columns [id]).")
     public Stream<Chunk> customers() {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
-        List<Object[]> rows = new ArrayList<>();
+        List<CustomerRow> rows = new ArrayList<>();
         try (Cursors c = new Cursors(ktx)) {
-            int customer = c.tokens.nodeLabel("Customer");
             int[] keys = {c.tokens.propertyKey("id"), c.tokens.propertyKey("optedOut")};
             Value[] values = new Value[2];
-            if (customer != TokenConstants.NO_TOKEN) {
-                c.read.allNodesScan(c.scan);
-                while (c.scan.next()) {
-                    if (!c.scan.hasLabel(customer)) {
-                        continue;
-                    }
-                    c.properties(0, c.scan, keys, values);
-                    if (values[0] == Values.NO_VALUE) {
-                        continue;
-                    }
-                    boolean optedOut = values[1] instanceof org.neo4j.values.storable.BooleanValue b && b.booleanValue();
-                    rows.add(new Object[] {text(values[0]), c.scan.nodeReference(), optedOut});
+            while (c.nextCustomer()) {
+                c.properties(0, c.scan, keys, values);
+                if (values[0] == Values.NO_VALUE) {
+                    continue;
                 }
+                boolean optedOut = values[1] instanceof org.neo4j.values.storable.BooleanValue b && b.booleanValue();
+                rows.add(new CustomerRow(text(values[0]), c.scan.nodeReference(), optedOut));
             }
         }
-        rows.sort((a, b) -> ((String) a[0]).compareTo((String) b[0]));
+        rows.sort((a, b) -> a.id().compareTo(b.id()));
         List<Chunk> chunks = new ArrayList<>();
         Table table = new Table("customers", 1, 1, 1);
-        for (Object[] row : rows) {
-            table.row().i(0, (Boolean) row[2] ? 1 : 0).f(0, (Long) row[1]).s(0, (String) row[0]);
+        for (CustomerRow row : rows) {
+            table.row().i(0, row.optedOut() ? 1 : 0).f(0, row.node()).s(0, row.id());
             if (table.rows >= CHUNK_ROWS) {
                 chunks.add(table.flush());
             }
@@ -414,23 +428,18 @@ public final class ProjectionProcedures {
             + " FOLLOWS, KNOWS and INTERACTED relationships (from the counts store: an upper bound of the arcs to expect).")
     public Stream<Split> split() {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
-        long[] ids = new long[1024];
-        int n = 0;
+        // The middle customer by the counts store, found by the scan (in id order). Only the halves'
+        // balance depends on the count: any boundary splits the customers into two disjoint ranges.
+        long at = 0;
         try (Cursors c = new Cursors(ktx)) {
-            int customer = c.tokens.nodeLabel("Customer");
-            if (customer != TokenConstants.NO_TOKEN) {
-                c.read.allNodesScan(c.scan);
-                while (c.scan.next()) {
-                    if (c.scan.hasLabel(customer)) {
-                        if (n == ids.length) {
-                            ids = Arrays.copyOf(ids, 2 * n);
-                        }
-                        ids[n++] = c.scan.nodeReference();
-                    }
+            long half = c.customer == TokenConstants.NO_TOKEN ? 0 : c.read.countsForNode(c.customer) / 2;
+            for (long seen = 0; c.nextCustomer(); seen++) {
+                at = c.scan.nodeReference();
+                if (seen >= half) {
+                    break;
                 }
             }
         }
-        // The scan lists nodes in id order.
         Read read = ktx.dataRead();
         TokenRead t = ktx.tokenRead();
         long[] counts = new long[3];
@@ -439,7 +448,7 @@ public final class ProjectionProcedures {
             int type = t.relationshipType(types[k]);
             counts[k] = type == TokenConstants.NO_TOKEN ? 0 : read.countsForRelationship(TokenConstants.ANY_LABEL, type, TokenConstants.ANY_LABEL);
         }
-        return Stream.of(new Split(n == 0 ? 0 : ids[n / 2], counts[0], counts[1], counts[2]));
+        return Stream.of(new Split(at, counts[0], counts[1], counts[2]));
     }
 
     @Procedure(name = "influencegraph.projection.latest", mode = Mode.READ)
