@@ -4,7 +4,8 @@
  * what the publication costs the database.
  *
  *   npx tsx bench/analytics/publication.ts --label after [--base /work/data/base-100k]
- *       [--copy /tmp/publication-100k] [--heap 512m] [--threads 1|2] [--warm-up-runs N] [--out-dir bench/results] [--report]
+ *       [--copy /tmp/publication-100k] [--heap 512m] [--threads 1|2] [--warm-up-runs N] [--no-neo4j-warm-up]
+ *       [--out-dir bench/results] [--report]
  *
  * It copies --base (a store built by bench/base-store.ts) to --copy, starts the embedded Neo4j on
  * the copy (--heap overrides the default heap, to see what the publication needs; --threads the
@@ -18,7 +19,9 @@
  * run is composed as the service composes it: the projection is read in a worker thread, and the
  * read model (SnapshotService) adopts the run as soon as it is current: `visibleMs` is start →
  * results visible through the API; the wall time also covers the customers' property refresh. The
- * copy is deleted at the end. Writes publication-<date>-<label>.json into --out-dir; --report
+ * copy is deleted at the end. The database warms up after its start as `npm start`'s does (its
+ * projection procedures run once in the background, EmbeddedOptions.warmUp) unless
+ * --no-neo4j-warm-up; the result says when that ended relative to the run's start. Writes publication-<date>-<label>.json into --out-dir; --report
  * writes publication-<date>.md from every such JSON there. Run it from a worktree of another
  * commit (with this file copied in) to measure that commit's publication. Not a test: no assertion
  * on time. It also records the disk the store takes before and after the run, and every stall of
@@ -57,6 +60,12 @@ interface Result {
   pagecache: string;
   /** Unmeasured runs before the measured one since Neo4j started (absent: 0). */
   warmUpRuns?: number;
+  /**
+   * The database's own warm-up after its start (the projection procedures run once, see
+   * EmbeddedOptions.warmUp): false with --no-neo4j-warm-up; its ms, and when it ended relative to
+   * the measured run's start (negative: before). Absent in results from before the warm-up.
+   */
+  neo4jWarmUp?: { enabled: boolean; ms?: number; endedAtMs?: number };
   /** Threads the scoring kept busy (ANALYTICS_THREADS; absent in results from before the setting: 1). */
   threads?: number;
   load1: { before: number; after: number };
@@ -122,7 +131,21 @@ async function measure(label: string): Promise<Result> {
   const logsBefore = existsSync(logsDir) ? duMb(logsDir) : 0;
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   log(`${label} (${commit}): ${baseInfo.customers} customers, heap ${defaults.NEO4J_HEAP}, page cache ${defaults.NEO4J_PAGECACHE}`);
-  const neo4j = await startEmbeddedNeo4j({ home: copy, port: 0, password: 'bench-password', heap: defaults.NEO4J_HEAP, pagecache: defaults.NEO4J_PAGECACHE });
+  const warmUp = { enabled: !process.argv.includes('--no-neo4j-warm-up'), ms: undefined as number | undefined, endedAt: undefined as number | undefined };
+  const neo4j = await startEmbeddedNeo4j({
+    home: copy,
+    port: 0,
+    password: 'bench-password',
+    heap: defaults.NEO4J_HEAP,
+    pagecache: defaults.NEO4J_PAGECACHE,
+    warmUp: warmUp.enabled,
+    onLog: (line) => {
+      if (!line.startsWith('NEO4J_WARMED_UP ')) return;
+      warmUp.ms = Number(line.split(' ')[1]);
+      warmUp.endedAt = performance.now();
+      log(`${label}: the database warmed up in ${warmUp.ms} ms`);
+    },
+  });
   const db = new GraphDatabase({ uri: neo4j.uri, user: 'neo4j', password: 'bench-password' });
   const heap = watchHeap(neo4j.pid);
   let result: Result | undefined;
@@ -215,6 +238,7 @@ async function measure(label: string): Promise<Result> {
       pagecache: defaults.NEO4J_PAGECACHE,
       threads: config.ANALYTICS_THREADS,
       warmUpRuns,
+      neo4jWarmUp: { enabled: warmUp.enabled, ms: warmUp.ms, endedAtMs: warmUp.endedAt === undefined ? undefined : Math.round(warmUp.endedAt - started) },
       load1: { before: load1Before, after: loadavg()[0] },
       runStatus: done.status,
       runMessage: done.message,

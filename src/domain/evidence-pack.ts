@@ -114,3 +114,113 @@ export function unpackEvidence(packed: PackedEvidence): Map<number, StanceEviden
     return byCustomer;
   });
 }
+
+/** Growable columns of one kind of evidence piece: the entry it belongs to and up to three numbers. */
+class Pieces {
+  entry = new Int32Array(1024);
+  a = new Float64Array(1024);
+  b = new Float64Array(1024);
+  c = new Int32Array(1024);
+  length = 0;
+
+  push(entry: number, a: number, b: number, c = 0): void {
+    if (this.length === this.entry.length) {
+      const grow = <T extends Int32Array | Float64Array>(x: T): T => {
+        const y = new (x.constructor as new (n: number) => T)(2 * this.length);
+        y.set(x);
+        return y;
+      };
+      this.entry = grow(this.entry);
+      this.a = grow(this.a);
+      this.b = grow(this.b);
+      this.c = grow(this.c);
+    }
+    this.entry[this.length] = entry;
+    this.a[this.length] = a;
+    this.b[this.length] = b;
+    this.c[this.length++] = c;
+  }
+
+  /** Offsets per entry (length entries + 1) and the order that groups the pieces by entry, stable. */
+  grouped(entries: number): { offsets: Int32Array; order: Int32Array } {
+    const offsets = new Int32Array(entries + 1);
+    for (let x = 0; x < this.length; x++) offsets[this.entry[x] + 1]++;
+    for (let j = 0; j < entries; j++) offsets[j + 1] += offsets[j];
+    const next = offsets.slice(0, entries);
+    const order = new Int32Array(this.length);
+    for (let x = 0; x < this.length; x++) order[next[this.entry[x]]++] = x;
+    return { offsets, order };
+  }
+}
+
+/**
+ * Builds PackedEvidence directly, piece by piece, without the Maps and objects of StanceEvidence:
+ * what packEvidence would give for Maps filled by the same calls in the same order (entries in the
+ * order each customer first got a piece for a brand, each kind's pieces in the order added), which
+ * unpackEvidence turns into those Maps. The projection reads a customer base's evidence this way
+ * (about 350k objects at 100k customers that were built only to be packed). A null number is NaN.
+ */
+export class EvidenceBuilder {
+  private readonly kinds: string[] = [];
+  private readonly kindIndex = new Map<string, number>();
+  private readonly brands: { entries: Map<number, number>; customers: number[]; ratings: Pieces; engagements: Pieces; content: Pieces }[];
+
+  constructor(brandCount: number) {
+    this.brands = Array.from({ length: brandCount }, () => ({ entries: new Map(), customers: [], ratings: new Pieces(), engagements: new Pieces(), content: new Pieces() }));
+  }
+
+  private entry(brand: number, customer: number): number {
+    const b = this.brands[brand];
+    let e = b.entries.get(customer);
+    if (e === undefined) {
+      b.entries.set(customer, (e = b.customers.length));
+      b.customers.push(customer);
+    }
+    return e;
+  }
+
+  rating(brand: number, customer: number, score: number, at: number): void {
+    this.brands[brand].ratings.push(this.entry(brand, customer), score, at);
+  }
+
+  engagement(brand: number, customer: number, sentiment: number, kind: string | null, at: number): void {
+    let k = -1;
+    if (kind !== null) {
+      k = this.kindIndex.get(kind) ?? -1;
+      if (k < 0) this.kindIndex.set(kind, (k = this.kinds.push(kind) - 1));
+    }
+    this.brands[brand].engagements.push(this.entry(brand, customer), sentiment, at, k);
+  }
+
+  content(brand: number, customer: number, sentiment: number, at: number): void {
+    this.brands[brand].content.push(this.entry(brand, customer), sentiment, at);
+  }
+
+  build(): PackedEvidence {
+    const brands = this.brands.map(({ customers, ratings, engagements, content }): PackedBrand => {
+      const k = customers.length;
+      const r = ratings.grouped(k);
+      const e = engagements.grouped(k);
+      const c = content.grouped(k);
+      const pick = <T extends Int32Array | Float64Array>(from: T, order: Int32Array): T => {
+        const out = new (from.constructor as new (n: number) => T)(order.length);
+        for (let x = 0; x < order.length; x++) out[x] = from[order[x]];
+        return out;
+      };
+      return {
+        customers: Int32Array.from(customers),
+        ratingOffsets: r.offsets,
+        ratingScore: pick(ratings.a, r.order),
+        ratingAt: pick(ratings.b, r.order),
+        engagementOffsets: e.offsets,
+        engagementSentiment: pick(engagements.a, e.order),
+        engagementKind: pick(engagements.c, e.order),
+        engagementAt: pick(engagements.b, e.order),
+        contentOffsets: c.offsets,
+        contentSentiment: pick(content.a, c.order),
+        contentAt: pick(content.b, c.order),
+      };
+    });
+    return { kinds: this.kinds, brands };
+  }
+}

@@ -8,7 +8,7 @@
  * See projection-worker.runner.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { packProjectionEvidence, packProjectionText, type ProjectionExtras, type ProjectionOptions } from '../domain/projection.js';
+import { packProjectionText, type ProjectionExtras, type ProjectionOptions } from '../domain/projection.js';
 import { throttle } from '../domain/in-worker.js';
 import type { DatabaseSettings } from './database.js';
 import { answerFromDatabase } from './database-worker.js';
@@ -24,7 +24,7 @@ const { settings, options, extras } = workerData as ProjectionWorkerData;
 const due = throttle();
 await answerFromDatabase(settings, async (db) => {
   // Relationship rows are counted one by one: those counts are sent at most every 200 ms.
-  const projection = await new Neo4jProjectionRepository(db).project(
+  const projection = await new Neo4jProjectionRepository(db, 'auto', 'packed').project(
     options,
     (what, rows) => {
       if (what !== 'relationships' || due()) parentPort!.postMessage({ type: 'progress', what, rows });
@@ -32,9 +32,8 @@ await answerFromDatabase(settings, async (db) => {
     undefined,
     extras,
   );
-  // The evidence travels as typed arrays, moved like the rest (the service never unpacks it).
-  packProjectionEvidence(projection);
-  // So do the ids and topics (restored on the service's thread in slices, and sent on packed).
+  // Its evidence is already packed (typed arrays, moved like the rest; the service never unpacks
+  // it); so are the ids and topics (restored on the service's thread in slices, and sent on packed).
   packProjectionText(projection);
   return { projection };
 });

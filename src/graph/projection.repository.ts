@@ -36,8 +36,8 @@
  * records the driver buffers (its fetch size per session).
  */
 import { endianness } from 'node:os';
-import type { Projection, ProjectionExtras, ProjectionOptions, ProjectionSource } from '../domain/projection.js';
-import type { StanceEvidence } from '../domain/stance.js';
+import { EvidenceBuilder } from '../domain/evidence-pack.js';
+import { unpackProjectionEvidence, type Projection, type ProjectionExtras, type ProjectionOptions, type ProjectionSource } from '../domain/projection.js';
 import type { GraphDatabase, Tx } from './database.js';
 import { readPreviousCommunities } from './run-results.js';
 
@@ -95,15 +95,15 @@ WHERE size(engaged) > 0 OR size(ratings) > 0 OR size(posts) > 0
 RETURN toFloat(id(c)) AS key, [x IN engaged | x[0]] AS engagedBrands, [x IN engaged | x[1]] AS engagedSentiments,
        [x IN engaged | x[2]] AS engagedKinds, [x IN engaged | x[3]] AS engagedAt, ratings, posts`;
 
-const PROCEDURES = `
-SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'influencegraph.projection.'
-RETURN collect(name) AS names`;
-const PROCEDURE_NAMES = ['influencegraph.projection.customers', 'influencegraph.projection.split', 'influencegraph.projection.latest', 'influencegraph.projection.read'];
 /** CUSTOMERS through the procedure: chunks of part customers (ints [opted out]; floats [internal id]; string column [id]), in id order. */
 const CUSTOMER_CHUNKS = `
 CALL influencegraph.projection.customers() YIELD part, rows, ints, floats, strings
 RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
-/** The internal id that halves the customers (for two concurrent READ_CHUNKS). */
+/**
+ * The internal id that halves the customers (for two concurrent READ_CHUNKS) and the store's count
+ * of each arc kind; also the probe for the procedures (a database without them answers
+ * ProcedureNotFound, cheaper than listing the procedures).
+ */
 const SPLIT = `
 CALL influencegraph.projection.split() YIELD at, follows, knows, interactions
 RETURN toFloat(at) AS at, toFloat(follows) AS follows, toFloat(knows) AS knows, toFloat(interactions) AS interactions`;
@@ -147,18 +147,12 @@ function chunkOf(r: Row): Chunk {
 /** The string a chunk's index names (−1: null). */
 const word = (chunk: Chunk, at: number): string | null => (at < 0 ? null : chunk.strings[at]);
 
-/** The rows [start, end) of each source in a chunk whose first int column is the source. */
-function* sources(chunk: Chunk): Generator<[number, number, number]> {
-  const { ints, rows } = chunk;
-  for (let start = 0; start < rows; ) {
-    let end = start + 1;
-    while (end < rows && ints[end] === ints[start]) end++;
-    yield [ints[start], start, end];
-    start = end;
-  }
+/** The end of the rows of the source at row `start`, in a chunk whose first int column is the source. */
+function sourceEnd(ints: Int32Array, rows: number, start: number): number {
+  let end = start + 1;
+  while (end < rows && ints[end] === ints[start]) end++;
+  return end;
 }
-
-const nullIfNaN = (x: number): number | null => (x === x ? x : null);
 
 /** Internal node id → customer index: a dense array when the ids are dense (the usual case), a Map otherwise. */
 class KeyIndex {
@@ -262,24 +256,33 @@ function tieWeight(raw: unknown): number {
   return w > 0 ? w : 1;
 }
 
-export class Neo4jProjectionRepository implements ProjectionSource {
-  private procedures: Promise<boolean> | undefined;
+/** What SPLIT returns. */
+interface Split {
+  at: number;
+  follows: number;
+  knows: number;
+  interactions: number;
+}
 
+export class Neo4jProjectionRepository implements ProjectionSource {
   constructor(
     private readonly db: GraphDatabase,
     private readonly reading: ProjectionReading = 'auto',
+    /** 'packed': the projection keeps its evidence packed (`packedEvidence`), as it crosses threads; 'maps' unpacks it. */
+    private readonly evidence: 'maps' | 'packed' = 'maps',
   ) {}
 
-  /** Whether the projection procedures can be used (asked once per repository). */
-  private proceduresAvailable(): Promise<boolean> {
-    if (this.reading === 'cypher' || endianness() !== 'LE') return Promise.resolve(false);
-    this.procedures ??= this.db.read((tx) => tx.run(PROCEDURES)).then((result) => {
-      const names = new Set((result.records[0]?.get('names') as string[] | undefined) ?? []);
-      const present = PROCEDURE_NAMES.every((name) => names.has(name));
-      if (!present && this.reading === 'procedures') throw new Error('The influencegraph.projection procedures are not registered in this database');
-      return present;
-    });
-    return this.procedures;
+  /** The split of the customers when the projection procedures can be used, null otherwise. */
+  private async splitIfPresent(): Promise<Split | null> {
+    if (this.reading === 'cypher' || endianness() !== 'LE') return null;
+    try {
+      return await this.db.read(async (tx) => (await tx.run(SPLIT)).records[0].toObject() as Split);
+    } catch (error) {
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      if (code !== 'Neo.ClientError.Procedure.ProcedureNotFound') throw error;
+      if (this.reading === 'procedures') throw new Error('The influencegraph.projection procedures are not registered in this database');
+      return null;
+    }
   }
 
   async project(
@@ -289,7 +292,9 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     extras: ProjectionExtras = {},
   ): Promise<Projection> {
     // The guard transaction reads the customer list and stays open until every other query is done.
-    return this.db.read((tx) => this.projectWithin(tx, options, onProgress, extras));
+    const projection = await this.db.read((tx) => this.projectWithin(tx, options, onProgress, extras));
+    if (this.evidence === 'maps') unpackProjectionEvidence(projection);
+    return projection;
   }
 
   private async projectWithin(
@@ -299,7 +304,8 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     extras: ProjectionExtras,
   ): Promise<Projection> {
     await tx.run('RETURN 1');
-    const packed = this.proceduresAvailable();
+    const split = this.splitIfPresent();
+    const packed = split.then((at) => at !== null);
     const ids: string[] = [];
     const keys: number[] = [];
     const optedOutList: number[] = [];
@@ -332,7 +338,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
 
     const brandIds: string[] = [];
     const brandIndex = new Map<string, number>();
-    let evidence: Map<number, StanceEvidence>[] = [];
+    let evidence!: EvidenceBuilder;
     const brandsRead = this.stream(BRANDS, {}, (r) => brandIds.push(r.id as string));
     // The Cypher reading's other queries start once the customers and brands are known (buffering
     // their records meanwhile costs the service more memory and garbage collection than the wait
@@ -356,7 +362,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       }
       await brandsRead;
       brandIds.forEach((b, i) => brandIndex.set(b, i));
-      evidence = brandIds.map(() => new Map());
+      evidence = new EvidenceBuilder(brandIds.length);
       index = new KeyIndex(keys);
       allocate();
       onProgress('customers', ids.length);
@@ -396,18 +402,29 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       tick();
     };
 
-    // Interactions from one source, summed per target in the order Neo4j lists them.
-    const slot = new Map<number, number>();
-    const volume: number[] = [];
-    const raw: number[] = [];
-    const pos: number[] = [];
-    const neg: number[] = [];
-    const targets: number[] = [];
+    // Interactions from one source, summed per target in the order Neo4j lists them: a target's
+    // slot is found through a per-customer stamp (the source's turn) instead of a Map per source.
+    let turn = 0;
+    let stampOf!: Int32Array, slotOf!: Int32Array;
+    const slots = { targets: new Int32Array(256), volume: new Float64Array(256), raw: new Float64Array(256), pos: new Float64Array(256), neg: new Float64Array(256) };
     const interaction: Arcs = (key, n, to, t, values, offsets) => {
       const u = index.get(key);
       if (u < 0) return;
-      slot.clear();
-      targets.length = volume.length = raw.length = pos.length = neg.length = 0;
+      if (!stampOf) {
+        stampOf = new Int32Array(ids.length).fill(-1);
+        slotOf = new Int32Array(ids.length);
+      }
+      if (slots.targets.length < n) {
+        const size = Math.max(n, 2 * slots.targets.length);
+        slots.targets = new Int32Array(size);
+        slots.volume = new Float64Array(size);
+        slots.raw = new Float64Array(size);
+        slots.pos = new Float64Array(size);
+        slots.neg = new Float64Array(size);
+      }
+      const { targets, volume, raw, pos, neg } = slots;
+      const stamp = turn++;
+      let used = 0;
       const [decays, rawCounts, sentiments] = values as ArrayLike<number | null>[];
       const [d0, c0, s0] = offsets;
       for (let j = 0; j < n; j++) {
@@ -416,14 +433,13 @@ export class Neo4jProjectionRepository implements ProjectionSource {
         const decayed = decays[d0 + j] || 0;
         const count = rawCounts[c0 + j] || 0;
         const sentiment = sentiments[s0 + j];
-        let s = slot.get(v);
-        if (s === undefined) {
-          slot.set(v, (s = targets.length));
-          targets.push(v);
-          volume.push(0);
-          raw.push(0);
-          pos.push(0);
-          neg.push(0);
+        let s: number;
+        if (stampOf[v] === stamp) s = slotOf[v];
+        else {
+          stampOf[v] = stamp;
+          slotOf[v] = s = used++;
+          targets[s] = v;
+          volume[s] = raw[s] = pos[s] = neg[s] = 0;
         }
         volume[s] += decayed;
         raw[s] += count;
@@ -431,7 +447,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
         neg[s] += sentiment !== null && sentiment < 0 ? -decayed * sentiment : 0.0;
         counts.interactions++;
       }
-      for (let s = 0; s < targets.length; s++) {
+      for (let s = 0; s < used; s++) {
         const v = targets[s];
         const vol = Number.isFinite(volume[s]) && volume[s] > 0 ? volume[s] : 0;
         amplificationReceived[v] += vol;
@@ -448,47 +464,48 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       arcs(r.key as number, to.length, to as number[], 0, names.map((name) => r[name] as unknown[]), names.map(() => 0));
     };
 
-    const evidenceOf = (i: number, brand: unknown): StanceEvidence | undefined => {
-      const b = brandIndex.get(brand as string);
-      if (b === undefined) return undefined;
-      let e = evidence[b].get(i);
-      if (!e) evidence[b].set(i, (e = { ratings: [], engagements: [], content: [] }));
-      return e;
+    // The stance evidence goes straight into packed columns (evidence-pack.ts); a null number is NaN.
+    const brandOf = (brand: string | null): number => (brand === null ? -1 : (brandIndex.get(brand) ?? -1));
+    const orNaN = (x: number | null | undefined): number => (x === null || x === undefined ? NaN : x);
+    /** A customer's engagement: counted, its purchase time kept, and evidence for a known brand. */
+    const engagement = (i: number, brand: string | null, sentiment: number, kind: string | null, at: number) => {
+      engagementsGiven[i]++;
+      if (kind === 'purchase' && at === at && !(at <= lastPurchaseAt[i])) lastPurchaseAt[i] = at;
+      const b = brandOf(brand);
+      if (b >= 0) evidence.engagement(b, i, sentiment, kind, at);
+    };
+    const rating = (i: number, brand: string | null, score: number, at: number) => {
+      const b = brandOf(brand);
+      if (b >= 0) evidence.rating(b, i, score, at);
+    };
+    /** A customer's posts, as [content, sentiment, brand, createdAt, topic ids, engagements received] each. */
+    const postsOf = (i: number, posted: Iterable<[number, number, string | null, number, (string | null)[], number]>) => {
+      const distinct = new Set<number>();
+      const about = new Set<string>();
+      let received = 0;
+      for (const [content, sentiment, brand, at, topicIds, engaged] of posted) {
+        distinct.add(content);
+        for (const t of topicIds) if (t !== null) about.add(t);
+        received += engaged;
+        const b = brandOf(brand);
+        if (sentiment === sentiment && b >= 0) evidence.content(b, i, sentiment, at);
+      }
+      if (distinct.size === 0) return;
+      posts[i] = distinct.size;
+      engagementsReceived[i] = received;
+      topics[i] = [...about].sort();
     };
     const profile = (r: Row) => {
       const i = index.get(r.key as number);
       if (i < 0) return;
       const brands = r.engagedBrands as (string | null)[];
-      if (brands.length > 0) {
-        const sentiments = r.engagedSentiments as number[];
-        const kinds = r.engagedKinds as string[];
-        const times = r.engagedAt as number[];
-        engagementsGiven[i] = brands.length;
-        let last = NaN;
-        for (let j = 0; j < brands.length; j++) {
-          const at = times[j];
-          if (kinds[j] === 'purchase' && at !== null && !(at <= last)) last = at;
-          if (brands[j] === null) continue;
-          evidenceOf(i, brands[j])?.engagements.push({ sentiment: sentiments[j], kind: kinds[j], at });
-        }
-        lastPurchaseAt[i] = last;
-      }
-      for (const [brand, score, at] of r.ratings as [string, number, number][]) evidenceOf(i, brand)?.ratings.push({ score, at });
-      const posted = r.posts as [number, number | null, string | null, number, string[], number][];
-      if (posted.length > 0) {
-        const distinct = new Set<number>();
-        const about = new Set<string>();
-        let received = 0;
-        for (const [content, sentiment, brand, at, topicIds, engaged] of posted) {
-          distinct.add(content);
-          for (const t of topicIds) if (t !== null) about.add(t);
-          received += engaged;
-          if (sentiment !== null && brand !== null) evidenceOf(i, brand)?.content.push({ sentiment, at });
-        }
-        posts[i] = distinct.size;
-        engagementsReceived[i] = received;
-        topics[i] = [...about].sort();
-      }
+      const sentiments = r.engagedSentiments as (number | null)[];
+      const kinds = r.engagedKinds as (string | null)[];
+      const times = r.engagedAt as (number | null)[];
+      for (let j = 0; j < brands.length; j++) engagement(i, brands[j], orNaN(sentiments[j]), kinds[j], orNaN(times[j]));
+      for (const [brand, score, at] of r.ratings as [string | null, number | null, number | null][]) rating(i, brand, orNaN(score), orNaN(at));
+      const posted = r.posts as [number, number | null, string | null, number | null, (string | null)[], number][];
+      postsOf(i, posted.map(([content, sentiment, brand, at, topicIds, engaged]) => [content, orNaN(sentiment), brand, orNaN(at), topicIds, engaged]));
     };
 
     let previous: Map<string, number> | undefined;
@@ -503,34 +520,33 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       const { ints, floats, rows } = chunk;
       const values = Array.from({ length: columnCount }, () => floats);
       const offsets = values.map(() => 0);
-      for (const [key, start, end] of sources(chunk)) {
+      for (let start = 0, end = 0; start < rows; start = end) {
+        end = sourceEnd(ints, rows, start);
         for (let c = 0; c < columnCount; c++) offsets[c] = c * rows + start;
-        arcs(key, end - start, ints, rows + start, values, offsets);
+        arcs(ints[start], end - start, ints, rows + start, values, offsets);
       }
     };
-    /** A chunk of the profile as records of one part per customer, in the Cypher reading's shape. */
+    /** A chunk of the profile (one part), customer by customer, as profile() reads a record. */
     const profileChunk = (chunk: Chunk) => {
-      const { ints, floats, rows } = chunk;
-      const record = (key: number): Row => ({ key, engagedBrands: [], engagedSentiments: [], engagedKinds: [], engagedAt: [], ratings: [], posts: [] });
+      const { ints, floats, rows, part } = chunk;
       let topic = 4 * rows; // the posted part's topic indexes follow its 3 int and 1 string columns, in row order
-      for (const [key, start, end] of sources(chunk)) {
-        const one = record(key);
-        for (let j = start; j < end; j++) {
-          if (chunk.part === 'engaged') {
-            (one.engagedBrands as unknown[]).push(word(chunk, ints[rows + j]));
-            (one.engagedKinds as unknown[]).push(word(chunk, ints[2 * rows + j]));
-            (one.engagedSentiments as unknown[]).push(nullIfNaN(floats[j]));
-            (one.engagedAt as unknown[]).push(nullIfNaN(floats[rows + j]));
-          } else if (chunk.part === 'rated') {
-            (one.ratings as unknown[]).push([word(chunk, ints[rows + j]), nullIfNaN(floats[j]), nullIfNaN(floats[rows + j])]);
-          } else {
+      for (let start = 0, end = 0; start < rows; start = end) {
+        end = sourceEnd(ints, rows, start);
+        const i = index.get(ints[start]);
+        if (part === 'engaged') {
+          if (i >= 0) for (let j = start; j < end; j++) engagement(i, word(chunk, ints[rows + j]), floats[j], word(chunk, ints[2 * rows + j]), floats[rows + j]);
+        } else if (part === 'rated') {
+          if (i >= 0) for (let j = start; j < end; j++) rating(i, word(chunk, ints[rows + j]), floats[j], floats[rows + j]);
+        } else {
+          const posted: [number, number, string | null, number, (string | null)[], number][] = [];
+          for (let j = start; j < end; j++) {
             const count = ints[2 * rows + j];
             const topicIds = Array.from(ints.subarray(topic, topic + count), (at) => word(chunk, at));
             topic += count;
-            (one.posts as unknown[]).push([floats[j], nullIfNaN(floats[rows + j]), word(chunk, ints[3 * rows + j]), nullIfNaN(floats[2 * rows + j]), topicIds, ints[rows + j]]);
+            posted.push([floats[j], floats[rows + j], word(chunk, ints[3 * rows + j]), floats[2 * rows + j], topicIds, ints[rows + j]]);
           }
+          if (i >= 0) postsOf(i, posted);
         }
-        profile(one);
       }
     };
     const tieArcs = { follows: tie('follows', follows), knows: tie('knows', knows) };
@@ -548,12 +564,12 @@ export class Neo4jProjectionRepository implements ProjectionSource {
      * nothing taken, when a customer's internal id does not fit the procedure's int32 columns.
      */
     const readPacked = async (): Promise<boolean> => {
-      const [split] = await Promise.all([this.db.read((t) => t.run(SPLIT)).then((r) => r.records[0].toObject() as Record<string, number>), asOfRead]);
-      const splitAt = split.at;
+      const [halves] = await Promise.all([split as Promise<Split>, asOfRead]);
+      const splitAt = halves.at;
       // The store's counts of each kind bound the arcs to come (a KNOWS tie is two arcs).
-      follows.reserve(split.follows);
-      knows.reserve(2 * split.knows);
-      interactions.reserve(split.interactions);
+      follows.reserve(halves.follows);
+      knows.reserve(2 * halves.knows);
+      interactions.reserve(halves.interactions);
       const params = { asOf, halfLifeSeconds };
       const waiting = { lower: [] as Chunk[], upper: [] as Chunk[] };
       const state = { listed: false, fits: true, lowerIn: false };
@@ -610,7 +626,8 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       previousCommunity,
       ...arcs,
       brands: brandIds,
-      evidence,
+      evidence: [],
+      packedEvidence: evidence.build(),
       lastPurchaseAt,
       asOf: asOf!,
       followers,

@@ -1,9 +1,10 @@
 /**
  * Stance evidence packed into typed arrays for a thread crossing comes back the same: the same
- * Maps with entries in the same order, the same values, a missing date as null.
+ * Maps with entries in the same order, the same values, a missing date as null; and evidence built
+ * straight into packed columns unpacks to the Maps the same pieces would have filled.
  */
 import { describe, expect, it } from 'vitest';
-import { packEvidence, unpackEvidence } from '../../../src/domain/evidence-pack.js';
+import { EvidenceBuilder, packEvidence, unpackEvidence } from '../../../src/domain/evidence-pack.js';
 import { buffersOf } from '../../../src/domain/in-worker.js';
 import type { StanceEvidence } from '../../../src/domain/stance.js';
 
@@ -22,5 +23,42 @@ describe('packed stance evidence', () => {
     expect(back).toEqual(evidence);
     expect([...back[0].keys()]).toEqual([7, 2, 5]);
     expect(back[0].get(2)!.engagements[0].at).toBeNull();
+  });
+
+  it('builds packed evidence piece by piece that unpacks to the Maps the same pieces fill', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const kinds = ['like', 'purchase', null, 'complaint'];
+    const maps = [0, 1, 2].map(() => new Map<number, StanceEvidence>());
+    const builder = new EvidenceBuilder(3);
+    const of = (b: number, c: number) => {
+      let e = maps[b].get(c);
+      if (!e) maps[b].set(c, (e = { ratings: [], engagements: [], content: [] }));
+      return e;
+    };
+    const maybe = (x: number) => (random() < 0.1 ? NaN : x);
+    const back = (x: number) => (Number.isNaN(x) ? (null as unknown as number) : x);
+    for (let k = 0; k < 2000; k++) {
+      const b = Math.floor(random() * 2); // brand 2 gets nothing
+      const c = Math.floor(random() * 50);
+      const what = random();
+      const x = maybe(Math.round(random() * 200) / 100 - 1);
+      const at = maybe(Math.floor(random() * 1e6));
+      if (what < 0.3) {
+        builder.rating(b, c, x, at);
+        of(b, c).ratings.push({ score: back(x), at: back(at) });
+      } else if (what < 0.8) {
+        const kind = kinds[Math.floor(random() * kinds.length)];
+        builder.engagement(b, c, x, kind, at);
+        of(b, c).engagements.push({ sentiment: back(x), kind: kind as string, at: back(at) });
+      } else {
+        builder.content(b, c, x, at);
+        of(b, c).content.push({ sentiment: back(x), at: back(at) });
+      }
+    }
+    const built = unpackEvidence(builder.build());
+    expect(built).toEqual(maps);
+    for (let b = 0; b < 3; b++) expect([...built[b].keys()]).toEqual([...maps[b].keys()]);
+    expect(unpackEvidence(packEvidence(maps))).toEqual(built);
   });
 });
