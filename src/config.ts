@@ -83,6 +83,11 @@ export const ConfigSchema = z.object({
    * machine has two cores or more, else 1.
    */
   ANALYTICS_THREADS: z.coerce.number().int().min(1).max(2).default(Math.min(2, availableParallelism())),
+  /**
+   * After a start, read a sample of the projection once in the background (the first run after the
+   * database starts then does not pay for warming its projection path up; a run that starts stops it).
+   */
+  ANALYTICS_WARM_UP: booleanFromEnv.default(true),
   /** The run lease lasts this long without renewal (renewed every third of it); a dead holder blocks runs at most this long. */
   ANALYTICS_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** Graceful stop: the process exits after this long even if something hangs. */

@@ -104,6 +104,8 @@ async function main(): Promise<void> {
     }
   }
   app.services.snapshots.startPolling();
+  // In the background: the first analytics run then reads its projection as fast as the next ones.
+  if (config.ANALYTICS_WARM_UP) void app.services.runs.warmUp();
 
   await app.listen({ host: config.HOST, port: config.PORT });
   const base = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;

@@ -4,13 +4,14 @@
  * what the publication costs the database.
  *
  *   npx tsx bench/analytics/publication.ts --label after [--base /work/data/base-100k]
- *       [--copy /tmp/publication-100k] [--heap 512m] [--threads 1|2] [--warm-up-runs N] [--no-neo4j-warm-up]
+ *       [--copy /tmp/publication-100k] [--heap 512m] [--threads 1|2] [--warm-up-runs N] [--no-projection-warm-up]
  *       [--out-dir bench/results] [--report]
  *
  * It copies --base (a store built by bench/base-store.ts) to --copy, starts the embedded Neo4j on
  * the copy (--heap overrides the default heap, to see what the publication needs; --threads the
- * scoring's ANALYTICS_THREADS), runs `recover()` as the service does at start, then (after
- * --warm-up-runs unmeasured runs, default 0: the measured run is then not the first since Neo4j
+ * scoring's ANALYTICS_THREADS), runs `recover()` and the projection warm-up as the service does at
+ * start (the warm-up awaited; --no-projection-warm-up skips it), then (after --warm-up-runs
+ * unmeasured runs, default 0: the measured run is then not the first since Neo4j
  * started) one analytics run with the default
  * parameters, and records: every phase's ms (publish included), the Neo4j JVM's RSS (from /proc,
  * every 100 ms) and its heap in use (`jstat -gc`, every 250 ms: eden + survivors + old), each as a
@@ -19,9 +20,7 @@
  * run is composed as the service composes it: the projection is read in a worker thread, and the
  * read model (SnapshotService) adopts the run as soon as it is current: `visibleMs` is start →
  * results visible through the API; the wall time also covers the customers' property refresh. The
- * copy is deleted at the end. The database warms up after its start as `npm start`'s does (its
- * projection procedures run once in the background, EmbeddedOptions.warmUp) unless
- * --no-neo4j-warm-up; the result says when that ended relative to the run's start. Writes publication-<date>-<label>.json into --out-dir; --report
+ * copy is deleted at the end. Writes publication-<date>-<label>.json into --out-dir; --report
  * writes publication-<date>.md from every such JSON there. Run it from a worktree of another
  * commit (with this file copied in) to measure that commit's publication. Not a test: no assertion
  * on time. It also records the disk the store takes before and after the run, and every stall of
@@ -61,11 +60,11 @@ interface Result {
   /** Unmeasured runs before the measured one since Neo4j started (absent: 0). */
   warmUpRuns?: number;
   /**
-   * The database's own warm-up after its start (the projection procedures run once, see
-   * EmbeddedOptions.warmUp): false with --no-neo4j-warm-up; its ms, and when it ended relative to
-   * the measured run's start (negative: before). Absent in results from before the warm-up.
+   * The service's projection warm-up after its start (AnalyticsRunService.warmUp, as `npm start`
+   * does; awaited before the run): its ms, or enabled false with --no-projection-warm-up. Absent in
+   * results from before the warm-up.
    */
-  neo4jWarmUp?: { enabled: boolean; ms?: number; endedAtMs?: number };
+  projectionWarmUp?: { enabled: boolean; ms?: number | null };
   /** Threads the scoring kept busy (ANALYTICS_THREADS; absent in results from before the setting: 1). */
   threads?: number;
   load1: { before: number; after: number };
@@ -131,21 +130,7 @@ async function measure(label: string): Promise<Result> {
   const logsBefore = existsSync(logsDir) ? duMb(logsDir) : 0;
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   log(`${label} (${commit}): ${baseInfo.customers} customers, heap ${defaults.NEO4J_HEAP}, page cache ${defaults.NEO4J_PAGECACHE}`);
-  const warmUp = { enabled: !process.argv.includes('--no-neo4j-warm-up'), ms: undefined as number | undefined, endedAt: undefined as number | undefined };
-  const neo4j = await startEmbeddedNeo4j({
-    home: copy,
-    port: 0,
-    password: 'bench-password',
-    heap: defaults.NEO4J_HEAP,
-    pagecache: defaults.NEO4J_PAGECACHE,
-    warmUp: warmUp.enabled,
-    onLog: (line) => {
-      if (!line.startsWith('NEO4J_WARMED_UP ')) return;
-      warmUp.ms = Number(line.split(' ')[1]);
-      warmUp.endedAt = performance.now();
-      log(`${label}: the database warmed up in ${warmUp.ms} ms`);
-    },
-  });
+  const neo4j = await startEmbeddedNeo4j({ home: copy, port: 0, password: 'bench-password', heap: defaults.NEO4J_HEAP, pagecache: defaults.NEO4J_PAGECACHE });
   const db = new GraphDatabase({ uri: neo4j.uri, user: 'neo4j', password: 'bench-password' });
   const heap = watchHeap(neo4j.pid);
   let result: Result | undefined;
@@ -178,6 +163,12 @@ async function measure(label: string): Promise<Result> {
       visibleAt = performance.now();
     });
     await runs.recover();
+    // As the service does after its start (main.ts), unless --no-projection-warm-up; the run starts once it is done.
+    const projectionWarmUp = { enabled: !process.argv.includes('--no-projection-warm-up'), ms: undefined as number | null | undefined };
+    if (projectionWarmUp.enabled) {
+      projectionWarmUp.ms = await runs.warmUp();
+      log(`${label}: projection warm-up ${projectionWarmUp.ms} ms`);
+    }
     // --warm-up-runs N: N whole runs first, unmeasured, so that the measured one is not the first
     // after Neo4j started (a long-running database has its code compiled and its pages cached).
     for (let w = 0; w < warmUpRuns; w++) {
@@ -238,7 +229,7 @@ async function measure(label: string): Promise<Result> {
       pagecache: defaults.NEO4J_PAGECACHE,
       threads: config.ANALYTICS_THREADS,
       warmUpRuns,
-      neo4jWarmUp: { enabled: warmUp.enabled, ms: warmUp.ms, endedAtMs: warmUp.endedAt === undefined ? undefined : Math.round(warmUp.endedAt - started) },
+      projectionWarmUp,
       load1: { before: load1Before, after: loadavg()[0] },
       runStatus: done.status,
       runMessage: done.message,

@@ -90,6 +90,11 @@ export interface ProjectionExtras {
 export interface ProjectionSource {
   /** Streams the graph into a Projection; an aborted `signal` stops it (the promise then rejects). */
   project(options: ProjectionOptions, onProgress?: (what: string, rows: number) => void, signal?: AbortSignal, extras?: ProjectionExtras): Promise<Projection>;
+  /**
+   * Prepares the database for the first projection after it starts (see
+   * Neo4jProjectionRepository.warmUp); resolves whether there was anything to warm. Optional.
+   */
+  warmUp?(signal?: AbortSignal): Promise<boolean>;
 }
 
 /**

@@ -22,6 +22,19 @@ export class ProjectionAborted extends Error {
 export class WorkerProjectionSource implements ProjectionSource {
   constructor(private readonly db: GraphDatabase) {}
 
+  /** Neo4jProjectionRepository.warmUp in a worker thread (its sample's chunks are decoded there); aborting stops it at once. */
+  warmUp(signal?: AbortSignal): Promise<boolean> {
+    return readInWorker<boolean, { warmedUp: boolean }>(this.db, {
+      from: import.meta.url,
+      entry: './projection-worker',
+      data: { options: {}, warmUp: true },
+      what: 'projection warm-up',
+      signal,
+      aborted: () => new ProjectionAborted(),
+      take: (r) => r.warmedUp,
+    });
+  }
+
   async project(
     options: ProjectionOptions,
     onProgress: (what: string, rows: number) => void = () => undefined,

@@ -18,11 +18,14 @@ export interface ProjectionWorkerData {
   settings: DatabaseSettings;
   options: ProjectionOptions;
   extras?: ProjectionExtras;
+  /** Only warm the database's projection path up (Neo4jProjectionRepository.warmUp): the answer is `{ warmedUp }`. */
+  warmUp?: boolean;
 }
 
-const { settings, options, extras } = workerData as ProjectionWorkerData;
+const { settings, options, extras, warmUp } = workerData as ProjectionWorkerData;
 const due = throttle();
 await answerFromDatabase(settings, async (db) => {
+  if (warmUp) return { warmedUp: await new Neo4jProjectionRepository(db).warmUp() };
   // Relationship rows are counted one by one: those counts are sent at most every 200 ms.
   const projection = await new Neo4jProjectionRepository(db, 'auto', 'packed').project(
     options,

@@ -38,8 +38,9 @@
 import { endianness } from 'node:os';
 import { EvidenceBuilder } from '../domain/evidence-pack.js';
 import { unpackProjectionEvidence, type Projection, type ProjectionExtras, type ProjectionOptions, type ProjectionSource } from '../domain/projection.js';
+import type { QueryResult } from 'neo4j-driver';
 import type { GraphDatabase, Tx } from './database.js';
-import { readPreviousCommunities } from './run-results.js';
+import { previousCommunitiesRef, readCommunities } from './run-results-read.js';
 
 /** Customers in id order, with the internal id that names them in the other queries. */
 const CUSTOMERS = `
@@ -95,9 +96,12 @@ WHERE size(engaged) > 0 OR size(ratings) > 0 OR size(posts) > 0
 RETURN toFloat(id(c)) AS key, [x IN engaged | x[0]] AS engagedBrands, [x IN engaged | x[1]] AS engagedSentiments,
        [x IN engaged | x[2]] AS engagedKinds, [x IN engaged | x[3]] AS engagedAt, ratings, posts`;
 
-/** CUSTOMERS through the procedure: chunks of part customers (ints [opted out]; floats [internal id]; string column [id]), in id order. */
+/**
+ * CUSTOMERS through the procedure, in id order: chunks of part customers (ints [opted out, community
+ * in the run results $previous names, or −1]; floats [internal id]; string column [id]).
+ */
 const CUSTOMER_CHUNKS = `
-CALL influencegraph.projection.customers() YIELD part, rows, ints, floats, strings
+CALL influencegraph.projection.customers($previous) YIELD part, rows, ints, floats, strings
 RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
 /**
  * The internal id that halves the customers (for two concurrent READ_CHUNKS) and the store's count
@@ -105,8 +109,8 @@ RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
  * ProcedureNotFound, cheaper than listing the procedures).
  */
 const SPLIT = `
-CALL influencegraph.projection.split() YIELD at, follows, knows, interactions
-RETURN toFloat(at) AS at, toFloat(follows) AS follows, toFloat(knows) AS knows, toFloat(interactions) AS interactions`;
+CALL influencegraph.projection.split() YIELD at, sample, follows, knows, interactions
+RETURN toFloat(at) AS at, toFloat(sample) AS sample, toFloat(follows) AS follows, toFloat(knows) AS knows, toFloat(interactions) AS interactions`;
 /** LATEST_EVENT through the procedure. */
 const LATEST_CHUNK = `CALL influencegraph.projection.latest() YIELD at RETURN toString(at) AS latest`;
 /** The customers with an internal id in [from, to): their arcs and profile as packed chunks (parts follows, knows, interactions, engaged, rated, posted). */
@@ -259,6 +263,8 @@ function tieWeight(raw: unknown): number {
 /** What SPLIT returns. */
 interface Split {
   at: number;
+  /** Below this internal id lie the first 50,000 customers (or half of them): the warm-up's sample. */
+  sample: number;
   follows: number;
   knows: number;
   interactions: number;
@@ -272,17 +278,44 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     private readonly evidence: 'maps' | 'packed' = 'maps',
   ) {}
 
-  /** The split of the customers when the projection procedures can be used, null otherwise. */
-  private async splitIfPresent(): Promise<Split | null> {
+  /**
+   * One read through a projection procedure when they can be used, null otherwise: when the reading
+   * is 'cypher', on a big-endian machine, or when the database has no such procedure
+   * (ProcedureNotFound, which then is an error if the reading is 'procedures').
+   */
+  private async viaProcedure<T>(cypher: string, take: (result: QueryResult) => T): Promise<T | null> {
     if (this.reading === 'cypher' || endianness() !== 'LE') return null;
     try {
-      return await this.db.read(async (tx) => (await tx.run(SPLIT)).records[0].toObject() as Split);
+      return await this.db.read(async (tx) => take(await tx.run(cypher)));
     } catch (error) {
       const code = ((error as Error).cause as { code?: string } | undefined)?.code;
       if (code !== 'Neo.ClientError.Procedure.ProcedureNotFound') throw error;
       if (this.reading === 'procedures') throw new Error('The influencegraph.projection procedures are not registered in this database');
       return null;
     }
+  }
+
+  /**
+   * Runs the projection's statements once, as a projection does, with the read on a sample of the
+   * customers (the first 50,000 by internal id, or half of them) and nothing kept: the first
+   * projection after the database starts otherwise pays for planning these statements and for the
+   * database compiling the code that serves them, about 2 of 5 s at 100k customers (measured on the
+   * embedded database; bench/results/publication-2026-12-01.md). Resolves false when the procedures
+   * are not there (the Cypher reading is not warmed).
+   */
+  async warmUp(): Promise<boolean> {
+    const split = await this.viaProcedure(SPLIT, (r) => r.records[0].toObject() as Split);
+    if (split === null) return false;
+    const previous = await previousCommunitiesRef(this.db);
+    const ignore = (_: unknown) => undefined;
+    await settled([
+      this.db.read((t) => t.run(LATEST_CHUNK)),
+      this.db.read(async (t) => {
+        for await (const record of t.run(CUSTOMER_CHUNKS, { previous })) ignore(record);
+      }),
+      this.stream(READ_CHUNKS, { asOf: new Date().toISOString(), halfLifeSeconds: 86_400, from: 0, to: split.sample }, ignore),
+    ]);
+    return true;
   }
 
   async project(
@@ -304,11 +337,17 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     extras: ProjectionExtras,
   ): Promise<Projection> {
     await tx.run('RETURN 1');
-    const split = this.splitIfPresent();
+    // The split also says whether the procedures are there (null: read with Cypher only).
+    const split = this.viaProcedure(SPLIT, (r) => r.records[0].toObject() as Split);
     const packed = split.then((at) => at !== null);
     const ids: string[] = [];
     const keys: number[] = [];
     const optedOutList: number[] = [];
+    /** The packed reading's previous community of each customer (the Cypher reading's comes from `previous`). */
+    const previousList: number[] = [];
+    // The last run's communities: the procedures join them to the customer list; the Cypher reading
+    // reads them whole and joins them by id at the end.
+    const previousRef = extras.previousCommunities ? previousCommunitiesRef(this.db) : Promise.resolve(null);
     let index!: KeyIndex;
 
     const n = () => ids.length;
@@ -345,12 +384,13 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     // costs time); the packed reading's chunks are compact enough to wait.
     const customersRead = (async () => {
       if (await packed) {
-        for await (const record of tx.run(CUSTOMER_CHUNKS)) {
+        for await (const record of tx.run(CUSTOMER_CHUNKS, { previous: await previousRef })) {
           const chunk = chunkOf(record.toObject() as Row);
           for (let j = 0; j < chunk.rows; j++) {
             keys.push(chunk.floats[j]);
-            ids.push(word(chunk, chunk.ints[chunk.rows + j])!);
+            ids.push(word(chunk, chunk.ints[2 * chunk.rows + j])!);
             optedOutList.push(chunk.ints[j]);
+            previousList.push(chunk.ints[chunk.rows + j]);
           }
         }
       } else {
@@ -369,11 +409,15 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     })();
 
     let asOf = options.asOf;
+    // Asked at once, not after the split: the procedure, or the Cypher when the procedures are not there.
+    const latestOf = (result: QueryResult) => (result.records[0]?.get('latest') as string | null) ?? new Date().toISOString();
     const asOfRead = asOf
       ? Promise.resolve()
-      : packed.then((p) => this.db.read((t) => t.run(p ? LATEST_CHUNK : LATEST_EVENT))).then((latest) => {
-          asOf = (latest.records[0]?.get('latest') as string | null) ?? new Date().toISOString();
-        });
+      : this.viaProcedure(LATEST_CHUNK, latestOf)
+          .then(async (latest) => latest ?? latestOf(await this.db.read((t) => t.run(LATEST_EVENT))))
+          .then((latest) => {
+            asOf = latest;
+          });
 
     let streamed = 0;
     const tick = () => onProgress('relationships', ++streamed);
@@ -509,7 +553,10 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     };
 
     let previous: Map<string, number> | undefined;
-    const previousRead = extras.previousCommunities ? readPreviousCommunities(this.db).then((m) => void (previous = m)) : Promise.resolve();
+    const previousRead = packed.then(async (p) => {
+      const ref = await previousRef;
+      if (!p && ref !== null) previous = await readCommunities(this.db, ref);
+    });
 
     const halfLifeSeconds = options.halfLifeDays * 86_400;
     // The procedures name nodes by int32 internal ids: their chunks are used when every customer's id fits.
@@ -617,7 +664,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     ];
     await settled(reads);
 
-    const previousCommunity = new Int32Array(n()).fill(-1);
+    const previousCommunity = previousList.length === n() ? Int32Array.from(previousList) : new Int32Array(n()).fill(-1);
     if (previous) ids.forEach((id, i) => (previousCommunity[i] = previous!.get(id) ?? -1));
     const arcs = joinArcs([follows, knows, interactions]);
     return {

@@ -17,6 +17,8 @@ import { SCORE_FIELDS } from '../domain/scoring.js';
 import { int, type GraphDatabase, type Tx } from './database.js';
 import { plain } from './mappers.js';
 
+export { previousCommunitiesRef, readCommunities, readRunArrays, type RunArrays } from './run-results-read.js';
+
 /** Customers per block: a block's arrays are rewritten whole when one of its customers is erased. */
 export const BLOCK_SIZE = 1_000;
 
@@ -132,36 +134,6 @@ export async function eraseFromBlocks(tx: Tx, id: string): Promise<number> {
   return (plain(result.records[0]?.get('runs') ?? 0) as number) ?? 0;
 }
 
-/** One run's results read back whole: the blocks concatenated in order. */
-export interface RunArrays {
-  customerIds: string[];
-  arrays: Record<string, unknown[]>;
-}
-
-const READ_BLOCKS = `
-MATCH (res:RunResults) WHERE elementId(res) = $ref
-MATCH (res)-[:HAS_BLOCK]->(b:RunResultsBlock)
-RETURN b.customerIds AS customerIds, [name IN $names | b[name]] AS arrays
-ORDER BY b.index`;
-
-/** Reads the named arrays of a run (by RunResults element id), concatenating its blocks in order; missing arrays are left out. */
-export async function readRunArrays(db: GraphDatabase, ref: string, names: readonly string[]): Promise<RunArrays> {
-  const customerIds: string[] = [];
-  const arrays: Record<string, unknown[]> = {};
-  await db.stream(READ_BLOCKS, { ref, names: [...names] }, (r) => {
-    const ids = r.customerIds as string[];
-    for (let k = 0; k < ids.length; k++) customerIds.push(ids[k]);
-    const values = r.arrays as (unknown[] | null)[];
-    names.forEach((name, j) => {
-      const a = values[j];
-      if (!Array.isArray(a)) return;
-      const target = (arrays[name] ??= []);
-      for (let k = 0; k < a.length; k++) target.push(a[k]);
-    });
-  });
-  return { customerIds, arrays };
-}
-
 /** Old-shape results: arrays on RunResults itself and no blocks. */
 const OLD_SHAPE = `
 MATCH (res:RunResults)
@@ -199,23 +171,4 @@ export async function migrateRunResults(db: GraphDatabase, blockSize = BLOCK_SIZ
     });
   }
   return refs.length;
-}
-
-/** The results of the last completed run that detected communities. */
-const PREVIOUS_COMMUNITIES = `
-MATCH (r:AnalyticsRun {status: 'completed'})-[:HAS_RESULTS]->(res:RunResults)
-WHERE 'community' IN res.fields
-RETURN elementId(res) AS ref
-ORDER BY r.finishedAt DESC LIMIT 1`;
-
-/** Customer id → community in the last completed run that detected communities (empty if none did). */
-export async function readPreviousCommunities(db: GraphDatabase): Promise<Map<string, number>> {
-  const result = await db.read((tx) => tx.run(PREVIOUS_COMMUNITIES));
-  const record = result.records[0];
-  const map = new Map<string, number>();
-  if (!record) return map;
-  const { customerIds, arrays } = await readRunArrays(db, record.get('ref') as string, ['community']);
-  const communities = arrays.community ?? [];
-  customerIds.forEach((id, i) => map.set(id, plain(communities[i]) as number));
-  return map;
 }

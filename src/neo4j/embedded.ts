@@ -65,12 +65,6 @@ export interface EmbeddedOptions {
    * missing), a string names another folder of plugin jars.
    */
   gds?: boolean | string;
-  /**
-   * Once ready, run the projection procedures once in the database's background (default true): the
-   * first analytics run after a start then does not pay for compiling their code and the Cypher
-   * runtime's (see ProjectionProcedures.warmUp). The database prints "NEO4J_WARMED_UP <ms>" when done.
-   */
-  warmUp?: boolean;
 }
 
 export interface EmbeddedNeo4j {
@@ -177,7 +171,6 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
     '--watch-stdin',
   ];
   if (gdsJars) args.push('--plugins', gdsProcedureDir(gdsJars));
-  if (options.warmUp !== false) args.push('--warm-up');
   if (options.ephemeral) args.push('--ephemeral');
   else {
     const home = path.resolve(options.home ?? '.data/neo4j');

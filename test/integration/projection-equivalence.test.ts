@@ -20,7 +20,7 @@ import { ProjectionAborted, WorkerProjectionSource } from '../../src/graph/proje
 import { Neo4jProjectionRepository } from '../../src/graph/projection.repository.js';
 import { WorkerSnapshotRepository } from '../../src/graph/details-worker.runner.js';
 import { Neo4jSnapshotRepository } from '../../src/graph/snapshot.repository.js';
-import { auth, clearDatabase, createTestApp, post, type TestContext } from './helpers.js';
+import { analyse, auth, clearDatabase, createTestApp, post, type TestContext } from './helpers.js';
 
 const AS_OF = '2026-06-01T00:00:00Z';
 const day = (d: number) => new Date(Date.parse(AS_OF) - d * 86_400_000).toISOString();
@@ -278,6 +278,24 @@ describe('projection from Neo4j', () => {
       expect(viaProcedures.counts.interactions).toBeGreaterThan(0);
       expect(viaProcedures).toEqual(await cypher.project(options));
     }
+  });
+
+  it('warms the procedures up in a worker thread, and a run that starts stops the warm-up', async () => {
+    expect(await new WorkerProjectionSource(ctx.db).warmUp()).toBe(true);
+    expect(await new Neo4jProjectionRepository(ctx.db, 'cypher').warmUp()).toBe(false);
+    const warming = ctx.app.services.runs.warmUp();
+    await analyse(ctx);
+    expect(await warming).toBeNull();
+    expect(await ctx.app.services.runs.warmUp()).toBeGreaterThanOrEqual(0);
+  });
+
+  it('joins the last run’s communities to the customers the same way through the procedures as with Cypher only', async () => {
+    await analyse(ctx);
+    const extras = { previousCommunities: true };
+    const viaProcedures = await new Neo4jProjectionRepository(ctx.db, 'procedures').project(DEFAULT_PROJECTION, undefined, undefined, extras);
+    const viaCypher = await new Neo4jProjectionRepository(ctx.db, 'cypher').project(DEFAULT_PROJECTION, undefined, undefined, extras);
+    expect([...viaProcedures.previousCommunity].filter((c) => c >= 0).length).toBeGreaterThan(2);
+    expect(viaProcedures).toEqual(viaCypher);
   });
 
   it('reads the same projection in a worker thread, with progress, and stops it on abort', async () => {

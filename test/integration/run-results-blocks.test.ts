@@ -10,7 +10,7 @@ import type { CommunitySummary } from '../../src/domain/scoring.js';
 import { Neo4jAnalyticsRunRepository } from '../../src/graph/analytics-run.repository.js';
 import { Neo4jEntityRepository } from '../../src/graph/entity.repository.js';
 import { plain } from '../../src/graph/mappers.js';
-import { BLOCKS_OF_CUSTOMER, migrateRunResults, readPreviousCommunities, readRunArrays, RUN_ARRAYS, RUN_STANCE_ARRAYS } from '../../src/graph/run-results.js';
+import { BLOCKS_OF_CUSTOMER, migrateRunResults, previousCommunitiesRef, readCommunities, readRunArrays, RUN_ARRAYS, RUN_STANCE_ARRAYS } from '../../src/graph/run-results.js';
 import { clearDatabase, createTestApp, runScores, type TestContext } from './helpers.js';
 
 const BLOCK = 4;
@@ -111,7 +111,7 @@ describe('run results in blocks', () => {
     const pagerank = await runScores(ctx, 'pagerank');
     expect([...pagerank.keys()]).toEqual(IDS);
     expect(pagerank.get('c07')).toBeCloseTo(1.07);
-    expect([...(await readPreviousCommunities(ctx.db)).entries()]).toEqual(IDS.map((id, i) => [id, i % 3]));
+    expect([...(await readCommunities(ctx.db, (await previousCommunitiesRef(ctx.db))!)).entries()]).toEqual(IDS.map((id, i) => [id, i % 3]));
     const ref = (await ctx.db.autoCommit('MATCH (res:RunResults) RETURN elementId(res) AS ref')).records[0].get('ref') as string;
     const kept = await readRunArrays(ctx.db, ref, ['stanceScores', 'topics']);
     expect(kept.customerIds).toEqual(IDS);

@@ -33,9 +33,6 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  *   --watch-stdin       shut down when standard input closes
  *   --plugins DIR       load the procedure jars of DIR (the Graph Data Science library) and
  *                       allow its procedures unrestricted access (dbms.security.procedures.unrestricted=gds.*)
- *   --warm-up           once ready, run the projection procedures once in a background thread
- *                       (ProjectionProcedures.warmUp), so the first analytics run after a start does
- *                       not pay for compiling their code; prints "NEO4J_WARMED_UP MS" when done
  *
  * Registers the read-only projection procedures of ProjectionProcedures (influencegraph.projection.*).
  *
@@ -112,21 +109,6 @@ public final class Launcher {
 
         System.out.println("NEO4J_READY bolt://127.0.0.1:" + options.port);
         System.out.flush();
-        if (options.warmUp) {
-            GraphDatabaseService db = service.database("neo4j");
-            Thread warmUp = new Thread(() -> {
-                try {
-                    long ms = ProjectionProcedures.warmUp(db);
-                    System.out.println("NEO4J_WARMED_UP " + ms);
-                    System.out.flush();
-                } catch (RuntimeException e) {
-                    // a shutdown or a full database is no reason to fail: the first run then warms up itself
-                    System.err.println("warm-up: " + rootMessage(e));
-                }
-            }, "projection-warm-up");
-            warmUp.setDaemon(true);
-            warmUp.start();
-        }
 
         if (options.parentPid > 0) {
             Optional<ProcessHandle> parent = ProcessHandle.of(options.parentPid);
@@ -240,7 +222,6 @@ public final class Launcher {
         long parentPid;
         boolean watchStdin;
         String plugins;
-        boolean warmUp;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -255,7 +236,6 @@ public final class Launcher {
                     case "--parent-pid" -> o.parentPid = Long.parseLong(value(args, ++i, arg));
                     case "--watch-stdin" -> o.watchStdin = true;
                     case "--plugins" -> o.plugins = value(args, ++i, arg);
-                    case "--warm-up" -> o.warmUp = true;
                     default -> {
                         System.out.println("NEO4J_FAILED unknown option " + arg);
                         System.exit(2);

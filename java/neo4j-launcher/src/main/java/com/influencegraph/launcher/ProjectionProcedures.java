@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.internal.kernel.api.CursorFactory;
 import org.neo4j.internal.kernel.api.NodeCursor;
@@ -378,8 +377,10 @@ public final class ProjectionProcedures {
 
     @Procedure(name = "influencegraph.projection.customers", mode = Mode.READ)
     @Description("Every Customer with an id, ordered by id (UTF-16 code units, as JavaScript sorts): one part, customers"
-            + " (ints [opted out 0/1]; floats [internal id]; string columns [id]).")
-    public Stream<Chunk> customers() {
+            + " (ints [opted out 0/1, community in the run results `previous` names or -1]; floats [internal id];"
+            + " string columns [id]). `previous`: the element id of a RunResults whose blocks hold customerIds and"
+            + " community arrays, or null.")
+    public Stream<Chunk> customers(@Name("previous") String previous) {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         List<CustomerRow> rows = new ArrayList<>();
         try (Cursors c = new Cursors(ktx)) {
@@ -395,10 +396,11 @@ public final class ProjectionProcedures {
             }
         }
         rows.sort((a, b) -> a.id().compareTo(b.id()));
+        Map<String, Integer> communities = previous == null ? Map.of() : communities(previous);
         List<Chunk> chunks = new ArrayList<>();
-        Table table = new Table("customers", 1, 1, 1);
+        Table table = new Table("customers", 2, 1, 1);
         for (CustomerRow row : rows) {
-            table.row().i(0, row.optedOut() ? 1 : 0).f(0, row.node()).s(0, row.id());
+            table.row().i(0, row.optedOut() ? 1 : 0).i(1, communities.getOrDefault(row.id(), -1)).f(0, row.node()).s(0, row.id());
             if (table.rows >= CHUNK_ROWS) {
                 chunks.add(table.flush());
             }
@@ -409,33 +411,84 @@ public final class ProjectionProcedures {
         return chunks.stream();
     }
 
-    /** The internal id that splits the customers into two halves, and how many arcs of each kind the store holds. */
+    /** Customer id → community in the blocks of a RunResults (by element id); a block without either array is skipped. */
+    private Map<String, Integer> communities(String results) {
+        Map<String, Integer> communities = new HashMap<>();
+        String query = "MATCH (res:RunResults) WHERE elementId(res) = $ref MATCH (res)-[:HAS_BLOCK]->(b:RunResultsBlock)"
+                + " RETURN b.customerIds AS ids, b.community AS community";
+        try (org.neo4j.graphdb.Result result = tx.execute(query, Map.of("ref", results))) {
+            while (result.hasNext()) {
+                Map<String, Object> block = result.next();
+                List<?> ids = list(block.get("ids"));
+                List<?> community = list(block.get("community"));
+                for (int k = 0; k < Math.min(ids.size(), community.size()); k++) {
+                    if (ids.get(k) instanceof String id && community.get(k) instanceof Number value) {
+                        communities.put(id, value.intValue());
+                    }
+                }
+            }
+        }
+        return communities;
+    }
+
+    /** A list property as a list (Cypher hands arrays over as Java arrays or lists), empty when absent. */
+    private static List<?> list(Object value) {
+        if (value instanceof List<?> l) {
+            return l;
+        }
+        if (value != null && value.getClass().isArray()) {
+            int n = java.lang.reflect.Array.getLength(value);
+            List<Object> out = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                out.add(java.lang.reflect.Array.get(value, k));
+            }
+            return out;
+        }
+        return List.of();
+    }
+
+    /**
+     * The internal id that splits the customers into two halves, the one below which the first
+     * SAMPLE_CUSTOMERS customers (or half of them, when fewer) lie, and how many arcs of each kind the
+     * store holds.
+     */
     public static final class Split {
         public long at;
+        public long sample;
         public long follows;
         public long knows;
         public long interactions;
 
-        Split(long at, long follows, long knows, long interactions) {
+        Split(long at, long sample, long follows, long knows, long interactions) {
             this.at = at;
+            this.sample = sample;
             this.follows = follows;
             this.knows = knows;
             this.interactions = interactions;
         }
     }
 
+    /** Customers below the split's `sample`: a projection of them is the service's warm-up after a start. */
+    static final long SAMPLE_CUSTOMERS = 50_000;
+
     @Procedure(name = "influencegraph.projection.split", mode = Mode.READ)
-    @Description("The internal id below which half of the Customer nodes lie (a scan of labels only), and the number of"
-            + " FOLLOWS, KNOWS and INTERACTED relationships (from the counts store: an upper bound of the arcs to expect).")
+    @Description("The internal id below which half of the Customer nodes lie (a scan of labels only), the one below which"
+            + " the first 50,000 of them lie (or half, when fewer), and the number of FOLLOWS, KNOWS and INTERACTED"
+            + " relationships (from the counts store: an upper bound of the arcs to expect).")
     public Stream<Split> split() {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         // The middle customer by the counts store, found by the scan (in id order). Only the halves'
         // balance depends on the count: any boundary splits the customers into two disjoint ranges.
         long at = 0;
+        long sample = 0;
         try (Cursors c = new Cursors(ktx)) {
             long half = c.customer == TokenConstants.NO_TOKEN ? 0 : c.read.countsForNode(c.customer) / 2;
+            long first = Math.min(half, SAMPLE_CUSTOMERS);
             for (long seen = 0; c.nextCustomer(); seen++) {
                 at = c.scan.nodeReference();
+                if (seen == first) {
+                    sample = at;
+                }
                 if (seen >= half) {
                     break;
                 }
@@ -449,7 +502,7 @@ public final class ProjectionProcedures {
             int type = t.relationshipType(types[k]);
             counts[k] = type == TokenConstants.NO_TOKEN ? 0 : read.countsForRelationship(TokenConstants.ANY_LABEL, type, TokenConstants.ANY_LABEL);
         }
-        return Stream.of(new Split(at, counts[0], counts[1], counts[2]));
+        return Stream.of(new Split(at, sample, counts[0], counts[1], counts[2]));
     }
 
     @Procedure(name = "influencegraph.projection.latest", mode = Mode.READ)
@@ -604,31 +657,6 @@ public final class ProjectionProcedures {
                 }
             }
         });
-    }
-
-    /** Customers whose relationships the warm-up reads: enough for the JIT to compile the read's paths. */
-    static final long WARM_UP_CUSTOMERS = 50_000;
-
-    /**
-     * Runs each procedure once through Cypher, as the service calls them, the read on the first
-     * WARM_UP_CUSTOMERS customers only, and returns how long that took in milliseconds. The
-     * launcher does this in the background after a start: the first projection after a start
-     * otherwise pays for compiling the Cypher runtime's and these procedures' code (about 2 of 5 s
-     * at 100k customers), which the warm-up moves out of the first analytics run.
-     */
-    static long warmUp(GraphDatabaseService db) {
-        long started = System.nanoTime();
-        db.executeTransactionally("CALL influencegraph.projection.split() YIELD at RETURN at");
-        db.executeTransactionally("CALL influencegraph.projection.latest() YIELD at RETURN at");
-        db.executeTransactionally("CALL influencegraph.projection.customers() YIELD rows RETURN sum(rows) AS rows");
-        long to = db.executeTransactionally(
-                "MATCH (c:Customer) WITH id(c) AS at ORDER BY at SKIP $skip LIMIT 1 RETURN at",
-                Map.of("skip", WARM_UP_CUSTOMERS),
-                result -> result.hasNext() ? ((Number) result.next().get("at")).longValue() : Long.MAX_VALUE);
-        db.executeTransactionally(
-                "CALL influencegraph.projection.read(datetime(), 86400.0, 0, $to) YIELD rows RETURN sum(rows) AS rows",
-                Map.of("to", to));
-        return (System.nanoTime() - started) / 1_000_000;
     }
 
     /** An internal id as an int32, or −1 when it does not fit. */
