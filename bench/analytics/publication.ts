@@ -77,6 +77,12 @@ interface Result {
   publish: { ms: number; jvmPeakRssMb: number; jvmPeakHeapMb: number };
   run: { jvmPeakRssMb: number; jvmPeakHeapMb: number; jvmHwmMb: number; jvmRssBeforeMb: number; servicePeakRssMb?: number; serviceHwmMb?: number; mainThreadPeakHeapMb?: number; servicePeakRssByPhaseMb?: Record<string, number> };
   stagesMs?: Record<string, number>;
+  /**
+   * The service's memory every 100 ms from the run's start: [ms, phase running, RSS MB (the process,
+   * worker threads included), the main thread's JavaScript heap in use MB, external memory MB
+   * (typed arrays)]. Absent in results from before it was recorded.
+   */
+  serviceMemoryTimeline?: [number, string, number, number, number][];
   /** Event-loop stalls over 50 ms during the run, with the phase running then (after the analytics run service's own report). */
   eventLoopStalls?: { atMs: number; ms: number; phase: string }[];
   /** `du -sm` of the store's home before Neo4j starts and after it stops (the run's results and transaction logs included), and of its transaction logs after. */
@@ -191,7 +197,11 @@ async function measure(label: string): Promise<Result> {
       if (now - expected > 50) stalls.push({ atMs: Math.round(now - t0), ms: Math.round(now - expected), phase: phaseNow });
       expected = now + 5;
     }, 5);
+    const memoryTimeline: [number, string, number, number, number][] = [];
     const sampler = setInterval(() => {
+      const u = process.memoryUsage();
+      const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+      memoryTimeline.push([Math.round(performance.now() - t0), phaseNow, mb(u.rss), mb(u.heapUsed), mb(u.external)]);
       const rss = procRss(neo4j.pid).rssMb;
       const used = heap.used();
       peaks.rss = Math.max(peaks.rss, rss);
@@ -230,6 +240,7 @@ async function measure(label: string): Promise<Result> {
       threads: config.ANALYTICS_THREADS,
       warmUpRuns,
       projectionWarmUp,
+      serviceMemoryTimeline: memoryTimeline,
       load1: { before: load1Before, after: loadavg()[0] },
       runStatus: done.status,
       runMessage: done.message,

@@ -15,6 +15,16 @@
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { workerEntry } from './worker-entry.js';
 
+/**
+ * The young generation of a worker's JavaScript heap, in MB (V8's default on this machine is 48).
+ * A worker's work is typed arrays and short-lived records; each worker otherwise grows its young
+ * generation to the default while it runs, and the service runs up to three at once (two scoring
+ * threads, or the publication's details read beside the service's own thread). At 100k customers
+ * the service's peak was 514–555 MB with 16 MB or the default, 487 MB with 6 MB, the run as long
+ * within the bench's noise (bench/results/publication-2026-12-01.md).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 6;
+
 export interface WorkerRun<T, M> {
   /** The runner's `import.meta.url`: the worker entry is resolved next to it. */
   from: string;
@@ -36,7 +46,7 @@ export function runWorker<T, M>(run: WorkerRun<T, M>): Promise<T> {
   if (run.signal?.aborted) return Promise.reject(run.aborted());
   return new Promise<T>((resolve, reject) => {
     const { code, evaluate } = workerEntry(run.from, run.entry);
-    const worker = new Worker(code, { eval: evaluate, workerData: run.workerData, transferList: run.transferList });
+    const worker = new Worker(code, { eval: evaluate, workerData: run.workerData, transferList: run.transferList, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     let settled = false;
     const finish = (settle: () => void) => {
       if (settled) return;
