@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   let differences: string[] = [];
   try {
     const latest = await db.read((tx) => tx.run('MATCH ()-[r:INTERACTED]->() RETURN toString(max(r.at)) AS t'));
-    const params = { asOf: latest.records[0].get('t') as string, halfLifeSeconds: DEFAULT_PROJECTION.halfLifeDays * 86_400 };
+    const params = { asOf: latest.records[0].get('t') as string, halfLifeSeconds: DEFAULT_PROJECTION.halfLifeDays * 86_400, previous: null };
 
     log('each query alone');
     for (const reading of names) {

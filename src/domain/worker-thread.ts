@@ -15,16 +15,6 @@
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { workerEntry } from './worker-entry.js';
 
-/**
- * The young generation of a worker's JavaScript heap, in MB (V8's default on this machine is 48).
- * A worker's work is typed arrays and short-lived records; each worker otherwise grows its young
- * generation to the default while it runs, and the service runs up to three at once (two scoring
- * threads, or the publication's details read beside the service's own thread). At 100k customers
- * the service's peak was 514–555 MB with 16 MB or the default, 487 MB with 6 MB, the run as long
- * within the bench's noise (bench/results/publication-2026-12-01.md).
- */
-export const WORKER_YOUNG_GENERATION_MB = 6;
-
 export interface WorkerRun<T, M> {
   /** The runner's `import.meta.url`: the worker entry is resolved next to it. */
   from: string;
@@ -33,6 +23,12 @@ export interface WorkerRun<T, M> {
   workerData: unknown;
   /** Buffers moved to the worker instead of copied. */
   transferList?: TransferListItem[];
+  /**
+   * The young generation of the worker's JavaScript heap in MB; V8's default (48 MB on the machines
+   * measured) when absent. A smaller one suits a worker that decodes many short-lived records: it
+   * otherwise grows its young generation to the default while it runs (see the details read).
+   */
+  youngGenerationMb?: number;
   signal?: AbortSignal;
   /** The error the promise rejects with on abort. */
   aborted: () => Error;
@@ -46,7 +42,8 @@ export function runWorker<T, M>(run: WorkerRun<T, M>): Promise<T> {
   if (run.signal?.aborted) return Promise.reject(run.aborted());
   return new Promise<T>((resolve, reject) => {
     const { code, evaluate } = workerEntry(run.from, run.entry);
-    const worker = new Worker(code, { eval: evaluate, workerData: run.workerData, transferList: run.transferList, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    const resourceLimits = run.youngGenerationMb === undefined ? undefined : { maxYoungGenerationSizeMb: run.youngGenerationMb };
+    const worker = new Worker(code, { eval: evaluate, workerData: run.workerData, transferList: run.transferList, resourceLimits });
     let settled = false;
     const finish = (settle: () => void) => {
       if (settled) return;

@@ -21,6 +21,8 @@ export interface DatabaseRead<T, R extends object, P> {
   take: (result: R) => T;
   /** Any other message (progress). */
   onOther?: (message: P) => void;
+  /** The worker's young generation in MB (WorkerRun.youngGenerationMb); V8's default when absent. */
+  youngGenerationMb?: number;
 }
 
 export function readInWorker<T, R extends object, P = never>(db: GraphDatabase, read: DatabaseRead<T, R, P>): Promise<T> {
@@ -33,6 +35,7 @@ export function readInWorker<T, R extends object, P = never>(db: GraphDatabase, 
     signal: read.signal,
     aborted: read.aborted ?? (() => new Error(`The ${read.what} was stopped`)),
     what: read.what,
+    youngGenerationMb: read.youngGenerationMb,
     onMessage: (m, done) => {
       const answer = m as DatabaseWorkerAnswer<R>;
       if (answer.type === 'result') done.resolve(read.take(answer as R));

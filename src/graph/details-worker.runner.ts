@@ -27,6 +27,9 @@ export class WorkerSnapshotRepository extends Neo4jSnapshotRepository {
       data: { ids },
       what: 'customer details',
       take: (r) => r.details,
+      // It runs during the publication, the service's peak (100k customers: 487 MB with 6 MB,
+      // 514-555 MB with V8's default 48 MB; bench/results/publication-2026-12-01.md).
+      youngGenerationMb: 6,
     });
     const columns: (string | null)[][] = [];
     for (const column of [packed.name, packed.handle, packed.segment, packed.region]) {
