@@ -291,6 +291,9 @@ function report(): void {
   row('Neo4j heap / page cache', (r) => `${r.heap} / ${r.pagecache}`);
   row('scoring threads (ANALYTICS_THREADS)', (r) => r.threads ?? 1);
   row('runs before the measured one since Neo4j started', (r) => r.warmUpRuns ?? 0);
+  row('projection warm-up at start (AnalyticsRunService.warmUp)', (r) =>
+    r.projectionWarmUp === undefined ? '— (none then)' : r.projectionWarmUp.enabled ? `${r.projectionWarmUp.ms ?? '—'} ms` : 'skipped',
+  );
   row('run status', (r) => (r.runMessage ? `${r.runStatus}: ${r.runMessage}` : r.runStatus));
   row('publish phase', (r) => `${(r.publish.ms / 1000).toFixed(1)} s`);
   row('JVM peak heap in use, publish', (r) => `${r.publish.jvmPeakHeapMb} MB`);

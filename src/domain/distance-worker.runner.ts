@@ -11,7 +11,7 @@
 import type { KernelControl, OutArcs } from '../analytics/index.js';
 import type { EngineParams } from './engines/engine.js';
 import type { DistanceScores } from './scoring.js';
-import { runWorker } from './worker-thread.js';
+import { runWorker, SCORING_YOUNG_GENERATION_MB } from './worker-thread.js';
 
 export interface DistanceTask {
   graph: OutArcs;
@@ -28,6 +28,7 @@ export function closenessAndHarmonicInWorker(g: OutArcs, params: EngineParams, c
     signal: control.signal,
     aborted: () => new Error('The closeness and harmonic searches were stopped'),
     what: 'closeness',
+    youngGenerationMb: SCORING_YOUNG_GENERATION_MB,
     onMessage: (m, done) => {
       if (m.type === 'progress') control.onProgress?.(m.fraction);
       else if (m.type === 'result') done.resolve(m.scores);

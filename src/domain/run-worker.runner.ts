@@ -12,7 +12,7 @@ import type { ScoringEvent, ScoringTask } from './run-worker-task.js';
 import type { ScoreSet } from './scoring.js';
 import { buffersOf } from './in-worker.js';
 import { unpackScoredText, type PackedScoredText } from './scored-text.js';
-import { runWorker } from './worker-thread.js';
+import { runWorker, SCORING_YOUNG_GENERATION_MB } from './worker-thread.js';
 
 export class ScoringAborted extends Error {
   constructor() {
@@ -39,6 +39,7 @@ export function runScoringInWorker(
     signal,
     aborted: () => new ScoringAborted(),
     what: 'scoring',
+    youngGenerationMb: SCORING_YOUNG_GENERATION_MB,
     onMessage: (m, done) => {
       if (m.type === 'result') done.resolve({ result: m.result, projection: m.projection, text: m.text });
       else if (m.type === 'error') {

@@ -15,6 +15,14 @@
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { workerEntry } from './worker-entry.js';
 
+/**
+ * The scoring threads' young generation, in MB: a third of V8's default. At 100k customers the
+ * service's peak at the end of the scoring was 509–549 MB with the default and 478–505 MB with this
+ * (bench/results/publication-2026-12-01.md, runs final7 and final8); 6 MB was lower still, but the
+ * allocating phases of a 1M run (Louvain, reach, influence) were 10–20% slower with it.
+ */
+export const SCORING_YOUNG_GENERATION_MB = 16;
+
 export interface WorkerRun<T, M> {
   /** The runner's `import.meta.url`: the worker entry is resolved next to it. */
   from: string;

@@ -27,8 +27,8 @@ export class WorkerSnapshotRepository extends Neo4jSnapshotRepository {
       data: { ids },
       what: 'customer details',
       take: (r) => r.details,
-      // It runs during the publication, the service's peak (100k customers: 487 MB with 6 MB,
-      // 514-555 MB with V8's default 48 MB; bench/results/publication-2026-12-01.md).
+      // It runs during the publication, often the service's peak: at 100k customers 498–522 MB
+      // with 6 MB, 527–555 MB with V8's default 48 MB (bench/results/publication-2026-12-01.md).
       youngGenerationMb: 6,
     });
     const columns: (string | null)[][] = [];

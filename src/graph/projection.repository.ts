@@ -24,13 +24,14 @@
  *
  * Where the database has the launcher's procedures (`influencegraph.projection.*`, registered by
  * the embedded Neo4j; see java/neo4j-launcher/…/ProjectionProcedures.java), everything but the
- * brands and the previous communities comes from them instead (`reading: 'auto'`, the default):
- * the customer list, the newest event, and the arcs and profile of two halves of the customers by
- * internal id, read at once while the customer list comes, as packed int32/float64 columns in a
- * few dozen records, computed with the same rules as the Cypher below. Chunks are taken in id
- * order once the customer list is in, so the arrays do not depend on which half arrives first.
+ * brands comes from them instead (`reading: 'auto'`, the default): the customer list with each
+ * customer's previous community, the newest event, and the arcs and profile of two halves of the
+ * customers by internal id, read at once while the customer list comes, as packed int32/float64
+ * columns in a few dozen records, computed with the same rules as the Cypher below. Chunks are
+ * taken in id order once the customer list is in, so the arrays do not depend on which half
+ * arrives first. The stance evidence goes straight into packed typed arrays (EvidenceBuilder).
  * Any other Neo4j is read with the Cypher, which the procedures' output is tested against
- * (`reading: 'cypher'` forces it).
+ * (`reading: 'cypher'` forces it). warmUp() runs the procedures once on a sample after a start.
  *
  * Cost: O(n + m) in Neo4j and in the service; service memory O(n + m) in typed arrays plus the
  * records the driver buffers (its fetch size per session).

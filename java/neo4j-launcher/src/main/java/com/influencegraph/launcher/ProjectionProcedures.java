@@ -60,8 +60,10 @@ import org.neo4j.values.storable.Values;
  * about a million list elements. The cursors are reached through the calling transaction, so a
  * procedure reads what a Cypher query in that transaction would.
  *
- * - influencegraph.projection.customers: the customers with an id, in id order;
- * - influencegraph.projection.split: the internal id that halves the customers;
+ * - influencegraph.projection.customers: the customers with an id, in id order, each with its
+ *   community in a previous run's results (so the service need not decode those results);
+ * - influencegraph.projection.split: the internal id that halves the customers, the one below which
+ *   the service's warm-up sample lies, and the store's count of each arc kind;
  * - influencegraph.projection.latest: the newest event's time;
  * - influencegraph.projection.read: the arcs and evidence of the customers in a range of internal
  *   ids (the service reads two halves at once and takes them in id order).
