@@ -10,6 +10,7 @@
  * and comes back null. Cost O(pieces of evidence) each way.
  */
 import type { StanceEvidence } from './stance.js';
+import { Column, groupBy, resized } from './typed-columns.js';
 
 interface PackedBrand {
   /** Customer index of each entry, in the Map's order. */
@@ -117,39 +118,21 @@ export function unpackEvidence(packed: PackedEvidence): Map<number, StanceEviden
 
 /** Growable columns of one kind of evidence piece: the entry it belongs to and up to three numbers. */
 class Pieces {
-  entry = new Int32Array(1024);
-  a = new Float64Array(1024);
-  b = new Float64Array(1024);
-  c = new Int32Array(1024);
-  length = 0;
+  readonly entry = new Column(new Int32Array(1024));
+  readonly a = new Column(new Float64Array(1024));
+  readonly b = new Column(new Float64Array(1024));
+  readonly c = new Column(new Int32Array(1024));
 
   push(entry: number, a: number, b: number, c = 0): void {
-    if (this.length === this.entry.length) {
-      const grow = <T extends Int32Array | Float64Array>(x: T): T => {
-        const y = new (x.constructor as new (n: number) => T)(2 * this.length);
-        y.set(x);
-        return y;
-      };
-      this.entry = grow(this.entry);
-      this.a = grow(this.a);
-      this.b = grow(this.b);
-      this.c = grow(this.c);
-    }
-    this.entry[this.length] = entry;
-    this.a[this.length] = a;
-    this.b[this.length] = b;
-    this.c[this.length++] = c;
+    this.entry.push(entry);
+    this.a.push(a);
+    this.b.push(b);
+    this.c.push(c);
   }
 
-  /** Offsets per entry (length entries + 1) and the order that groups the pieces by entry, stable. */
+  /** The pieces grouped by entry, in the order added (groupBy). */
   grouped(entries: number): { offsets: Int32Array; order: Int32Array } {
-    const offsets = new Int32Array(entries + 1);
-    for (let x = 0; x < this.length; x++) offsets[this.entry[x] + 1]++;
-    for (let j = 0; j < entries; j++) offsets[j + 1] += offsets[j];
-    const next = offsets.slice(0, entries);
-    const order = new Int32Array(this.length);
-    for (let x = 0; x < this.length; x++) order[next[this.entry[x]]++] = x;
-    return { offsets, order };
+    return groupBy(this.entry.data, this.entry.length, entries);
   }
 }
 
@@ -202,9 +185,9 @@ export class EvidenceBuilder {
       const r = ratings.grouped(k);
       const e = engagements.grouped(k);
       const c = content.grouped(k);
-      const pick = <T extends Int32Array | Float64Array>(from: T, order: Int32Array): T => {
-        const out = new (from.constructor as new (n: number) => T)(order.length);
-        for (let x = 0; x < order.length; x++) out[x] = from[order[x]];
+      const pick = <T extends Int32Array | Float64Array>(from: Column<T>, order: Int32Array): T => {
+        const out = resized(from.data, order.length, 0);
+        for (let x = 0; x < order.length; x++) out[x] = from.data[order[x]];
         return out;
       };
       return {

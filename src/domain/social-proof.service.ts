@@ -18,6 +18,7 @@ import { AppError, notFound } from './errors.js';
 import { nextTurn, packStrings, unpackStrings, type PackedStrings } from './packed-strings.js';
 import { ENGAGEMENT_KINDS, ENGAGEMENT_TARGETS } from './model.js';
 import type { ScoreSnapshot } from './score-snapshot.js';
+import { Column, groupBy } from './typed-columns.js';
 
 export type SocialProofTargetKind = (typeof ENGAGEMENT_TARGETS)[number];
 
@@ -63,31 +64,6 @@ export function parseTarget(target: string): { kind: SocialProofTargetKind; id: 
 
 const POSITIVE_KINDS = new Set(['like', 'purchase', 'share', 'check-in']);
 const isPositive = (kind: string, sentiment: number) => sentiment > 0.2 || (Math.abs(sentiment) <= 0.2 && POSITIVE_KINDS.has(kind));
-
-/** Growable typed columns. */
-class Column<T extends Float64Array | Int32Array | Uint8Array> {
-  length = 0;
-  constructor(public data: T) {}
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new (this.data.constructor as new (n: number) => T)(Math.max(16, this.data.length * 2));
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
-/** Rows grouped by their first column (counting sort): offsets[c]..offsets[c+1] index into `order`. */
-function groupBy(owner: Int32Array, count: number, n: number): { offsets: Int32Array; order: Int32Array } {
-  const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < count; i++) offsets[owner[i] + 1]++;
-  for (let c = 0; c < n; c++) offsets[c + 1] += offsets[c];
-  const fill = offsets.slice(0, n);
-  const order = new Int32Array(count);
-  for (let i = 0; i < count; i++) order[fill[owner[i]]++] = i;
-  return { offsets, order };
-}
 
 /** A SocialProofMemory as it crosses threads (SocialProofMemory.toTransfer). */
 export interface SocialProofTransfer {

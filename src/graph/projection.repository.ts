@@ -38,6 +38,7 @@
  */
 import { endianness } from 'node:os';
 import { EvidenceBuilder } from '../domain/evidence-pack.js';
+import { resized } from '../domain/typed-columns.js';
 import { unpackProjectionEvidence, type Projection, type ProjectionExtras, type ProjectionOptions, type ProjectionSource } from '../domain/projection.js';
 import type { QueryResult } from 'neo4j-driver';
 import type { GraphDatabase, Tx } from './database.js';
@@ -201,16 +202,11 @@ class ArcBuffer {
   /** Makes room for `n` arcs in all (a known count: one allocation instead of doubling up to it). */
   reserve(n: number): void {
     if (n <= this.src.length) return;
-    const resize = <T extends Int32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a.subarray(0, this.length));
-      return b;
-    };
-    this.src = resize(this.src);
-    this.dst = resize(this.dst);
-    this.w = resize(this.w);
-    if (this.pos) this.pos = resize(this.pos);
-    if (this.neg) this.neg = resize(this.neg);
+    this.src = resized(this.src, n, this.length);
+    this.dst = resized(this.dst, n, this.length);
+    this.w = resized(this.w, n, this.length);
+    if (this.pos) this.pos = resized(this.pos, n, this.length);
+    if (this.neg) this.neg = resized(this.neg, n, this.length);
   }
 
   push(u: number, v: number, weight: number, pos = 0, neg = 0): void {
