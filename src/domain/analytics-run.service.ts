@@ -271,7 +271,6 @@ export class AnalyticsRunService {
 
   /** Starts a run in the background; 409 while another run (of any process) is in progress. */
   async start(input: unknown, hooks: RunHooks = {}): Promise<AnalyticsRun> {
-    this.warming?.abort();
     if (this.stopped) throw new AppError('SERVICE_STOPPING', 503, 'The service is stopping; start the run again shortly', { retriable: true });
     if (this.current) throw conflict('RUN_IN_PROGRESS', `Analytics run '${this.current.run.id}' is still running`);
     const parsed = RunParamsSchema.safeParse(input ?? {});
@@ -295,6 +294,8 @@ export class AnalyticsRunService {
     };
     const handle: RunHandle = { run, cancel: false, park: false, leaseLost: false, abort: new AbortController(), done: Promise.resolve() };
     this.current = handle;
+    // A warm-up in progress gives way to the run.
+    this.warming?.abort();
     const lease: LeaseHolder = { holder: this.holder, runId: run.id, ttlMs: this.leaseTtlMs };
     try {
       const claim = await this.runs.acquireLease(lease);
