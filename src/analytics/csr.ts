@@ -39,6 +39,20 @@
 
 import { InvalidArgumentError, InvalidGraphError } from './errors.js';
 
+/**
+ * Rows grouped by their owner (a stable counting sort): the rows of owner c are
+ * order[offsets[c]] … order[offsets[c + 1] − 1], in their original order. O(count + n).
+ */
+export function groupBy(owner: Int32Array, count: number, n: number): { offsets: Int32Array; order: Int32Array } {
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < count; i++) offsets[owner[i] + 1]++;
+  for (let c = 0; c < n; c++) offsets[c + 1] += offsets[c];
+  const fill = offsets.slice(0, n);
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[fill[owner[i]]++] = i;
+  return { offsets, order };
+}
+
 export interface CsrGraph {
   /** False when the arrays are symmetric (undirected graph); the in-arrays are then the out-arrays. */
   readonly directed: boolean;

@@ -10,7 +10,8 @@
  * and comes back null. Cost O(pieces of evidence) each way.
  */
 import type { StanceEvidence } from './stance.js';
-import { Column, groupBy, resized } from './typed-columns.js';
+import { groupBy } from '../analytics/csr.js';
+import { Column, resized } from './typed-columns.js';
 
 interface PackedBrand {
   /** Customer index of each entry, in the Map's order. */

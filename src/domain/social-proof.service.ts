@@ -18,7 +18,8 @@ import { AppError, notFound } from './errors.js';
 import { nextTurn, packStrings, unpackStrings, type PackedStrings } from './packed-strings.js';
 import { ENGAGEMENT_KINDS, ENGAGEMENT_TARGETS } from './model.js';
 import type { ScoreSnapshot } from './score-snapshot.js';
-import { Column, groupBy } from './typed-columns.js';
+import { groupBy } from '../analytics/csr.js';
+import { Column } from './typed-columns.js';
 
 export type SocialProofTargetKind = (typeof ENGAGEMENT_TARGETS)[number];
 

@@ -303,13 +303,10 @@ export class Neo4jProjectionRepository implements ProjectionSource {
   async warmUp(): Promise<boolean> {
     const split = await this.viaProcedure(SPLIT, (r) => r.records[0].toObject() as Split);
     if (split === null) return false;
-    const previous = await previousCommunitiesRef(this.db);
-    const ignore = (_: unknown) => undefined;
+    const ignore = () => undefined;
     await settled([
-      this.db.read((t) => t.run(LATEST_CHUNK)),
-      this.db.read(async (t) => {
-        for await (const record of t.run(CUSTOMER_CHUNKS, { previous })) ignore(record);
-      }),
+      this.stream(LATEST_CHUNK, {}, ignore),
+      previousCommunitiesRef(this.db).then((previous) => this.stream(CUSTOMER_CHUNKS, { previous }, ignore)),
       this.stream(READ_CHUNKS, { asOf: new Date().toISOString(), halfLifeSeconds: 86_400, from: 0, to: split.sample }, ignore),
     ]);
     return true;
