@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { pino } from 'pino';
+import { missingAllocatorSettings } from './allocator.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { ApiKeyRegistry } from './domain/api-keys.js';
@@ -29,6 +30,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = (logger = pino({ level: config.LOG_LEVEL }));
+  const allocator = missingAllocatorSettings();
+  if (allocator.length > 0 && process.platform === 'linux') {
+    log.warn(
+      { missing: allocator },
+      'started without the allocator setting npm start gives (src/allocator.ts): freed typed arrays may stay resident and the peak memory of a run be higher',
+    );
+  }
 
   let printedKey: string | undefined;
   const keys = config.API_KEYS ?? [];

@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/analytics/publication.ts --label after [--base /work/data/base-100k]
  *       [--copy /tmp/publication-100k] [--heap 512m] [--threads 1|2] [--warm-up-runs N] [--no-projection-warm-up]
- *       [--out-dir bench/results] [--report]
+ *       [--out-dir bench/results] [--report] [--system-allocator]
  *
  * It copies --base (a store built by bench/base-store.ts) to --copy, starts the embedded Neo4j on
  * the copy (--heap overrides the default heap, to see what the publication needs; --threads the
@@ -24,7 +24,8 @@
  * writes publication-<date>.md from every such JSON there. Run it from a worktree of another
  * commit (with this file copied in) to measure that commit's publication. Not a test: no assertion
  * on time. It also records the disk the store takes before and after the run, and every stall of
- * the event loop over 50 ms with the phase running then.
+ * the event loop over 50 ms with the phase running then. It runs with the allocator setting `npm
+ * start` gives the service (bench/service-process.ts; --system-allocator measures without it).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,7 @@ import { WorkerProjectionSource } from '../../src/graph/projection-worker.runner
 import { WorkerSnapshotRepository } from '../../src/graph/details-worker.runner.js';
 import { startEmbeddedNeo4j } from '../../src/neo4j/embedded.js';
 import { prepareWorkerBundles } from '../../src/domain/worker-entry.js';
+import { allocatorSettings, runWithServiceAllocator } from '../service-process.js';
 
 const argValue = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,6 +59,8 @@ interface Result {
   customers: number;
   heap: string;
   pagecache: string;
+  /** The allocator settings the bench (the service's code) ran with (bench/service-process.ts); absent before 2026-12-01 evening. */
+  allocator?: Record<string, string | null>;
   /** Unmeasured runs before the measured one since Neo4j started (absent: 0). */
   warmUpRuns?: number;
   /**
@@ -237,6 +241,7 @@ async function measure(label: string): Promise<Result> {
       customers: baseInfo.customers,
       heap: defaults.NEO4J_HEAP,
       pagecache: defaults.NEO4J_PAGECACHE,
+      allocator: allocatorSettings(),
       threads: config.ANALYTICS_THREADS,
       warmUpRuns,
       projectionWarmUp,
@@ -324,6 +329,7 @@ function report(): void {
 
 if (process.argv.includes('--report')) report();
 else {
+  runWithServiceAllocator();
   const label = argValue('label') ?? 'after';
   const result = await measure(label);
   if (!existsSync(outDir)) throw new Error(`no folder ${outDir}`);

@@ -14,7 +14,8 @@
  *
  * Endpoints: GET /health (trivial), GET /v1/super-users?limit=50, GET /v1/customers/{id}/metrics
  * (a different customer on every request), GET /v1/customers/{id}/social-proof?target=brand:b1.
- * Writes bench/results/api-<date>.md and .json. Not a test: no assertion on time.
+ * Writes bench/results/api-<date>.md and .json. Not a test: no assertion on time. It runs with the
+ * allocator setting `npm start` gives the service (bench/service-process.ts).
  */
 import { execSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { ApiKeyRegistry, hashApiKey } from '../../src/domain/api-keys.js';
 import { loadGeneratedDataset } from '../../src/demo.js';
 import { GraphDatabase } from '../../src/graph/database.js';
 import { startEmbeddedNeo4j } from '../../src/neo4j/embedded.js';
+import { allocatorSettings, runWithServiceAllocator } from '../service-process.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -104,6 +106,7 @@ async function hit(base: string, name: string, requests: autocannon.Request[] | 
 }
 
 async function main(): Promise<void> {
+  runWithServiceAllocator();
   const started = Date.now();
   const copy = FROM_STORE ? mkdtempSync(path.join(tmpdir(), 'ig-api-bench-')) : undefined;
   if (FROM_STORE && copy) cpSync(FROM_STORE, copy, { recursive: true });
@@ -186,6 +189,7 @@ async function main(): Promise<void> {
       node: process.version,
       java: sh('java -version 2>&1 | head -1'),
       uptime: sh('uptime'),
+      allocator: allocatorSettings(),
     };
     const date = new Date().toISOString().slice(0, 10);
     const command =

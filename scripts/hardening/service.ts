@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync, readFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ALLOCATOR_ENV } from '../../src/allocator.js';
 import { hashApiKey } from '../../src/domain/api-keys.js';
 import { GraphDatabase } from '../../src/graph/database.js';
 import { freePort } from '../../src/neo4j/embedded.js';
@@ -72,6 +73,8 @@ export class Service {
     this.log ??= createWriteStream(this.logFile, { flags: 'a' });
     const env = {
       ...process.env,
+      // As `npm start` sets it (src/allocator.ts).
+      ...ALLOCATOR_ENV,
       HOST: '127.0.0.1',
       PORT: String(this.port),
       NEO4J_BOLT_PORT: String(this.boltPort),

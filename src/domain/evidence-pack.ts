@@ -2,8 +2,9 @@
  * A projection's stance evidence in typed arrays, so that it crosses threads by moving buffers
  * instead of being copied object by object: at 100k customers the evidence is about 350k small
  * objects, and each structured clone of it (projection worker → service → scoring worker → back)
- * held the service's event loop for about 0.4 s. The projection worker packs it, the scoring
- * worker unpacks it, and the service's thread only passes the buffers along.
+ * held the service's event loop for about 0.4 s. The projection worker packs it (EvidenceBuilder),
+ * the service's thread only passes the buffers along, and the scoring worker's stance phase reads
+ * it a customer at a time (forEachEvidence).
  *
  * Lossless for what the projection reads: the same Maps, entries in the same order (so the stance
  * phase iterates them as before), the same values; a null number (a missing date) travels as NaN
@@ -96,23 +97,34 @@ export function packEvidence(evidence: readonly Map<number, StanceEvidence>[]): 
   return { kinds, brands };
 }
 
-export function unpackEvidence(packed: PackedEvidence): Map<number, StanceEvidence>[] {
-  return packed.brands.map((b) => {
-    const byCustomer = new Map<number, StanceEvidence>();
-    for (let j = 0; j < b.customers.length; j++) {
-      const ev: StanceEvidence = { ratings: [], engagements: [], content: [] };
-      for (let x = b.ratingOffsets[j]; x < b.ratingOffsets[j + 1]; x++) ev.ratings.push({ score: fromNumber(b.ratingScore[x]), at: fromNumber(b.ratingAt[x]) });
-      for (let x = b.engagementOffsets[j]; x < b.engagementOffsets[j + 1]; x++) {
-        const kind = b.engagementKind[x];
-        ev.engagements.push({
-          sentiment: fromNumber(b.engagementSentiment[x]),
-          kind: kind < 0 ? (null as unknown as string) : packed.kinds[kind],
-          at: fromNumber(b.engagementAt[x]),
-        });
-      }
-      for (let x = b.contentOffsets[j]; x < b.contentOffsets[j + 1]; x++) ev.content.push({ sentiment: fromNumber(b.contentSentiment[x]), at: fromNumber(b.contentAt[x]) });
-      byCustomer.set(b.customers[j], ev);
+/**
+ * Calls `visit` with each customer's evidence for brand index `brand`, in the packed (Map) order,
+ * building one customer's objects at a time: the stance phase reads the evidence this way, so the
+ * scoring worker never holds every customer's evidence as objects (at 1M customers, millions of
+ * them kept through every phase before the stance one).
+ */
+export function forEachEvidence(packed: PackedEvidence, brand: number, visit: (customer: number, evidence: StanceEvidence) => void): void {
+  const b = packed.brands[brand];
+  for (let j = 0; j < b.customers.length; j++) {
+    const ev: StanceEvidence = { ratings: [], engagements: [], content: [] };
+    for (let x = b.ratingOffsets[j]; x < b.ratingOffsets[j + 1]; x++) ev.ratings.push({ score: fromNumber(b.ratingScore[x]), at: fromNumber(b.ratingAt[x]) });
+    for (let x = b.engagementOffsets[j]; x < b.engagementOffsets[j + 1]; x++) {
+      const kind = b.engagementKind[x];
+      ev.engagements.push({
+        sentiment: fromNumber(b.engagementSentiment[x]),
+        kind: kind < 0 ? (null as unknown as string) : packed.kinds[kind],
+        at: fromNumber(b.engagementAt[x]),
+      });
     }
+    for (let x = b.contentOffsets[j]; x < b.contentOffsets[j + 1]; x++) ev.content.push({ sentiment: fromNumber(b.contentSentiment[x]), at: fromNumber(b.contentAt[x]) });
+    visit(b.customers[j], ev);
+  }
+}
+
+export function unpackEvidence(packed: PackedEvidence): Map<number, StanceEvidence>[] {
+  return packed.brands.map((_, brand) => {
+    const byCustomer = new Map<number, StanceEvidence>();
+    forEachEvidence(packed, brand, (customer, ev) => byCustomer.set(customer, ev));
     return byCustomer;
   });
 }

@@ -22,8 +22,12 @@ export interface NetworkCsrs {
   ties: CsrGraph;
 }
 
-/** `attention` when the projection's weighted graph is built already (the scoring's: the same arcs and weights). */
-export function networkCsrsOf(p: Projection, attention?: CsrGraph): NetworkCsrs {
+/**
+ * The FOLLOWS/KNOWS arcs of a projection as a weighted graph (parallel arcs merged by their largest
+ * weight): the paths graph's ties, and the scoring's tie graph too (its kernels there read the
+ * structure only), so a run builds it once.
+ */
+export function tieCsrOf(p: Projection): CsrGraph {
   let m = 0;
   for (let a = 0; a < p.isTie.length; a++) m += p.isTie[a];
   const src = new Int32Array(m);
@@ -36,8 +40,12 @@ export function networkCsrsOf(p: Projection, attention?: CsrGraph): NetworkCsrs 
     w[j] = p.weight[a];
     j++;
   }
-  const n = p.ids.length;
-  return { attention: attention ?? buildCsr(n, p.src, p.dst, p.weight), ties: buildCsr(n, src, dst, w, { mergeParallel: 'max' }) };
+  return buildCsr(p.optedOut.length, src, dst, w, { mergeParallel: 'max' });
+}
+
+/** `attention` and `ties` when they are built already (the scoring's: the same arcs and weights). */
+export function networkCsrsOf(p: Projection, attention?: CsrGraph, ties?: CsrGraph): NetworkCsrs {
+  return { attention: attention ?? buildCsr(p.optedOut.length, p.src, p.dst, p.weight), ties: ties ?? tieCsrOf(p) };
 }
 
 /**

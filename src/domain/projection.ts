@@ -15,7 +15,7 @@
  * following you still listens to you). Sentiment does not change the weight: a hostile share
  * spreads a voice as far as a friendly one; sentiment is judged by the stance analysis.
  */
-import { packEvidence, unpackEvidence, type PackedEvidence } from './evidence-pack.js';
+import { forEachEvidence, packEvidence, unpackEvidence, type PackedEvidence } from './evidence-pack.js';
 import { nextTurn, packLists, packStrings, unpackLists, unpackStrings, type PackedLists, type PackedStrings } from './packed-strings.js';
 import type { StanceEvidence } from './stance.js';
 
@@ -63,11 +63,11 @@ export interface Projection {
   negativeVolume: Float64Array;
   /** Brand ids (sorted) and, per brand index, the stance evidence of each customer index that has any. */
   brands: string[];
-  /** Empty while the evidence travels packed (`packedEvidence`) between threads. */
+  /** Empty while the evidence is packed (`packedEvidence`): between threads, and in the scoring worker (read with eachEvidence). */
   evidence: Map<number, StanceEvidence>[];
   /** The ids and topics packed while the projection crosses threads (see packProjectionText). */
   packedText?: { ids: PackedStrings; topics: PackedLists };
-  /** The evidence in typed arrays while the projection crosses threads (see packProjectionEvidence). */
+  /** The evidence in typed arrays (see packProjectionEvidence); the stance phase reads it with eachEvidence. */
   packedEvidence?: PackedEvidence;
   /** Time of each customer's latest purchase (epoch ms), NaN when none. */
   lastPurchaseAt: Float64Array;
@@ -150,7 +150,16 @@ export function packProjectionEvidence(p: Projection): void {
   p.evidence = [];
 }
 
-/** Brings packed evidence back into Maps, in the thread that reads it (the stance phase). */
+/**
+ * Each customer's stance evidence for brand index `brand`, in the Maps' order: from the Maps, or from
+ * the packed evidence a customer at a time (the scoring worker keeps it packed; forEachEvidence).
+ */
+export function eachEvidence(p: Projection, brand: number, visit: (customer: number, evidence: StanceEvidence) => void): void {
+  if (p.packedEvidence) forEachEvidence(p.packedEvidence, brand, visit);
+  else for (const [customer, evidence] of p.evidence[brand] ?? []) visit(customer, evidence);
+}
+
+/** Brings packed evidence back into Maps (a projection read in this thread, for callers that want the Maps). */
 export function unpackProjectionEvidence(p: Projection): void {
   if (!p.packedEvidence) return;
   p.evidence = unpackEvidence(p.packedEvidence);

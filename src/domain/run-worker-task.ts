@@ -9,7 +9,7 @@
 import { closenessAndHarmonicInWorker } from './distance-worker.runner.js';
 import type { EngineResults } from './engines/engine.js';
 import { networkCsrsOf } from './network-graph.js';
-import { releaseScoredArcs, unpackProjectionEvidence, unpackProjectionText, type Projection } from './projection.js';
+import { releaseScoredArcs, unpackProjectionText, type Projection } from './projection.js';
 import { scoringPhases, type RunParams, type ScoreSet } from './scoring.js';
 
 export interface ScoringTask {
@@ -29,12 +29,11 @@ export type ScoringEvent =
 
 /** Runs every scoring phase in order; `signal` is checked between phases and inside long kernels. */
 export async function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) => void, signal?: AbortSignal): Promise<ScoreSet> {
-  unpackProjectionEvidence(task.projection);
   await unpackProjectionText(task.projection);
   const precomputed = task.precomputed ?? {};
   // Stops the second thread's work however this one ends (finished, failed or aborted).
   const ended = new AbortController();
-  const { phases, result, graph } = scoringPhases(
+  const { phases, result, graph, ties } = scoringPhases(
     task.projection,
     task.params,
     task.previousMaxCommunityId,
@@ -63,7 +62,7 @@ export async function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) 
   signal?.throwIfAborted();
   // Done here, in the worker (the read model's caches come from the influence phase), so that
   // adopting the run does not hold up the service's event loop.
-  result.network = networkCsrsOf(task.projection, graph());
+  result.network = networkCsrsOf(task.projection, graph(), ties());
   releaseScoredArcs(task.projection);
   return result;
 }

@@ -11,6 +11,7 @@ import type { Projection } from './projection.js';
 import type { ScoringEvent, ScoringTask } from './run-worker-task.js';
 import type { ScoreSet } from './scoring.js';
 import { buffersOf } from './in-worker.js';
+import { unpackStrings } from './packed-strings.js';
 import { unpackScoredText, type PackedScoredText } from './scored-text.js';
 import { runWorker, SCORING_YOUNG_GENERATION_MB } from './worker-thread.js';
 
@@ -50,12 +51,14 @@ export function runScoringInWorker(
     },
   });
   // The worker got its own copy of what cannot be moved (the topics, and the evidence when it was
-  // not packed) and sends the projection back whole; this thread drops its copy meanwhile.
+  // not packed) and sends the projection back whole but for the ids; this thread keeps its ids (the
+  // array the run's listeners were given) and drops the rest meanwhile.
+  const ids = task.projection.ids.length > 0 ? task.projection.ids : (unpackStrings(task.projection.packedText!.ids) as string[]);
   task.projection.evidence = [];
   task.projection.topics = [];
   task.projection.packedText = undefined;
   return running.then(async ({ result, projection, text }) => {
-    await unpackScoredText(text, projection, result);
+    await unpackScoredText(text, ids, projection, result);
     return { result, projection };
   });
 }

@@ -1,9 +1,10 @@
 /**
- * The text a scoring worker sends back with a run's scores (customer ids, participation tiers,
- * topics), packed: structured cloning 100k ids, 100k tiers and 100k topic lists cost the service's
- * thread a stall of over 100 ms when the scores arrived (a string or an array object each); packed,
- * they cross as a few strings and typed arrays, and are unpacked here a column per turn of the
- * event loop.
+ * The text a scoring worker sends back with a run's scores (participation tiers, topics), packed:
+ * structured cloning 100k tiers and 100k topic lists cost the service's thread a stall of over
+ * 100 ms when the scores arrived (a string or an array object each); packed, they cross as a few
+ * strings and typed arrays, and are unpacked here a column per turn of the event loop. The customer
+ * ids do not travel back: the calling thread kept its own (the same, in the same order), and the
+ * run's read model was already given that very array when the projection was read.
  */
 import type { ParticipationTier } from './influence.js';
 import { nextTurn, packLists, packStrings, unpackLists, unpackStrings, type PackedLists, type PackedStrings } from './packed-strings.js';
@@ -11,7 +12,6 @@ import type { Projection } from './projection.js';
 import type { ScoreSet } from './scoring.js';
 
 export interface PackedScoredText {
-  ids: PackedStrings;
   tiers: PackedStrings;
   topics: PackedLists;
 }
@@ -19,7 +19,6 @@ export interface PackedScoredText {
 /** Packs the text of a scored projection and its results, and empties it there (it travels packed). */
 export function packScoredText(projection: Projection, result: ScoreSet): PackedScoredText {
   const packed = {
-    ids: packStrings(projection.ids),
     tiers: packStrings(result.text.participationTier),
     topics: packLists(result.text.topics),
   };
@@ -30,10 +29,12 @@ export function packScoredText(projection: Projection, result: ScoreSet): Packed
   return packed;
 }
 
-/** Puts the packed text back into the projection and the results (the topics are one array, shared by both as scoring shares them). */
-export async function unpackScoredText(packed: PackedScoredText, projection: Projection, result: ScoreSet): Promise<void> {
-  projection.ids = unpackStrings(packed.ids) as string[];
-  await nextTurn();
+/**
+ * Puts the packed text back into the projection and the results (the topics are one array, shared by
+ * both as scoring shares them), and the calling thread's own `ids` into the projection.
+ */
+export async function unpackScoredText(packed: PackedScoredText, ids: string[], projection: Projection, result: ScoreSet): Promise<void> {
+  projection.ids = ids;
   result.text.participationTier = unpackStrings(packed.tiers) as ParticipationTier[];
   await nextTurn();
   const topics = await unpackLists(packed.topics, nextTurn);

@@ -41,8 +41,8 @@ import {
   type ParticipationTier,
   type SnapshotWarmth,
 } from './influence.js';
-import type { NetworkCsrs } from './network-graph.js';
-import { DEFAULT_PROJECTION, type Projection } from './projection.js';
+import { tieCsrOf, type NetworkCsrs } from './network-graph.js';
+import { DEFAULT_PROJECTION, eachEvidence, type Projection } from './projection.js';
 import { computeStance, DEFAULT_STANCE_PARAMS } from './stance.js';
 import { ENGINE_CHOICES, type EngineResults } from './engines/engine.js';
 import { inProcess } from './engines/in-process.js';
@@ -300,7 +300,14 @@ export function scoringPhases(
   previousMaxCommunityId: number,
   control: ScoringControl = {},
   precomputed: EngineResults = {},
-): { phases: Phase[]; result: ScoreSet; /** The run's weighted graph (built once, on first use): also the paths graph's attention CSR. */ graph: () => CsrGraph } {
+): {
+  phases: Phase[];
+  result: ScoreSet;
+  /** The run's weighted graph (built once, on first use): also the paths graph's attention CSR. */
+  graph: () => CsrGraph;
+  /** The run's tie graph (built once, on first use): also the paths graph's ties CSR. */
+  ties: () => CsrGraph;
+} {
   const { signal, onProgress } = control;
   /** What a long kernel of a phase checks and reports to. */
   const kernel = (phase: string): KernelControl => ({ signal, onProgress: onProgress && ((fraction) => onProgress(phase, fraction)) });
@@ -316,22 +323,11 @@ export function scoringPhases(
   let g: CsrGraph | undefined;
   let tieGraph: CsrGraph | undefined;
   const graph = () => (g ??= buildCsr(n, p.src, p.dst, p.weight));
-  /** Only the FOLLOWS/KNOWS arcs: who is socially tied to whom, whatever they interacted about. */
-  const ties = () => {
-    if (tieGraph) return tieGraph;
-    let m = 0;
-    for (let i = 0; i < p.isTie.length; i++) m += p.isTie[i];
-    const src = new Int32Array(m);
-    const dst = new Int32Array(m);
-    for (let i = 0, j = 0; i < p.isTie.length; i++) {
-      if (p.isTie[i]) {
-        src[j] = p.src[i];
-        dst[j] = p.dst[i];
-        j++;
-      }
-    }
-    return (tieGraph = buildCsr(n, src, dst, null, { mergeParallel: 'max' }));
-  };
+  /**
+   * Only the FOLLOWS/KNOWS arcs: who is socially tied to whom, whatever they interacted about. Built
+   * with their weights, as the paths graph wants them (tieCsrOf); the phases here read its structure.
+   */
+  const ties = () => (tieGraph ??= tieCsrOf(p));
   let attention: CsrGraph | undefined;
   /** Ties and interactions as one unweighted graph: who pays attention to whom, each pair once. */
   const attentionGraph = () => (attention ??= buildCsr(n, p.src, p.dst, null, { mergeParallel: 'max' }));
@@ -507,9 +503,10 @@ export function scoringPhases(
       negative: new Int32Array(n * B),
     };
     const asOf = Date.parse(p.asOf);
+    const options = { ...params.stance, asOf };
     for (let b = 0; b < B; b++) {
-      for (const [i, evidence] of p.evidence[b]) {
-        const r = computeStance(evidence, { ...params.stance, asOf });
+      eachEvidence(p, b, (i, evidence) => {
+        const r = computeStance(evidence, options);
         const k = i * B + b;
         st.classes[k] = STANCE_CLASSES.indexOf(r.stance);
         st.scores[k] = r.score;
@@ -517,7 +514,7 @@ export function scoringPhases(
         st.latestNps[k] = r.evidence.latestNps ?? -1;
         st.positive[k] = r.evidence.positive;
         st.negative[k] = r.evidence.negative;
-      }
+      });
     }
     result.stance = st;
     if (B > 0) {
@@ -529,17 +526,11 @@ export function scoringPhases(
   });
   on('trust', () => {
     // Trust flows along ties and friendly interactions, distrust along hostile ones.
-    const m = p.src.length;
-    const posW = new Float64Array(m);
-    const negW = new Float64Array(m);
-    for (let a = 0; a < m; a++) {
-      posW[a] = (p.isTie[a] ? p.weight[a] : 0) + params.projection.interactionWeight * p.positiveVolume[a];
-      negW[a] = params.projection.interactionWeight * p.negativeVolume[a];
-    }
+    const k = params.projection.interactionWeight;
     // Arcs of weight 0 add nothing to any of signed PageRank's sums: left out, the negative graph
     // holds only the hostile arcs (a small share) instead of a copy of every arc.
-    const pos = buildCsr(n, ...weightedArcs(p.src, p.dst, posW));
-    const neg = buildCsr(n, ...weightedArcs(p.src, p.dst, negW));
+    const pos = buildCsr(n, ...weightedArcs(p.src, p.dst, (a) => (p.isTie[a] ? p.weight[a] : 0) + k * p.positiveVolume[a]));
+    const neg = buildCsr(n, ...weightedArcs(p.src, p.dst, (a) => k * p.negativeVolume[a]));
     const r = signedPagerank(pos, neg, { alpha: params.trust.alpha, beta: params.trust.beta, onNonConvergence: 'return' });
     f.trust = r.trust;
     f.distrust = r.distrust;
@@ -569,22 +560,31 @@ export function scoringPhases(
       s.influence = { weights: DEFAULT_INFLUENCE_WEIGHTS, components: Object.keys(pct) };
     },
   });
-  return { phases, result, graph };
+  return { phases, result, graph, ties };
 }
 
 /** The arcs whose weight is not 0, as buildCsr takes them. */
-function weightedArcs(src: Int32Array, dst: Int32Array, w: Float64Array): [Int32Array, Int32Array, Float64Array] {
+/**
+ * The arcs whose weight `weightOf(arc)` is not 0, with those weights: computed twice (once to count)
+ * instead of kept in an array per arc, and the arc arrays themselves reused when every arc stays
+ * (at 1M customers a weight array per arc is 100 MB for each of trust's two graphs).
+ */
+function weightedArcs(src: Int32Array, dst: Int32Array, weightOf: (arc: number) => number): [Int32Array, Int32Array, Float64Array] {
   let m = 0;
-  for (let a = 0; a < w.length; a++) if (w[a] !== 0) m++;
-  if (m === w.length) return [src, dst, w];
+  for (let a = 0; a < src.length; a++) if (weightOf(a) !== 0) m++;
+  const x = new Float64Array(m);
+  if (m === src.length) {
+    for (let a = 0; a < m; a++) x[a] = weightOf(a);
+    return [src, dst, x];
+  }
   const s = new Int32Array(m);
   const d = new Int32Array(m);
-  const x = new Float64Array(m);
-  for (let a = 0, j = 0; a < w.length; a++) {
-    if (w[a] === 0) continue;
+  for (let a = 0, j = 0; a < src.length; a++) {
+    const w = weightOf(a);
+    if (w === 0) continue;
     s[j] = src[a];
     d[j] = dst[a];
-    x[j++] = w[a];
+    x[j++] = w;
   }
   return [s, d, x];
 }

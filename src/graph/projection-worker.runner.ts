@@ -2,8 +2,8 @@
  * The projection read in a worker thread (projection-worker.ts): the same Projection as
  * Neo4jProjectionRepository, with its typed arrays transferred back (no copy), while the service's
  * event loop keeps answering. Its stance evidence comes back packed (`packedEvidence`, `evidence`
- * empty): the scoring unpacks it in its own thread; a caller that reads it here calls
- * unpackProjectionEvidence. Its ids and topics come packed too and are restored here a slice per
+ * empty): the scoring's stance phase reads it packed, a customer at a time (eachEvidence); a
+ * caller that wants the Maps here calls unpackProjectionEvidence. Its ids and topics come packed too and are restored here a slice per
  * turn of the event loop, with the packed copy kept (`packedText`) for the scoring worker.
  * Aborting terminates the worker at once; the database rolls back its read transactions when the
  * connection drops.

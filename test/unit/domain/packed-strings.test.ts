@@ -30,8 +30,8 @@ describe('scored text', () => {
     const packed = structuredClone(packScoredText(projection, result));
     expect(projection.ids).toEqual([]);
     expect(result.text.topics).toEqual([]);
-    await unpackScoredText(packed, projection, result);
-    expect(projection.ids).toEqual(ids);
+    await unpackScoredText(packed, ids, projection, result);
+    expect(projection.ids).toBe(ids);
     expect(result.text.participationTier).toEqual(['creator', 'lurker', 'engager', 'lurker']);
     expect(result.text.topics).toEqual(topics);
     expect(projection.topics).toBe(result.text.topics);

@@ -8,7 +8,7 @@ import { runScoringTask, type ScoringEvent } from '../../../src/domain/run-worke
 import { RunParamsSchema, scoringPhases } from '../../../src/domain/scoring.js';
 import { DEFAULT_INFLUENCE_WEIGHTS, influenceKey, percentileRanks, rankOrder } from '../../../src/domain/influence.js';
 import { networkCsrsOf } from '../../../src/domain/network-graph.js';
-import { unpackProjectionEvidence } from '../../../src/domain/projection.js';
+import { packProjectionEvidence, unpackProjectionEvidence } from '../../../src/domain/projection.js';
 import { generatedProjection } from './scoring-fixture.js';
 
 describe('scoring in a worker thread', () => {
@@ -53,6 +53,19 @@ describe('scoring in a worker thread', () => {
     expect(warmth.order).toEqual(rankOrder(result.fields.influence!, ids));
     // and the paths graph of the same projection
     expect(result.network).toEqual(networkCsrsOf(generatedProjection(300, 5, 2)));
+  });
+
+  it('scores stance from packed evidence, read a customer at a time, as from the Maps', async () => {
+    const params = RunParamsSchema.parse({ seed: 4 });
+    const packed = generatedProjection(300, 5, 2);
+    packProjectionEvidence(packed);
+    expect(packed.evidence).toEqual([]);
+    const fromPacked = await runScoringTask({ projection: packed, params, previousMaxCommunityId: -1 }, () => undefined);
+    const fromMaps = await runScoringTask({ projection: generatedProjection(300, 5, 2), params, previousMaxCommunityId: -1 }, () => undefined);
+    expect(fromPacked.stance!.classes.some((c) => c !== 0)).toBe(true);
+    expect(fromPacked).toEqual(fromMaps);
+    // Dropped with the arcs once scored.
+    expect(packed.packedEvidence).toBeUndefined();
   });
 
   it('stops when aborted during a phase', async () => {
