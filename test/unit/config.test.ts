@@ -11,6 +11,13 @@ describe('loadConfig', () => {
     expect(config.API_KEYS).toBeUndefined();
   });
 
+  it('gives the embedded Neo4j 1g of heap, 2g with Graph Data Science, unless NEO4J_HEAP says otherwise', () => {
+    expect(loadConfig({}).NEO4J_HEAP).toBe('1g');
+    expect(loadConfig({ NEO4J_GDS: 'true' }).NEO4J_HEAP).toBe('2g');
+    expect(loadConfig({ NEO4J_GDS: 'true', NEO4J_HEAP: '3g' }).NEO4J_HEAP).toBe('3g');
+    expect(loadConfig({ NEO4J_HEAP: '' }).NEO4J_HEAP).toBe('1g');
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', NEO4J_URI: '' }).PORT).toBe(3000);
   });
