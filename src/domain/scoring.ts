@@ -42,7 +42,7 @@ import {
   type SnapshotWarmth,
 } from './influence.js';
 import { tieCsrOf, type NetworkCsrs } from './network-graph.js';
-import { DEFAULT_PROJECTION, eachEvidence, type Projection } from './projection.js';
+import { DEFAULT_PROJECTION, eachEvidence, releaseScoredArcs, type Projection } from './projection.js';
 import { computeStance, DEFAULT_STANCE_PARAMS } from './stance.js';
 import { ENGINE_CHOICES, type EngineResults } from './engines/engine.js';
 import { inProcess } from './engines/in-process.js';
@@ -328,9 +328,6 @@ export function scoringPhases(
    * with their weights, as the paths graph wants them (tieCsrOf); the phases here read its structure.
    */
   const ties = () => (tieGraph ??= tieCsrOf(p));
-  let attention: CsrGraph | undefined;
-  /** Ties and interactions as one unweighted graph: who pays attention to whom, each pair once. */
-  const attentionGraph = () => (attention ??= buildCsr(n, p.src, p.dst, null, { mergeParallel: 'max' }));
   const phases: Phase[] = [
     {
       name: 'graph',
@@ -478,7 +475,8 @@ export function scoringPhases(
     // Both graphs, each described by the same figures: the social-tie graph (FOLLOWS/KNOWS) and the
     // attention graph (ties and interactions). The top-level figures stay those of the tie graph.
     const social = graphFigures(ties());
-    const attention = graphFigures(attentionGraph());
+    // Who pays attention to whom, each pair once: the weighted graph's structure (its parallel arcs are merged too).
+    const attention = graphFigures(graph());
     s.network = {
       customers: n,
       tieArcs: social.arcs,
@@ -540,6 +538,12 @@ export function scoringPhases(
   phases.push({
     name: 'influence',
     run: () => {
+      // The last phase reads no arc: once the two graphs the paths graph reuses are built, the
+      // projection's arcs and evidence go (releaseScoredArcs; about 430 MB at 1M customers), before
+      // the percentiles and the paths graph are made.
+      graph();
+      ties();
+      releaseScoredArcs(p);
       const pct: Partial<Record<InfluenceComponent, Float64Array>> = {};
       for (const c of INFLUENCE_COMPONENTS) {
         const values = f[COMPONENT_FIELD[c]];
@@ -550,7 +554,7 @@ export function scoringPhases(
       const known: Record<string, Float64Array> = {};
       for (const c of INFLUENCE_COMPONENTS) if (pct[c]) known[COMPONENT_FIELD[c]] = pct[c];
       result.warmth = snapshotWarmth(f, p.ids, DEFAULT_INFLUENCE_WEIGHTS, { percentiles: known, influence: f.influence });
-      if (f.community) result.communities = summariseCommunities(p, ties(), attentionGraph(), f.community, f.influence);
+      if (f.community) result.communities = summariseCommunities(p, ties(), graph(), f.community, f.influence);
       if (result.stance) {
         const st = result.stance;
         const brands: Record<string, BrandStanceSummary> = {};
