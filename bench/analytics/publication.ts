@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/analytics/publication.ts --label after [--base /work/data/base-100k]
  *       [--copy /tmp/publication-100k] [--heap 512m] [--threads 1|2] [--warm-up-runs N] [--no-projection-warm-up]
- *       [--out-dir bench/results] [--report] [--system-allocator]
+ *       [--out-dir bench/results] [--report] [--system-allocator] [--note TEXT]
  *
  * It copies --base (a store built by bench/base-store.ts) to --copy, starts the embedded Neo4j on
  * the copy (--heap overrides the default heap, to see what the publication needs; --threads the
@@ -61,6 +61,8 @@ interface Result {
   pagecache: string;
   /** The allocator settings the bench (the service's code) ran with (bench/service-process.ts); absent before 2026-12-01 evening. */
   allocator?: Record<string, string | null>;
+  /** What the run measured besides its commit (--note), e.g. a change not committed. */
+  note?: string;
   /** Unmeasured runs before the measured one since Neo4j started (absent: 0). */
   warmUpRuns?: number;
   /**
@@ -242,6 +244,7 @@ async function measure(label: string): Promise<Result> {
       heap: defaults.NEO4J_HEAP,
       pagecache: defaults.NEO4J_PAGECACHE,
       allocator: allocatorSettings(),
+      note: argValue('note'),
       threads: config.ANALYTICS_THREADS,
       warmUpRuns,
       projectionWarmUp,
@@ -293,6 +296,8 @@ function report(): void {
   ];
   const row = (name: string, f: (r: Result) => string | number) => lines.push(`| ${name} | ${results.map(f).join(' | ')} |`);
   row('customers', (r) => r.customers);
+  row('note', (r) => r.note ?? '');
+  row('allocator (MALLOC_MMAP_THRESHOLD_)', (r) => (r.allocator ? (r.allocator.MALLOC_MMAP_THRESHOLD_ ?? 'unset') : 'unset (before 2026-12-01 evening)'));
   row('Neo4j heap / page cache', (r) => `${r.heap} / ${r.pagecache}`);
   row('scoring threads (ANALYTICS_THREADS)', (r) => r.threads ?? 1);
   row('runs before the measured one since Neo4j started', (r) => r.warmUpRuns ?? 0);
