@@ -3,8 +3,7 @@
  * structured cloning 100k tiers and 100k topic lists cost the service's thread a stall of over
  * 100 ms when the scores arrived (a string or an array object each); packed, they cross as a few
  * strings and typed arrays, and are unpacked here a column per turn of the event loop. The customer
- * ids do not travel back: the calling thread kept its own (the same, in the same order), and the
- * run's read model was already given that very array when the projection was read.
+ * ids do not travel back: the calling thread kept its own (the same, in the same order).
  */
 import type { ParticipationTier } from './influence.js';
 import { nextTurn, packLists, packStrings, unpackLists, unpackStrings, type PackedLists, type PackedStrings } from './packed-strings.js';

@@ -567,7 +567,6 @@ export function scoringPhases(
   return { phases, result, graph, ties };
 }
 
-/** The arcs whose weight is not 0, as buildCsr takes them. */
 /**
  * The arcs whose weight `weightOf(arc)` is not 0, with those weights: computed twice (once to count)
  * instead of kept in an array per arc, and the arc arrays themselves reused when every arc stays
