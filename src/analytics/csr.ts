@@ -220,6 +220,41 @@ function assemble(
   return { directed, n, m, outOffsets, outTargets, outWeights, inOffsets, inSources, inWeights };
 }
 
+/**
+ * The graph `g` with other weights: `weightOf(i)` of every input arc i (src[i] → dst[i], each of
+ * which must be an arc of `g`, as when `g` was built from these arrays) summed onto its merged arc
+ * in input order, as buildCsr sums parallel arcs; an arc none of whose inputs weighs anything
+ * weighs 0 (buildCsr, given only the arcs of non-zero weight, would leave it out). Shares `g`'s
+ * offsets, targets and sources: only the two weight arrays are new (16 bytes per arc, against 24
+ * plus a copy of the arc lists for a graph of its own). A directed `g` only. O(m log d).
+ */
+export function reweighted(g: CsrGraph, src: Int32Array, dst: Int32Array, weightOf: (arc: number) => number): CsrGraph {
+  if (!g.directed) throw new InvalidArgumentError('reweighted takes a directed graph');
+  const outWeights = new Float64Array(g.m);
+  const { outOffsets, outTargets } = g;
+  for (let i = 0; i < src.length; i++) {
+    const u = src[i];
+    const v = dst[i];
+    let lo = outOffsets[u];
+    let hi = outOffsets[u + 1] - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (outTargets[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > hi || outTargets[lo] !== v) throw new InvalidGraphError(`arc ${i} (${u} → ${v}) is not in the graph`);
+    const w = weightOf(i);
+    if (!(w >= 0) || w === Infinity) throw new InvalidGraphError(`edge ${i} has weight ${w}; weights must be finite and >= 0`);
+    outWeights[lo] += w;
+  }
+  const inWeights = new Float64Array(g.m);
+  const cursor = g.inOffsets.slice(0, g.n);
+  for (let u = 0; u < g.n; u++) {
+    for (let p = outOffsets[u], end = outOffsets[u + 1]; p < end; p++) inWeights[cursor[outTargets[p]]++] = outWeights[p];
+  }
+  return { ...g, outWeights, inWeights };
+}
+
 export interface ToUndirectedOptions {
   /** Weight of {u,v} from the arcs u→v and v→u: 'sum' (default) or 'max'. */
   combine?: 'sum' | 'max';

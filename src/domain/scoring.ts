@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import {
   buildCsr,
+  reweighted,
   eigenvector,
   stableCommunityIds,
   weaklyConnectedComponents,
@@ -525,9 +526,11 @@ export function scoringPhases(
   on('trust', () => {
     // Trust flows along ties and friendly interactions, distrust along hostile ones.
     const k = params.projection.interactionWeight;
-    // Arcs of weight 0 add nothing to any of signed PageRank's sums: left out, the negative graph
-    // holds only the hostile arcs (a small share) instead of a copy of every arc.
-    const pos = buildCsr(n, ...weightedArcs(p.src, p.dst, (a) => (p.isTie[a] ? p.weight[a] : 0) + k * p.positiveVolume[a]));
+    // Arcs of weight 0 add nothing to any of signed PageRank's sums (exactly: x + 0 = x). The
+    // positive graph, most of the arcs, is the weighted graph with other weights (reweighted: two
+    // weight arrays, no structure of its own); the negative graph holds only the hostile arcs (a
+    // small share), the others left out.
+    const pos = reweighted(graph(), p.src, p.dst, (a) => (p.isTie[a] ? p.weight[a] : 0) + k * p.positiveVolume[a]);
     const neg = buildCsr(n, ...weightedArcs(p.src, p.dst, (a) => k * p.negativeVolume[a]));
     const r = signedPagerank(pos, neg, { alpha: params.trust.alpha, beta: params.trust.beta, onNonConvergence: 'return' });
     f.trust = r.trust;
@@ -569,8 +572,8 @@ export function scoringPhases(
 
 /**
  * The arcs whose weight `weightOf(arc)` is not 0, with those weights: computed twice (once to count)
- * instead of kept in an array per arc, and the arc arrays themselves reused when every arc stays
- * (at 1M customers a weight array per arc is 100 MB for each of trust's two graphs).
+ * instead of kept in an array per arc (100 MB at 1M customers), and the arc arrays themselves
+ * reused when every arc stays.
  */
 function weightedArcs(src: Int32Array, dst: Int32Array, weightOf: (arc: number) => number): [Int32Array, Int32Array, Float64Array] {
   let m = 0;

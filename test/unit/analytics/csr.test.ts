@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildCsr,
+  createRng,
   fromEdgeList,
   InvalidArgumentError,
   InvalidGraphError,
   reverse,
+  reweighted,
+  signedPagerank,
   toUndirected,
   type CsrGraph,
 } from '../../../src/analytics/index.js';
@@ -138,5 +141,42 @@ describe('fromEdgeList', () => {
   it('rejects unknown nodes and duplicated ids', () => {
     expect(() => fromEdgeList(['a'], [['a', 'z']], { directed: true })).toThrow(InvalidArgumentError);
     expect(() => fromEdgeList(['a', 'a'], [], { directed: true })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('reweighted', () => {
+  // A multigraph with parallel arcs, self-loops and, for the second weights, many zero weights.
+  const n = 60;
+  const m = 900;
+  const rng = createRng(7);
+  const src = Int32Array.from({ length: m }, () => rng.nextInt(n));
+  const dst = Int32Array.from({ length: m }, () => rng.nextInt(n));
+  const first = Float64Array.from({ length: m }, () => 0.5 + rng.next());
+  const second = Float64Array.from({ length: m }, () => (rng.next() < 0.4 ? 0 : rng.next() * 3));
+
+  it('gives the graph built with the other weights, sharing its structure', () => {
+    const g = buildCsr(n, src, dst, first);
+    const r = reweighted(g, src, dst, (a) => second[a]);
+    const built = buildCsr(n, src, dst, second);
+    expect(r.outTargets).toBe(g.outTargets);
+    expect(r.inSources).toBe(g.inSources);
+    expect(r.outWeights).toEqual(built.outWeights);
+    expect(r.inWeights).toEqual(built.inWeights);
+    expect(r.m).toBe(built.m);
+  });
+
+  it('scores signed PageRank exactly as the graph of the non-zero arcs alone', () => {
+    const g = buildCsr(n, src, dst, first);
+    const keep = Array.from({ length: m }, (_, a) => a).filter((a) => second[a] !== 0);
+    const alone = buildCsr(n, Int32Array.from(keep, (a) => src[a]), Int32Array.from(keep, (a) => dst[a]), Float64Array.from(keep, (a) => second[a]));
+    expect(alone.m).toBeLessThan(g.m);
+    const hostile = buildCsr(n, src.subarray(0, 50), dst.subarray(0, 50), first.subarray(0, 50));
+    expect(signedPagerank(reweighted(g, src, dst, (a) => second[a]), hostile)).toEqual(signedPagerank(alone, hostile));
+  });
+
+  it('refuses an arc the graph does not have, and a bad weight', () => {
+    const g = buildCsr(3, i32([0, 1]), i32([1, 2]));
+    expect(() => reweighted(g, i32([0, 2]), i32([1, 0]), () => 1)).toThrow(InvalidGraphError);
+    expect(() => reweighted(g, i32([0]), i32([1]), () => Number.NaN)).toThrow(InvalidGraphError);
   });
 });
