@@ -111,11 +111,13 @@ RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
  * ProcedureNotFound, cheaper than listing the procedures).
  */
 const SPLIT = `
-CALL influencegraph.projection.split() YIELD at, sample, follows, knows, interactions
-RETURN toFloat(at) AS at, toFloat(sample) AS sample, toFloat(follows) AS follows, toFloat(knows) AS knows, toFloat(interactions) AS interactions`;
+CALL influencegraph.projection.split() YIELD at, sample, sampleUpper, follows, knows, interactions
+RETURN toFloat(at) AS at, toFloat(sample) AS sample, toFloat(sampleUpper) AS sampleUpper, toFloat(follows) AS follows, toFloat(knows) AS knows, toFloat(interactions) AS interactions`;
 /** LATEST_EVENT through the procedure. */
 const LATEST_CHUNK = `CALL influencegraph.projection.latest() YIELD at RETURN toString(at) AS latest`;
 /** The customers with an internal id in [from, to): their arcs and profile as packed chunks (parts follows, knows, interactions, engaged, rated, posted). */
+/** Past every internal id: the end of the upper half's range. */
+const UPPER_END = 2 ** 31;
 const READ_CHUNKS = `
 CALL influencegraph.projection.read(datetime($asOf), toFloat($halfLifeSeconds), toInteger($from), toInteger($to))
 YIELD part, rows, ints, floats, strings
@@ -260,8 +262,9 @@ function tieWeight(raw: unknown): number {
 /** What SPLIT returns. */
 interface Split {
   at: number;
-  /** Below this internal id lie the first 50,000 customers (or half of them): the warm-up's sample. */
+  /** The warm-up's sample: the first 50,000 customers of each half (the whole half, when fewer) lie in [0, sample) and [at, sampleUpper). */
   sample: number;
+  sampleUpper: number;
   follows: number;
   knows: number;
   interactions: number;
@@ -294,7 +297,8 @@ export class Neo4jProjectionRepository implements ProjectionSource {
 
   /**
    * Runs the projection's statements once, as a projection does, with the read on a sample of the
-   * customers (the first 50,000 by internal id, or half of them) and nothing kept: the first
+   * customers (the first 50,000 by internal id of each half the projection reads, in parallel as it
+   * reads them: a 100k base whole) and nothing kept: the first
    * projection after the database starts otherwise pays for planning these statements and for the
    * database compiling the code that serves them, about 2 of 5 s at 100k customers (measured on the
    * embedded database; bench/results/publication-2026-12-01.md). Resolves false when the procedures
@@ -304,10 +308,13 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const split = await this.viaProcedure(SPLIT, (r) => r.records[0].toObject() as Split);
     if (split === null) return false;
     const ignore = () => undefined;
+    const sampleRead = { asOf: new Date().toISOString(), halfLifeSeconds: 86_400 };
     await settled([
       this.stream(LATEST_CHUNK, {}, ignore),
       previousCommunitiesRef(this.db).then((previous) => this.stream(CUSTOMER_CHUNKS, { previous }, ignore)),
-      this.stream(READ_CHUNKS, { asOf: new Date().toISOString(), halfLifeSeconds: 86_400, from: 0, to: split.sample }, ignore),
+      // Both halves, as a projection reads them (two reading threads, and a 100k base's whole store in the page cache).
+      this.stream(READ_CHUNKS, { ...sampleRead, from: 0, to: split.sample }, ignore),
+      this.stream(READ_CHUNKS, { ...sampleRead, from: split.at, to: Math.min(split.sampleUpper, UPPER_END) }, ignore),
     ]);
     return true;
   }
@@ -632,7 +639,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
         state.lowerIn = true;
         drain();
       });
-      const upper = this.stream(READ_CHUNKS, { ...params, from: splitAt, to: 2 ** 31 }, take('upper'));
+      const upper = this.stream(READ_CHUNKS, { ...params, from: splitAt, to: UPPER_END }, take('upper'));
       await settled([lower, upper, listed]);
       drain();
       return state.fits;

@@ -62,8 +62,8 @@ import org.neo4j.values.storable.Values;
  *
  * - influencegraph.projection.customers: the customers with an id, in id order, each with its
  *   community in a previous run's results (so the service need not decode those results);
- * - influencegraph.projection.split: the internal id that halves the customers, the one below which
- *   the service's warm-up sample lies, and the store's count of each arc kind;
+ * - influencegraph.projection.split: the internal id that halves the customers, the ends of the
+ *   service's warm-up sample in each half, and the store's count of each arc kind;
  * - influencegraph.projection.latest: the newest event's time;
  * - influencegraph.projection.read: the arcs and evidence of the customers in a range of internal
  *   ids (the service reads two halves at once and takes them in id order).
@@ -450,48 +450,58 @@ public final class ProjectionProcedures {
     }
 
     /**
-     * The internal id that splits the customers into two halves, the one below which the first
-     * SAMPLE_CUSTOMERS customers (or half of them, when fewer) lie, and how many arcs of each kind the
-     * store holds.
+     * The internal id that splits the customers into two halves; the ids below which the first
+     * SAMPLE_CUSTOMERS customers of each half (all of it, when fewer) lie; and how many arcs of each
+     * kind the store holds.
      */
     public static final class Split {
         public long at;
         public long sample;
+        public long sampleUpper;
         public long follows;
         public long knows;
         public long interactions;
 
-        Split(long at, long sample, long follows, long knows, long interactions) {
+        Split(long at, long sample, long sampleUpper, long follows, long knows, long interactions) {
             this.at = at;
             this.sample = sample;
+            this.sampleUpper = sampleUpper;
             this.follows = follows;
             this.knows = knows;
             this.interactions = interactions;
         }
     }
 
-    /** Customers below the split's `sample`: a projection of them is the service's warm-up after a start. */
+    /**
+     * Customers of each half in the warm-up sample: a projection of [0, sample) and [at, sampleUpper)
+     * is the service's warm-up after a start (both reading threads; a 100k base whole).
+     */
     static final long SAMPLE_CUSTOMERS = 50_000;
 
     @Procedure(name = "influencegraph.projection.split", mode = Mode.READ)
-    @Description("The internal id below which half of the Customer nodes lie (a scan of labels only), the one below which"
-            + " the first 50,000 of them lie (or half, when fewer), and the number of FOLLOWS, KNOWS and INTERACTED"
-            + " relationships (from the counts store: an upper bound of the arcs to expect).")
+    @Description("The internal id below which half of the Customer nodes lie (a scan of labels only), the ids below which"
+            + " the first 50,000 customers of each half lie (the whole half, when fewer), and the number of FOLLOWS, KNOWS"
+            + " and INTERACTED relationships (from the counts store: an upper bound of the arcs to expect).")
     public Stream<Split> split() {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         // The middle customer by the counts store, found by the scan (in id order). Only the halves'
         // balance depends on the count: any boundary splits the customers into two disjoint ranges.
         long at = 0;
         long sample = 0;
+        long sampleUpper = Long.MAX_VALUE;
         try (Cursors c = new Cursors(ktx)) {
             long half = c.customer == TokenConstants.NO_TOKEN ? 0 : c.read.countsForNode(c.customer) / 2;
             long first = Math.min(half, SAMPLE_CUSTOMERS);
             for (long seen = 0; c.nextCustomer(); seen++) {
-                at = c.scan.nodeReference();
-                if (seen == first) {
-                    sample = at;
+                long id = c.scan.nodeReference();
+                if (seen <= half) {
+                    at = id;
                 }
-                if (seen >= half) {
+                if (seen == first) {
+                    sample = id;
+                }
+                if (seen == half + SAMPLE_CUSTOMERS) {
+                    sampleUpper = id;
                     break;
                 }
             }
@@ -504,7 +514,7 @@ public final class ProjectionProcedures {
             int type = t.relationshipType(types[k]);
             counts[k] = type == TokenConstants.NO_TOKEN ? 0 : read.countsForRelationship(TokenConstants.ANY_LABEL, type, TokenConstants.ANY_LABEL);
         }
-        return Stream.of(new Split(at, sample, counts[0], counts[1], counts[2]));
+        return Stream.of(new Split(at, sample, sampleUpper, counts[0], counts[1], counts[2]));
     }
 
     @Procedure(name = "influencegraph.projection.latest", mode = Mode.READ)
