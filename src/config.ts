@@ -57,7 +57,7 @@ export const ConfigSchema = z.object({
   /**
    * Heap of the embedded Neo4j. Default 1g (2g with NEO4J_GDS, whose graphs live on the heap): the
    * publication writes in bounded batches and the projection streams, so the database's own work
-   * needs no more at any base size (heap in use at most 734 MB in a 1M-customer run).
+   * needs no more at any base size (heap in use at most 754 MB in a 1M-customer run).
    */
   NEO4J_HEAP: memorySize.optional(),
   NEO4J_PAGECACHE: memorySize.default('512m'),
