@@ -221,6 +221,30 @@ function assemble(
 }
 
 /**
+ * Where `v` sits in row `u` of CSR arrays whose rows are sorted (every CSR here), −1 when it is not
+ * there. Binary search, O(log d): the one lookup of an arc u → v that paths, seed selection and
+ * reweighted share.
+ */
+export function rowPosition(offsets: Int32Array, targets: Int32Array, u: number, v: number): number {
+  let lo = offsets[u];
+  let hi = offsets[u + 1] - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const t = targets[mid];
+    if (t === v) return mid;
+    if (t < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Weight of the arc u → v of `g` (1 when `g` carries no weights), 0 when there is none. O(log d). */
+export function arcWeight(g: OutArcs, u: number, v: number): number {
+  const p = rowPosition(g.outOffsets, g.outTargets, u, v);
+  return p < 0 ? 0 : g.outWeights ? g.outWeights[p] : 1;
+}
+
+/**
  * The graph `g` with other weights: `weightOf(i)` of every input arc i (src[i] → dst[i], each of
  * which must be an arc of `g`, as when `g` was built from these arrays) summed onto its merged arc
  * in input order, as buildCsr sums parallel arcs; an arc none of whose inputs weighs anything
@@ -233,19 +257,11 @@ export function reweighted(g: CsrGraph, src: Int32Array, dst: Int32Array, weight
   const outWeights = new Float64Array(g.m);
   const { outOffsets, outTargets } = g;
   for (let i = 0; i < src.length; i++) {
-    const u = src[i];
-    const v = dst[i];
-    let lo = outOffsets[u];
-    let hi = outOffsets[u + 1] - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (outTargets[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > hi || outTargets[lo] !== v) throw new InvalidGraphError(`arc ${i} (${u} → ${v}) is not in the graph`);
+    const p = rowPosition(outOffsets, outTargets, src[i], dst[i]);
+    if (p < 0) throw new InvalidGraphError(`arc ${i} (${src[i]} → ${dst[i]}) is not in the graph`);
     const w = weightOf(i);
     if (!(w >= 0) || w === Infinity) throw new InvalidGraphError(`edge ${i} has weight ${w}; weights must be finite and >= 0`);
-    outWeights[lo] += w;
+    outWeights[p] += w;
   }
   const inWeights = new Float64Array(g.m);
   const cursor = g.inOffsets.slice(0, g.n);

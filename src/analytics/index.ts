@@ -4,7 +4,7 @@
  * See README.md in this folder for conventions shared by every algorithm.
  */
 
-export { buildCsr, reweighted, toUndirected, reverse, fromEdgeList } from './csr.js';
+export { arcWeight, buildCsr, reweighted, rowPosition, toUndirected, reverse, fromEdgeList } from './csr.js';
 export type { CsrGraph, OutArcs, BuildCsrOptions, ToUndirectedOptions, LabelledCsr, NodeId, EdgeTuple } from './csr.js';
 export {
   AnalyticsError,

@@ -64,7 +64,7 @@
  * search over a typed-array CSR; NetworkX's `shortest_simple_paths` is a Python generator.
  */
 
-import type { CsrGraph } from './csr.js';
+import { rowPosition, type CsrGraph } from './csr.js';
 import { InvalidArgumentError } from './errors.js';
 
 export type PathDirection = 'out' | 'in' | 'both';
@@ -425,16 +425,8 @@ function measure(rows: Rows[], nodes: number[]): Path {
 
 /** Weight of the arc a → b in a sorted CSR row (0 when absent), by binary search. */
 function rowWeight(r: Rows, a: number, b: number): number {
-  let lo = r.offsets[a];
-  let hi = r.offsets[a + 1] - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const x = r.nbrs[mid];
-    if (x === b) return r.weights ? r.weights[mid] : 1;
-    if (x < b) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return 0;
+  const p = rowPosition(r.offsets, r.nbrs, a, b);
+  return p < 0 ? 0 : r.weights ? r.weights[p] : 1;
 }
 
 /** BFS from the target over reversed steps; distB = hops to the target. Returns the epoch. */

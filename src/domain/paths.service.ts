@@ -38,7 +38,7 @@
  *   within `hops` of them) ≤ O(D · (n + m)). The table is cached per (snapshot version, brand, hops) in a
  *   small Map, so a repeated question costs only `limit` BFSs (the exposed lists) and one sort.
  */
-import { arcStrength, bfsTree, kBestPaths, type CsrGraph, type PathMode } from '../analytics/index.js';
+import { arcStrength, arcWeight, bfsTree, kBestPaths, type CsrGraph, type PathMode } from '../analytics/index.js';
 import { AppError, notFound } from './errors.js';
 import { DEFAULT_INFLUENCE_WEIGHTS } from './influence.js';
 import type { NetworkGraph } from './network-graph.js';
@@ -194,20 +194,6 @@ class ListenerSearch {
     }
     return tail;
   }
-}
-
-/** Weight of the arc u → v, 0 when there is none (rows are sorted: binary search). */
-function arcWeight(g: CsrGraph, u: number, v: number): number {
-  let lo = g.outOffsets[u];
-  let hi = g.outOffsets[u + 1] - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const t = g.outTargets[mid];
-    if (t === v) return g.outWeights ? g.outWeights[mid] : 1;
-    if (t < v) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return 0;
 }
 
 export class PathsService {

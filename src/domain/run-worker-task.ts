@@ -2,14 +2,14 @@
  * The scoring part of an analytics run as a task a worker thread (run-worker.ts) or the calling
  * thread performs: the algorithm phases of scoring.ts over one projection, each phase's start and
  * end reported, then the scores; the projection is left without its arcs and evidence, which only
- * the scoring reads (releaseScoredArcs). Shared by both so the two give the same results for a seed.
+ * the scoring reads (the influence phase, the last, drops them: releaseScoredArcs). Shared by both so the two give the same results for a seed.
  * With `threads` ≥ 2 the closeness and harmonic searches run in a second worker thread beside the
  * phases from degree to betweenness (distance-worker.runner.ts): the same scores, sooner.
  */
 import { closenessAndHarmonicInWorker } from './distance-worker.runner.js';
 import type { EngineResults } from './engines/engine.js';
 import { networkCsrsOf } from './network-graph.js';
-import { releaseScoredArcs, unpackProjectionText, type Projection } from './projection.js';
+import { unpackProjectionText, type Projection } from './projection.js';
 import { scoringPhases, type RunParams, type ScoreSet } from './scoring.js';
 
 export interface ScoringTask {
@@ -61,8 +61,8 @@ export async function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) 
   }
   signal?.throwIfAborted();
   // Done here, in the worker (the read model's caches come from the influence phase), so that
-  // adopting the run does not hold up the service's event loop.
+  // adopting the run does not hold up the service's event loop; both graphs exist by now (the arcs
+  // they came from are gone).
   result.network = networkCsrsOf(task.projection, graph(), ties());
-  releaseScoredArcs(task.projection);
   return result;
 }

@@ -53,7 +53,8 @@ export function runScoringInWorker(
   // The worker got its own copy of what cannot be moved (the topics, and the evidence when it was
   // not packed) and sends the projection back whole but for the ids; this thread keeps its ids and
   // drops the rest meanwhile.
-  const ids = task.projection.ids.length > 0 ? task.projection.ids : (unpackStrings(task.projection.packedText!.ids) as string[]);
+  const packedIds = task.projection.ids.length === 0 ? task.projection.packedText?.ids : undefined;
+  const ids = packedIds ? (unpackStrings(packedIds) as string[]) : task.projection.ids;
   task.projection.evidence = [];
   task.projection.topics = [];
   task.projection.packedText = undefined;

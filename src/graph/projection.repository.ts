@@ -115,9 +115,9 @@ CALL influencegraph.projection.split() YIELD at, sample, sampleUpper, follows, k
 RETURN toFloat(at) AS at, toFloat(sample) AS sample, toFloat(sampleUpper) AS sampleUpper, toFloat(follows) AS follows, toFloat(knows) AS knows, toFloat(interactions) AS interactions`;
 /** LATEST_EVENT through the procedure. */
 const LATEST_CHUNK = `CALL influencegraph.projection.latest() YIELD at RETURN toString(at) AS latest`;
-/** The customers with an internal id in [from, to): their arcs and profile as packed chunks (parts follows, knows, interactions, engaged, rated, posted). */
 /** Past every internal id: the end of the upper half's range. */
 const UPPER_END = 2 ** 31;
+/** The customers with an internal id in [from, to): their arcs and profile as packed chunks (parts follows, knows, interactions, engaged, rated, posted). */
 const READ_CHUNKS = `
 CALL influencegraph.projection.read(datetime($asOf), toFloat($halfLifeSeconds), toInteger($from), toInteger($to))
 YIELD part, rows, ints, floats, strings

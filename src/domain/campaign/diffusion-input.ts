@@ -10,6 +10,7 @@
  * Cost O(n + m log d) (a binary search in u's sorted tie row per arc); arrays are fresh, so they
  * can be transferred to a worker thread.
  */
+import { arcWeight } from '../../analytics/index.js';
 import type { NetworkGraph } from '../network-graph.js';
 import type { ScoreSnapshot } from '../score-snapshot.js';
 
@@ -19,20 +20,6 @@ export interface DiffusionArcs {
   dst: Int32Array;
   volume: Float64Array;
   isTie: Uint8Array;
-}
-
-/** Largest tie weight on u → v in the tie graph, or 0 when there is no tie. */
-function tieWeight(g: NetworkGraph['ties'], u: number, v: number): number {
-  let lo = g.outOffsets[u];
-  let hi = g.outOffsets[u + 1] - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const t = g.outTargets[mid];
-    if (t === v) return g.outWeights ? g.outWeights[mid] : 1;
-    if (t < v) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return 0;
 }
 
 export function diffusionArcs(g: NetworkGraph, interactionWeight: number): DiffusionArcs {
@@ -47,7 +34,8 @@ export function diffusionArcs(g: NetworkGraph, interactionWeight: number): Diffu
     for (let p = a.outOffsets[u]; p < a.outOffsets[u + 1]; p++) {
       const v = a.outTargets[p];
       const w = a.outWeights ? a.outWeights[p] : 1;
-      const tie = tieWeight(g.ties, u, v);
+      // The largest tie weight on u → v (the tie graph merges parallel ties by max), 0 when untied.
+      const tie = arcWeight(g.ties, u, v);
       src[p] = u;
       dst[p] = v;
       isTie[p] = tie > 0 ? 1 : 0;
