@@ -76,10 +76,9 @@ function queriesOf(file: string): Record<string, string> {
 function readingQueries(reading: string): Record<string, { cypher: string; params?: Record<string, unknown> }> {
   if (reading === 'before') return Object.fromEntries(Object.entries(queriesOf('./projection-before.ts')).map(([k, cypher]) => [k, { cypher }]));
   const all = queriesOf('../../src/graph/projection.repository.ts');
-  if (reading === 'cypher') return Object.fromEntries(Object.entries(all).filter(([k]) => !['PROCEDURES', 'SPLIT'].includes(k) && !/_CHUNKS?$/.test(k)).map(([k, cypher]) => [k, { cypher }]));
+  if (reading === 'cypher') return Object.fromEntries(Object.entries(all).filter(([k]) => !['PROCEDURES', 'SPLIT', 'INSTANT'].includes(k) && !/_CHUNKS?$/.test(k)).map(([k, cypher]) => [k, { cypher }]));
   return {
     CUSTOMER_CHUNKS: { cypher: all.CUSTOMER_CHUNKS },
-    LATEST_CHUNK: { cypher: all.LATEST_CHUNK },
     SPLIT: { cypher: all.SPLIT },
     BRANDS: { cypher: all.BRANDS },
     'READ_CHUNKS (all customers, one call)': { cypher: all.READ_CHUNKS, params: { from: 0, to: 2 ** 31 } },

@@ -196,6 +196,8 @@ export class AnalyticsRunService {
   private current: RunHandle | undefined;
   /** The projection warm-up in progress, stopped when a run starts. */
   private warming: AbortController | undefined;
+  /** Set by a warm-up that completed: the next run's projection is prepared ahead from then on (ProjectionSource.standBy). */
+  private standingBy = false;
   private stopped = false;
   private readonly completedListeners: ((run: AnalyticsRun, projection: Projection, result: ScoreSet) => Promise<void> | void)[] = [];
   private readonly publishingListeners: ((run: AnalyticsRun, projection: Projection) => (() => void) | void)[] = [];
@@ -249,7 +251,8 @@ export class AnalyticsRunService {
    * Warms the database's projection path up once, in the background of a start (ProjectionSource.warmUp):
    * the first run after the database started then reads its projection about as fast as the next
    * ones. A run that starts meanwhile stops the warm-up at once, so it never competes with a run.
-   * Resolves the milliseconds it took, or null when it was stopped, failed or had nothing to warm
+   * Once warmed, the projection source also prepares each next run's projection ahead (standBy:
+   * now, and after every run). Resolves the milliseconds it took, or null when it was stopped, failed or had nothing to warm
    * (a warm-up is an optimisation: its failure is logged as a warning, never raised).
    */
   async warmUp(): Promise<number | null> {
@@ -258,6 +261,9 @@ export class AnalyticsRunService {
     const started = performance.now();
     try {
       if (!(await this.projection.warmUp(warming.signal))) return null;
+      // From now on, the next run's projection thread waits ready (started again after each run).
+      this.standingBy = true;
+      if (!this.current) this.projection.standBy?.();
       const ms = Math.round(performance.now() - started);
       this.log.info({ ms }, 'projection warmed up');
       return ms;
@@ -316,6 +322,7 @@ export class AnalyticsRunService {
     log.info({ params }, 'analytics run started');
     handle.done = this.execute(handle, lease, hooks, log).finally(() => {
       this.current = undefined;
+      if (this.standingBy && !this.stopped) this.projection.standBy?.();
     });
     return run;
   }
@@ -352,6 +359,7 @@ export class AnalyticsRunService {
   async park(): Promise<AnalyticsRun | undefined> {
     this.stopped = true;
     this.warming?.abort();
+    await this.projection.close?.();
     const handle = this.current;
     if (!handle) return undefined;
     handle.park = true;

@@ -5,6 +5,9 @@
  */
 import { getPriority, setPriority } from 'node:os';
 
+/** What a worker started ahead (worker-thread.ts, StandbyWorker) posts once it is ready for its job. */
+export const STANDING_BY = 'standing-by';
+
 /**
  * Lowers the calling thread's scheduling priority (nice 10) for the work of an analytics run, so
  * that while a run computes, the service's own thread (the API) wins the cores whenever it has

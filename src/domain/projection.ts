@@ -24,11 +24,34 @@ export interface ProjectionOptions {
   interactionWeight: number;
   /** Half-life of an interaction's contribution, in days (default 180). */
   halfLifeDays: number;
-  /** The date ages are measured from. Default: the newest interaction, engagement or rating stored (so a historical import is read as of its own time). ISO 8601. */
+  /** The date ages are measured from. Default: the newest interaction, engagement or rating of a customer stored (so a historical import is read as of its own time). ISO 8601. */
   asOf?: string;
 }
 
 export const DEFAULT_PROJECTION: ProjectionOptions = { interactionWeight: 0.5, halfLifeDays: 180 };
+
+/** An instant as a date-time's epoch seconds (floor) and nanosecond. */
+export interface Instant {
+  seconds: number;
+  nano: number;
+}
+
+/**
+ * The age of an event at `at` as of `asOf`, in whole seconds rounded down, as Cypher's
+ * `duration.inSeconds(at, asOf).seconds` gives it (1.6 s → 1, −1.6 s → −2). NaN when `at` is
+ * not a date-time (seconds NaN).
+ */
+export function ageSeconds(at: Instant, asOf: Instant): number {
+  return asOf.seconds - at.seconds - (asOf.nano >= at.nano ? 0 : 1);
+}
+
+/**
+ * An interaction's count decayed over its age: count · 2^(−age / halfLifeSeconds). Both readings
+ * decay here, so they agree to the bit. NaN when the age is unknown (null or NaN).
+ */
+export function decayedCount(count: number, age: number | null, halfLifeSeconds: number): number {
+  return age === null ? NaN : count * Math.pow(2, -age / halfLifeSeconds);
+}
 
 export interface Projection {
   /** Customer ids, sorted; node index i is ids[i]. */
@@ -95,6 +118,10 @@ export interface ProjectionSource {
    * Neo4jProjectionRepository.warmUp); resolves whether there was anything to warm. Optional.
    */
   warmUp?(signal?: AbortSignal): Promise<boolean>;
+  /** Prepares the next projection ahead (WorkerProjectionSource: its thread, connected and waiting). Optional. */
+  standBy?(): void;
+  /** Releases what standBy prepared. Optional. */
+  close?(): Promise<void>;
 }
 
 /**

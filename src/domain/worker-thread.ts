@@ -13,6 +13,7 @@
  * priority) is in in-worker.ts, which loads nothing a worker does not need.
  */
 import { Worker, type TransferListItem } from 'node:worker_threads';
+import { STANDING_BY } from './in-worker.js';
 import { workerEntry } from './worker-entry.js';
 
 /**
@@ -38,6 +39,11 @@ export interface WorkerRun<T, M> {
    */
   youngGenerationMb?: number;
   signal?: AbortSignal;
+  /**
+   * A worker started ahead (StandbyWorker) to run this instead of a new one: `workerData` is then
+   * posted to it as its job, since its own data was given when it started.
+   */
+  standby?: StandbyWorker;
   /** The error the promise rejects with on abort. */
   aborted: () => Error;
   /** What the worker computes, for the error when it stops without answering ("scoring", "layout"). */
@@ -46,12 +52,58 @@ export interface WorkerRun<T, M> {
   onMessage: (message: M, done: { resolve: (value: T) => void; reject: (error: Error) => void }) => void;
 }
 
+function startWorker(from: string, entry: string, workerData: unknown, transferList?: TransferListItem[], youngGenerationMb?: number): Worker {
+  const { code, evaluate } = workerEntry(from, entry);
+  const resourceLimits = youngGenerationMb === undefined ? undefined : { maxYoungGenerationSizeMb: youngGenerationMb };
+  return new Worker(code, { eval: evaluate, workerData, transferList, resourceLimits });
+}
+
+/**
+ * A worker started before it has a job: it loads its code and opens what it needs (a database
+ * connection), posts `{type: STANDING_BY}`, then waits for the one message that gives it its job
+ * (runWorker's `standby`). It does not keep the process alive. It is `ready` once it has said so
+ * and has not exited since; one that fails before is never ready (its other messages are not
+ * listened to).
+ */
+export class StandbyWorker {
+  private readonly worker: Worker;
+  private standing = false;
+  private exited = false;
+  private readonly onMessage = (m: { type?: string }) => {
+    if (m?.type === STANDING_BY) this.standing = true;
+  };
+
+  constructor(from: string, entry: string, workerData: unknown, youngGenerationMb?: number) {
+    this.worker = startWorker(from, entry, workerData, undefined, youngGenerationMb);
+    this.worker.unref();
+    this.worker.on('message', this.onMessage);
+    this.worker.once('exit', () => (this.exited = true));
+    this.worker.on('error', () => undefined);
+  }
+
+  get ready(): boolean {
+    return this.standing && !this.exited;
+  }
+
+  /** The worker, given its job, for runWorker (once). */
+  take(job: unknown): Worker {
+    this.worker.off('message', this.onMessage);
+    this.worker.ref();
+    this.worker.postMessage(job);
+    return this.worker;
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
 export function runWorker<T, M>(run: WorkerRun<T, M>): Promise<T> {
   if (run.signal?.aborted) return Promise.reject(run.aborted());
   return new Promise<T>((resolve, reject) => {
-    const { code, evaluate } = workerEntry(run.from, run.entry);
-    const resourceLimits = run.youngGenerationMb === undefined ? undefined : { maxYoungGenerationSizeMb: run.youngGenerationMb };
-    const worker = new Worker(code, { eval: evaluate, workerData: run.workerData, transferList: run.transferList, resourceLimits });
+    const worker = run.standby
+      ? run.standby.take(run.workerData)
+      : startWorker(run.from, run.entry, run.workerData, run.transferList, run.youngGenerationMb);
     let settled = false;
     const finish = (settle: () => void) => {
       if (settled) return;

@@ -4,7 +4,7 @@
  * connection settings; settles with the worker's result, or its error as an AppError.
  */
 import { AppError } from '../domain/errors.js';
-import { runWorker } from '../domain/worker-thread.js';
+import { runWorker, type StandbyWorker } from '../domain/worker-thread.js';
 import type { GraphDatabase } from './database.js';
 import type { DatabaseWorkerAnswer } from './database-worker.js';
 
@@ -23,6 +23,8 @@ export interface DatabaseRead<T, R extends object, P> {
   onOther?: (message: P) => void;
   /** The worker's young generation in MB (WorkerRun.youngGenerationMb); V8's default when absent. */
   youngGenerationMb?: number;
+  /** A worker of this entry started ahead and connected (WorkerRun.standby): it is given the data as its job. */
+  standby?: StandbyWorker;
 }
 
 export function readInWorker<T, R extends object, P = never>(db: GraphDatabase, read: DatabaseRead<T, R, P>): Promise<T> {
@@ -36,6 +38,7 @@ export function readInWorker<T, R extends object, P = never>(db: GraphDatabase, 
     aborted: read.aborted ?? (() => new Error(`The ${read.what} was stopped`)),
     what: read.what,
     youngGenerationMb: read.youngGenerationMb,
+    standby: read.standby,
     onMessage: (m, done) => {
       const answer = m as DatabaseWorkerAnswer<R>;
       if (answer.type === 'result') done.resolve(read.take(answer as R));

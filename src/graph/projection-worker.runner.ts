@@ -7,9 +7,16 @@
  * turn of the event loop, with the packed copy kept (`packedText`) for the scoring worker.
  * Aborting terminates the worker at once; the database rolls back its read transactions when the
  * connection drops.
+ *
+ * standBy() starts the next projection's thread ahead: it loads its code and connects, then waits.
+ * The service does so once the warm-up is done and after each run, so that a run's projection does
+ * not pay for the thread's start and its connection (0.3–0.5 s at 100k customers on 2 cores; the
+ * thread waits idle, about 20 MB). A thread standing by on other connection settings, or not ready,
+ * is not used.
  */
 import { restoreProjectionText, type Projection, type ProjectionExtras, type ProjectionOptions, type ProjectionSource } from '../domain/projection.js';
 import type { GraphDatabase } from './database.js';
+import { StandbyWorker } from '../domain/worker-thread.js';
 import { readInWorker } from './database-worker.runner.js';
 
 export class ProjectionAborted extends Error {
@@ -20,7 +27,38 @@ export class ProjectionAborted extends Error {
 }
 
 export class WorkerProjectionSource implements ProjectionSource {
+  private standby: { worker: StandbyWorker; settings: string } | undefined;
+
   constructor(private readonly db: GraphDatabase) {}
+
+  /** Starts the next projection's thread, connected and waiting (the one already waiting is kept). */
+  standBy(): void {
+    const settings = JSON.stringify(this.db.connectionSettings());
+    if (this.standby?.worker.ready && this.standby.settings === settings) return;
+    void this.standby?.worker.terminate();
+    this.standby = { worker: new StandbyWorker(import.meta.url, './projection-worker', { settings: this.db.connectionSettings(), standby: true }), settings };
+  }
+
+  /** Whether a thread stands by, ready for the next projection. */
+  get standingBy(): boolean {
+    return this.standby?.worker.ready ?? false;
+  }
+
+  /** Stops the thread standing by, if any. */
+  async close(): Promise<void> {
+    const standby = this.standby;
+    this.standby = undefined;
+    await standby?.worker.terminate();
+  }
+
+  /** The thread standing by when it is ready on the current settings (taken: it serves one projection); otherwise none, and any other is stopped. */
+  private takeStandby(): StandbyWorker | undefined {
+    const standby = this.standby;
+    this.standby = undefined;
+    if (standby?.worker.ready && standby.settings === JSON.stringify(this.db.connectionSettings())) return standby.worker;
+    void standby?.worker.terminate();
+    return undefined;
+  }
 
   /** Neo4jProjectionRepository.warmUp in a worker thread (its sample's chunks are decoded there); aborting stops it at once. */
   warmUp(signal?: AbortSignal): Promise<boolean> {
@@ -47,6 +85,7 @@ export class WorkerProjectionSource implements ProjectionSource {
       data: { options, extras },
       what: 'projection',
       signal,
+      standby: signal?.aborted ? undefined : this.takeStandby(),
       aborted: () => new ProjectionAborted(),
       take: (r) => r.projection,
       onOther: (m) => onProgress(m.what, m.rows),

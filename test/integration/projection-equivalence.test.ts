@@ -12,7 +12,7 @@
  * abort stops it. The customers' details the read model shows are read in a worker thread too
  * (WorkerSnapshotRepository): the same as read on the caller's thread.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Projection } from '../../src/domain/projection.js';
 import { DEFAULT_PROJECTION, unpackProjectionEvidence } from '../../src/domain/projection.js';
 import type { StanceEvidence } from '../../src/domain/stance.js';
@@ -273,7 +273,19 @@ describe('projection from Neo4j', () => {
   it('reads the same projection through the launcher’s procedures as with Cypher only', async () => {
     const cypher = new Neo4jProjectionRepository(ctx.db, 'cypher');
     const packed = new Neo4jProjectionRepository(ctx.db, 'procedures');
-    for (const options of [{ ...DEFAULT_PROJECTION, asOf: AS_OF }, { interactionWeight: 2, halfLifeDays: 30, asOf: day(50) }]) {
+    // Events between whole seconds: ages round down, as Cypher's duration.inSeconds(…).seconds.
+    await post(ctx, 'interactions', [
+      { from: 'cat', to: 'ann', kind: 'like', at: '2026-05-31T23:59:57.700Z', count: 2 },
+      { from: 'cat', to: 'ann', kind: 'share', at: '2026-05-31T23:59:59.100Z', sentiment: 0.5 },
+    ]);
+    // A given date (one before some events, one between whole seconds) and none (the newest event of both halves).
+    const options_ = [
+      { ...DEFAULT_PROJECTION, asOf: AS_OF },
+      { interactionWeight: 2, halfLifeDays: 30, asOf: day(50) },
+      { interactionWeight: 1, halfLifeDays: 0.001, asOf: '2026-05-31T23:59:58.400Z' },
+      { interactionWeight: 1, halfLifeDays: 90 },
+    ];
+    for (const options of options_) {
       const viaProcedures = await packed.project(options);
       expect(viaProcedures.counts.interactions).toBeGreaterThan(0);
       expect(viaProcedures).toEqual(await cypher.project(options));
@@ -311,6 +323,17 @@ describe('projection from Neo4j', () => {
     expect(p).toEqual(await repo.project({ ...DEFAULT_PROJECTION, asOf: AS_OF }));
     expect(p.src).toBeInstanceOf(Int32Array);
     expect(progress).toContain('customers');
+    // A thread started ahead, connected and waiting, reads the same projection, once.
+    worker.standBy();
+    await vi.waitFor(() => expect(worker.standingBy).toBe(true), { timeout: 20_000 });
+    const ahead = await worker.project({ ...DEFAULT_PROJECTION, asOf: AS_OF }, undefined, undefined, { previousCommunities: true });
+    expect(worker.standingBy).toBe(false);
+    unpackProjectionEvidence(ahead);
+    ahead.packedText = undefined;
+    expect(ahead).toEqual(await repo.project({ ...DEFAULT_PROJECTION, asOf: AS_OF }, undefined, undefined, { previousCommunities: true }));
+    worker.standBy();
+    await worker.close();
+    expect(worker.standingBy).toBe(false);
     const controller = new AbortController();
     const running = worker.project({ ...DEFAULT_PROJECTION }, undefined, controller.signal);
     controller.abort();

@@ -3,7 +3,6 @@ package com.influencegraph.launcher;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -23,7 +22,6 @@ import org.neo4j.internal.kernel.api.CursorFactory;
 import org.neo4j.internal.kernel.api.NodeCursor;
 import org.neo4j.internal.kernel.api.PropertyCursor;
 import org.neo4j.internal.kernel.api.Read;
-import org.neo4j.internal.kernel.api.RelationshipScanCursor;
 import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
 import org.neo4j.internal.kernel.api.TokenRead;
 import org.neo4j.io.pagecache.context.CursorContext;
@@ -39,9 +37,7 @@ import org.neo4j.storageengine.api.PropertySelection;
 import org.neo4j.storageengine.api.RelationshipSelection;
 import org.neo4j.token.api.TokenConstants;
 import org.neo4j.values.storable.DateTimeValue;
-import org.neo4j.values.storable.DurationValue;
 import org.neo4j.values.storable.NumberValue;
-import org.neo4j.values.storable.TemporalValue;
 import org.neo4j.values.storable.TextValue;
 import org.neo4j.values.storable.Value;
 import org.neo4j.values.storable.Values;
@@ -64,11 +60,13 @@ import org.neo4j.values.storable.Values;
  *   community in a previous run's results (so the service need not decode those results);
  * - influencegraph.projection.split: the internal id that halves the customers, the ends of the
  *   service's warm-up sample in each half, and the store's count of each arc kind;
- * - influencegraph.projection.latest: the newest event's time;
  * - influencegraph.projection.read: the arcs and evidence of the customers in a range of internal
- *   ids (the service reads two halves at once and takes them in id order).
- * The first two and the third replace Cypher queries whose first run after a start costs 1–2.5 s
- * of planning and runtime warm-up at 100k customers.
+ *   ids (the service reads two halves at once and takes them in id order), and the newest event
+ *   among them. Interactions carry their time, not a decayed count: the decay is to the newest
+ *   event of the whole base, which the service knows once both halves are in. (A separate scan
+ *   for it cost 0.3 s of CPU at 100k customers and held both halves back until it ended.)
+ * The first two replace Cypher queries whose first run after a start costs 1–2.5 s of planning
+ * and runtime warm-up at 100k customers.
  *
  * Chunks: a chunk holds whole customers (a customer's rows never straddle two chunks) and has
  * `part`; `rows`; `ints`, the int32 columns (each `rows` long, one after the other), then one
@@ -364,15 +362,6 @@ public final class ProjectionProcedures {
         return StreamSupport.stream(split, false).onClose(cursors::close);
     }
 
-    /** The newest event's time. */
-    public static final class Latest {
-        public ZonedDateTime at;
-
-        Latest(ZonedDateTime at) {
-            this.at = at;
-        }
-    }
-
     /** A customer as listed: its id, internal id and opt-out. */
     private record CustomerRow(String id, long node, boolean optedOut) {
     }
@@ -517,56 +506,25 @@ public final class ProjectionProcedures {
         return Stream.of(new Split(at, sample, sampleUpper, counts[0], counts[1], counts[2]));
     }
 
-    @Procedure(name = "influencegraph.projection.latest", mode = Mode.READ)
-    @Description("The newest `at` of the INTERACTED, ENGAGED and RATED relationships (null when there is none).")
-    public Stream<Latest> latest() {
-        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
-        TokenRead t = ktx.tokenRead();
-        int[] types = {t.relationshipType("INTERACTED"), t.relationshipType("ENGAGED"), t.relationshipType("RATED")};
-        int at = t.propertyKey("at");
-        Value newest = null;
-        if (at != TokenConstants.NO_TOKEN) {
-            CursorContext context = ktx.cursorContext();
-            try (RelationshipScanCursor scan = ktx.cursors().allocateRelationshipScanCursor(context, ktx.memoryTracker());
-                    PropertyCursor property = ktx.cursors().allocatePropertyCursor(context, ktx.memoryTracker())) {
-                ktx.dataRead().allRelationshipsScan(scan);
-                PropertySelection selection = PropertySelection.selection(at);
-                while (scan.next()) {
-                    int type = scan.type();
-                    if (type != types[0] && type != types[1] && type != types[2]) {
-                        continue;
-                    }
-                    scan.properties(property, selection);
-                    if (property.next()) {
-                        Value value = property.propertyValue();
-                        if (value instanceof DateTimeValue && (newest == null || Values.COMPARATOR.compare(value, newest) > 0)) {
-                            newest = value;
-                        }
-                    }
-                }
-            }
-        }
-        return Stream.of(new Latest(newest == null ? null : ((DateTimeValue) newest).asObjectCopy()));
-    }
-
     @Procedure(name = "influencegraph.projection.read", mode = Mode.READ)
     @Description("The customer graph of the Customers whose internal id is in [from, to), in id order, as packed chunks."
-            + " Parts: follows and knows (ints [source, target]; floats [weight]), interactions (ints [source, target];"
-            + " floats [count decayed to asOf, count, sentiment]), engaged (ints [customer]; floats [sentiment or 0, at ms];"
+            + " Parts: follows and knows (ints [source, target]; floats [weight]), interactions (ints [source, target,"
+            + " at's nanosecond]; floats [at in epoch seconds, count, sentiment]), engaged (ints [customer]; floats [sentiment or 0, at ms];"
             + " string columns [brand, kind]), rated (ints [customer]; floats [score, at ms]; string columns [brand]) and"
             + " posted (ints [customer, customers who engaged, topics]; floats [content's internal id, sentiment, created ms];"
-            + " string columns [brand]; tail: the posts' topic ids in row order).")
-    public Stream<Chunk> read(
-            @Name("asOf") ZonedDateTime asOf,
-            @Name("halfLifeSeconds") double halfLifeSeconds,
-            @Name("from") long from,
-            @Name("to") long to) {
+            + " string columns [brand]; tail: the posts' topic ids in row order) and, last, latest: the newest `at` of"
+            + " the INTERACTED, ENGAGED and RATED relationships walked (ints [nanosecond]; floats [epoch seconds];"
+            + " string columns [the date-time as Cypher's toString writes it]; no chunk when there is none).")
+    public Stream<Chunk> read(@Name("from") long from, @Name("to") long to) {
         Table follows = new Table("follows", 2, 1, 0);
         Table knows = new Table("knows", 2, 1, 0);
-        Table interactions = new Table("interactions", 2, 3, 0);
+        Table interactions = new Table("interactions", 3, 3, 0);
         Table engaged = new Table("engaged", 1, 2, 2);
         Table rated = new Table("rated", 1, 2, 1);
         Table posted = new Table("posted", 3, 3, 1);
+        // One row, rewritten whenever a newer event is walked, flushed with the last chunks.
+        Table latest = new Table("latest", 1, 1, 1);
+        DateTimeValue[] newest = {null};
         TokenRead t = ((InternalTransaction) tx).kernelTransaction().tokenRead();
         int customer = t.nodeLabel("Customer");
         int brandLabel = t.nodeLabel("Brand");
@@ -589,8 +547,21 @@ public final class ProjectionProcedures {
         int[] ratedKeys = {t.propertyKey("score"), t.propertyKey("at")};
         int[] contentKeys = {brandId, t.propertyKey("sentiment"), t.propertyKey("createdAt")};
         Value[] values = new Value[3];
-        DateTimeValue until = DateTimeValue.datetime(asOf);
-        List<Table> tables = List.of(follows, knows, interactions, engaged, rated, posted);
+        // The string of a few nodes that many relationships reach (brands, products, topics: a
+        // handful each, reached by about a third of the relationships read), read once per call.
+        Map<Long, String> named = new HashMap<>();
+        List<Table> tables = List.of(follows, knows, interactions, engaged, rated, posted, latest);
+        /** Keeps the newest date-time `at` seen (in Cypher's order of date-times, as max(r.at) takes it). */
+        java.util.function.Consumer<Value> event = (at) -> {
+            if (at instanceof DateTimeValue d && (newest[0] == null || Values.COMPARATOR.compare(d, newest[0]) > 0)) {
+                newest[0] = d;
+                ZonedDateTime z = d.asObjectCopy();
+                if (latest.rows == 0) {
+                    latest.row();
+                }
+                latest.i(0, z.getNano()).f(0, z.toEpochSecond()).s(0, d.prettyPrint());
+            }
+        };
         return walk(tables, from, to, (c, key) -> {
             // One walk of the customer's outgoing relationships, all types (a walk per type reads
             // the whole chain of a node with few relationships once per type).
@@ -604,28 +575,38 @@ public final class ProjectionProcedures {
                             .f(0, number(c.property(0, r, weight)));
                 } else if (type == interactedType) {
                     c.properties(0, r, interactionKeys, values);
+                    event.accept(values[1]);
                     double count = values[0] == Values.NO_VALUE ? 1 : number(values[0]);
-                    double decayed = Double.NaN;
-                    if (values[1] instanceof TemporalValue<?, ?> at) {
-                        // as Cypher's duration.inSeconds(at, asOf).seconds
-                        long seconds = DurationValue.between(ChronoUnit.SECONDS, at, until).get("seconds").longValue();
-                        decayed = count * Math.pow(2.0, -1.0 * seconds / halfLifeSeconds);
+                    // The service decays the count to the newest event, once both halves have named it.
+                    double seconds = Double.NaN;
+                    int nano = 0;
+                    if (values[1] instanceof DateTimeValue at) {
+                        ZonedDateTime z = at.asObjectCopy();
+                        seconds = z.toEpochSecond();
+                        nano = z.getNano();
                     }
-                    interactions.row().i(0, key).i(1, key(r.otherNodeReference())).f(0, decayed).f(1, count).f(2, number(values[2]));
+                    interactions.row().i(0, key).i(1, key(r.otherNodeReference())).i(2, nano).f(0, seconds).f(1, count).f(2, number(values[2]));
                 } else if (type == engagedType) {
                     String brand = null;
-                    if (c.node(0, r.otherNodeReference())) {
-                        brand = text(c.property(1, far, far.hasLabel(brandLabel) ? id : brandId));
+                    long target = r.otherNodeReference();
+                    if (c.node(0, target)) {
+                        if (far.hasLabel(brandLabel) || far.hasLabel(productLabel)) {
+                            brand = named.computeIfAbsent(target, k -> text(c.property(1, far, far.hasLabel(brandLabel) ? id : brandId)));
+                        } else {
+                            brand = text(c.property(1, far, brandId));
+                        }
                     }
                     c.properties(0, r, engagedKeys, values);
+                    event.accept(values[1]);
                     engaged.row().i(0, key).f(0, values[0] == Values.NO_VALUE ? 0.0 : number(values[0])).f(1, epochMillis(values[1]))
                             .s(0, brand).s(1, text(values[2]));
                 } else if (type == ratedType) {
+                    c.properties(0, r, ratedKeys, values);
+                    event.accept(values[1]);
                     if (!c.node(0, r.otherNodeReference()) || !far.hasLabel(brandLabel)) {
                         continue;
                     }
                     String brand = text(c.property(1, far, id));
-                    c.properties(0, r, ratedKeys, values);
                     rated.row().i(0, key).f(0, number(values[0])).f(1, epochMillis(values[1])).s(0, brand);
                 } else if (type == postedType) {
                     long contentId = r.otherNodeReference();
@@ -647,13 +628,15 @@ public final class ProjectionProcedures {
                         int innerType = inner.type();
                         boolean outgoing = inner.sourceNodeReference() == contentId;
                         if (innerType == mentionsType && outgoing && !mentionSeen) {
-                            if (c.node(1, inner.otherNodeReference()) && end.hasLabel(productLabel)) {
-                                mentioned = text(c.property(2, end, brandId));
+                            long product = inner.otherNodeReference();
+                            if (c.node(1, product) && end.hasLabel(productLabel)) {
+                                mentioned = named.computeIfAbsent(product, k -> text(c.property(2, end, brandId)));
                                 mentionSeen = true;
                             }
                         } else if (innerType == aboutType && outgoing) {
-                            if (c.node(1, inner.otherNodeReference()) && end.hasLabel(topicLabel)) {
-                                posted.tail(text(c.property(2, end, id)));
+                            long topic = inner.otherNodeReference();
+                            if (c.node(1, topic) && end.hasLabel(topicLabel)) {
+                                posted.tail(named.computeIfAbsent(topic, k -> text(c.property(2, end, id))));
                                 topics++;
                             }
                         } else if (innerType == engagedType && !outgoing) {
