@@ -61,9 +61,9 @@ function startWorker(from: string, entry: string, workerData: unknown, transferL
 /**
  * A worker started before it has a job: it loads its code and opens what it needs (a database
  * connection), posts `{type: STANDING_BY}`, then waits for the one message that gives it its job
- * (runWorker's `standby`). It does not keep the process alive. It is `ready` once it has said so
- * and has not exited since; one that fails before is never ready (its other messages are not
- * listened to).
+ * (runWorker's `standby`), which it listens for from its start. It does not keep the process
+ * alive. It is `alive` until it exits, and `ready` once it has said so and while alive; its other
+ * messages before its job are not listened to (a failure to connect shows as its exit).
  */
 export class StandbyWorker {
   private readonly worker: Worker;
@@ -79,6 +79,10 @@ export class StandbyWorker {
     this.worker.on('message', this.onMessage);
     this.worker.once('exit', () => (this.exited = true));
     this.worker.on('error', () => undefined);
+  }
+
+  get alive(): boolean {
+    return !this.exited;
   }
 
   get ready(): boolean {

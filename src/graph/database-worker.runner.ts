@@ -4,6 +4,7 @@
  * connection settings; settles with the worker's result, or its error as an AppError.
  */
 import { AppError } from '../domain/errors.js';
+import { STANDING_BY } from '../domain/in-worker.js';
 import { runWorker, type StandbyWorker } from '../domain/worker-thread.js';
 import type { GraphDatabase } from './database.js';
 import type { DatabaseWorkerAnswer } from './database-worker.js';
@@ -43,7 +44,7 @@ export function readInWorker<T, R extends object, P = never>(db: GraphDatabase, 
       const answer = m as DatabaseWorkerAnswer<R>;
       if (answer.type === 'result') done.resolve(read.take(answer as R));
       else if (answer.type === 'error') done.reject(new AppError(answer.code, answer.status, answer.message, { retriable: answer.retriable }));
-      else read.onOther?.(m as P);
+      else if ((answer as { type: string }).type !== STANDING_BY) read.onOther?.(m as P);
     },
   });
 }

@@ -11,8 +11,8 @@
  * standBy() starts the next projection's thread ahead: it loads its code and connects, then waits.
  * The service does so once the warm-up is done and after each run, so that a run's projection does
  * not pay for the thread's start and its connection (0.3–0.5 s at 100k customers on 2 cores; the
- * thread waits idle, about 20 MB). A thread standing by on other connection settings, or not ready,
- * is not used.
+ * thread waits idle, about 20 MB). A thread still starting is used all the same (it is ahead of a
+ * new one); one that has exited, or stands by on other connection settings, is not.
  */
 import { restoreProjectionText, type Projection, type ProjectionExtras, type ProjectionOptions, type ProjectionSource } from '../domain/projection.js';
 import type { GraphDatabase } from './database.js';
@@ -34,7 +34,7 @@ export class WorkerProjectionSource implements ProjectionSource {
   /** Starts the next projection's thread, connected and waiting (the one already waiting is kept). */
   standBy(): void {
     const settings = JSON.stringify(this.db.connectionSettings());
-    if (this.standby?.worker.ready && this.standby.settings === settings) return;
+    if (this.standby?.worker.alive && this.standby.settings === settings) return;
     void this.standby?.worker.terminate();
     this.standby = { worker: new StandbyWorker(import.meta.url, './projection-worker', { settings: this.db.connectionSettings(), standby: true }), settings };
   }
@@ -51,11 +51,11 @@ export class WorkerProjectionSource implements ProjectionSource {
     await standby?.worker.terminate();
   }
 
-  /** The thread standing by when it is ready on the current settings (taken: it serves one projection); otherwise none, and any other is stopped. */
+  /** The thread standing by, still alive and on the current settings (taken: it serves one projection); otherwise none, and any other is stopped. */
   private takeStandby(): StandbyWorker | undefined {
     const standby = this.standby;
     this.standby = undefined;
-    if (standby?.worker.ready && standby.settings === JSON.stringify(this.db.connectionSettings())) return standby.worker;
+    if (standby?.worker.alive && standby.settings === JSON.stringify(this.db.connectionSettings())) return standby.worker;
     void standby?.worker.terminate();
     return undefined;
   }

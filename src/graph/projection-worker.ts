@@ -34,17 +34,18 @@ export interface ProjectionWorkerData {
 type Job = Pick<ProjectionWorkerData, 'options' | 'extras'>;
 
 const data = workerData as ProjectionWorkerData;
+// Listened for from the start, so that a job posted while this thread still connects is not missed.
+const posted = data.standby ? new Promise<Job>((resolve) => parentPort!.once('message', resolve)) : null;
 const due = throttle();
 await answerFromDatabase(
   data.settings,
   async (db) => {
     if (data.warmUp) return { warmedUp: await new Neo4jProjectionRepository(db).warmUp() };
     let job: Job = data;
-    if (data.standby) {
+    if (posted) {
       await db.read((tx) => tx.run('RETURN 1'));
-      const next = new Promise<Job>((resolve) => parentPort!.once('message', resolve));
       parentPort!.postMessage({ type: STANDING_BY });
-      job = await next;
+      job = await posted;
     }
     // Relationship rows are counted one by one: those counts are sent at most every 200 ms.
     const projection = await new Neo4jProjectionRepository(db, 'auto', 'packed').project(
