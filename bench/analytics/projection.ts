@@ -10,7 +10,7 @@
  *       [--readings cypher,procedures] [--name projection-2026-12-01]
  *
  * It copies --base (a home written by bench/base-store.ts) to a temporary folder, starts the
- * embedded Neo4j on it with the service's default heap and page cache (2g, 512m), then
+ * embedded Neo4j on it with the service's default heap and page cache (1g, 512m), then
  *  1. runs each query of each reading alone, twice (the first pays for planning and a cold page
  *     cache), recording rows, wall time, Neo4j CPU and service CPU; and once wrapped in
  *     `CALL { … } RETURN count(*)` so that Neo4j computes the rows without sending them: the
@@ -25,6 +25,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_NEO4J_HEAP } from '../../src/config.js';
 import { DEFAULT_PROJECTION, type Projection, type ProjectionSource } from '../../src/domain/projection.js';
 import { GraphDatabase } from '../../src/graph/database.js';
 import { Neo4jProjectionRepository } from '../../src/graph/projection.repository.js';
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
   execFileSync('cp', ['-r', `${base}/.`, copy]);
   const baseInfo = JSON.parse(readFileSync(path.join(base, 'base.json'), 'utf8')) as { customers: number; counts: Record<string, number> };
   const load1AtStart = loadavg()[0];
-  const neo = await startEmbeddedNeo4j({ home: copy, port: 0, password: BASE_PASSWORD, heap: '2g', pagecache: '512m' });
+  const neo = await startEmbeddedNeo4j({ home: copy, port: 0, password: BASE_PASSWORD, heap: DEFAULT_NEO4J_HEAP.plain, pagecache: '512m' });
   const db = new GraphDatabase({ uri: neo.uri, user: 'neo4j', password: BASE_PASSWORD });
   const readings: Record<string, ProjectionSource> = {
     before: new ProjectionBefore(db),
@@ -233,7 +234,7 @@ async function main(): Promise<void> {
     `# Projection bench — ${json.date.slice(0, 10)}`,
     '',
     `Command: \`${command}\` on code ${commit}. Machine: ${machine}; load average ${r2(load1AtStart)} at start, ${r2(load1AtEnd)} at end.`,
-    `Base: ${base} (${baseInfo.customers} customers, ${baseInfo.counts.ties} ties), copied; Neo4j heap 2g, page cache 512m (the service's defaults).`,
+    `Base: ${base} (${baseInfo.customers} customers, ${baseInfo.counts.ties} ties), copied; Neo4j heap ${DEFAULT_NEO4J_HEAP.plain}, page cache 512m (the service's defaults).`,
     '',
     '## Whole projection (median of the rounds; rounds rotate which reading goes first)',
     '',
