@@ -68,11 +68,18 @@ SET b.firstId = reduce(m = ids[0], x IN ids | CASE WHEN x < m THEN x ELSE m END)
  * Writes a run's blocks in the given transaction, `perStatement` blocks per UNWIND. Two blocks
  * (2,000 customers) per statement keep the driver's packing of each statement's parameters, which
  * runs on the service's event loop, to a few milliseconds between requests.
+ *
+ * The driver keeps every statement's parameters until the transaction ends (a transaction holds
+ * its results, a result its parameters), long enough for them to reach V8's old generation: at 1M
+ * customers that was garbage growing by about 13 MB/s through the publication, 350 MB of the
+ * service's peak between two full collections. So a statement's blocks are dropped from its
+ * parameters once it has run.
  */
 export async function writeBlocks(tx: Tx, ref: string, blocks: BlockRows[], perStatement = 2): Promise<void> {
   for (let i = 0; i < blocks.length; i += perStatement) {
     const batch = blocks.slice(i, i + perStatement).map((b) => ({ index: int(b.index), arrays: b.arrays }));
     await tx.run(WRITE_BLOCKS, { ref, blocks: batch });
+    batch.length = 0;
   }
 }
 
