@@ -9,8 +9,10 @@
  * computing. A result is handed over once the worker has exited, so that its heap (garbage
  * included: a projection's driver records are hundreds of MB at 1M customers) is freed before
  * the caller's next step allocates its own; a worker still running 5 s after its answer is
- * terminated. What a worker's own code uses (progress throttling, transfer lists, its thread's
- * priority) is in in-worker.ts, which loads nothing a worker does not need.
+ * terminated. A worker may also be started ahead of its job and stand by (StandbyWorker: the
+ * projection's, so that a run does not wait for a thread to start and connect). What a worker's
+ * own code uses (progress throttling, transfer lists, its thread's priority) is in in-worker.ts,
+ * which loads nothing a worker does not need.
  */
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { STANDING_BY } from './in-worker.js';
@@ -103,7 +105,10 @@ export class StandbyWorker {
 }
 
 export function runWorker<T, M>(run: WorkerRun<T, M>): Promise<T> {
-  if (run.signal?.aborted) return Promise.reject(run.aborted());
+  if (run.signal?.aborted) {
+    void run.standby?.terminate();
+    return Promise.reject(run.aborted());
+  }
   return new Promise<T>((resolve, reject) => {
     const worker = run.standby
       ? run.standby.take(run.workerData)

@@ -30,7 +30,10 @@ export interface DatabaseRead<T, R extends object, P> {
 
 export function readInWorker<T, R extends object, P = never>(db: GraphDatabase, read: DatabaseRead<T, R, P>): Promise<T> {
   const away = db.unavailableError();
-  if (away) return Promise.reject(away);
+  if (away) {
+    void read.standby?.terminate();
+    return Promise.reject(away);
+  }
   return runWorker<T, DatabaseWorkerAnswer<R> | P>({
     from: read.from,
     entry: read.entry,

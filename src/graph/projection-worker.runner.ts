@@ -85,7 +85,7 @@ export class WorkerProjectionSource implements ProjectionSource {
       data: { options, extras },
       what: 'projection',
       signal,
-      standby: signal?.aborted ? undefined : this.takeStandby(),
+      standby: this.takeStandby(),
       aborted: () => new ProjectionAborted(),
       take: (r) => r.projection,
       onOther: (m) => onProgress(m.what, m.rows),

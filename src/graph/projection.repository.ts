@@ -33,7 +33,7 @@
  * newest event of both halves is known (or at once to a given asOf), so no query for the newest
  * event holds the reading back. The stance evidence goes straight into packed typed arrays (EvidenceBuilder).
  * Any other Neo4j is read with the Cypher, which the procedures' output is tested against
- * (`reading: 'cypher'` forces it). warmUp() runs the procedures once on a sample after a start.
+ * (`reading: 'cypher'` forces it). warmUp() runs the procedures twice on a sample after a start.
  *
  * Cost: O(n + m) in Neo4j and in the service; service memory O(n + m) in typed arrays plus the
  * records the driver buffers (its fetch size per session).
