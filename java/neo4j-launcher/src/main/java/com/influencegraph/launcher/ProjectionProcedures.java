@@ -177,6 +177,14 @@ public final class ProjectionProcedures {
             return at;
         }
 
+        /** Drops the rows not flushed yet, and their strings. */
+        void clear() {
+            rows = 0;
+            tailLength = 0;
+            dictionary.clear();
+            words.clear();
+        }
+
         Chunk flush() {
             int n = rows;
             ByteBuffer ib = ByteBuffer.allocate(4 * (n * ints.length + tailLength)).order(ByteOrder.LITTLE_ENDIAN);
@@ -191,10 +199,7 @@ public final class ProjectionProcedures {
             }
             Base64.Encoder base64 = Base64.getEncoder();
             Chunk chunk = new Chunk(part, n, base64.encodeToString(ib.array()), base64.encodeToString(fb.array()), new ArrayList<>(words));
-            rows = 0;
-            tailLength = 0;
-            dictionary.clear();
-            words.clear();
+            clear();
             return chunk;
         }
     }
@@ -522,7 +527,7 @@ public final class ProjectionProcedures {
         Table engaged = new Table("engaged", 1, 2, 2);
         Table rated = new Table("rated", 1, 2, 1);
         Table posted = new Table("posted", 3, 3, 1);
-        // One row, rewritten whenever a newer event is walked, flushed with the last chunks.
+        // One row, replaced whenever a newer event is walked, flushed with the last chunks.
         Table latest = new Table("latest", 1, 1, 1);
         DateTimeValue[] newest = {null};
         TokenRead t = ((InternalTransaction) tx).kernelTransaction().tokenRead();
@@ -556,10 +561,8 @@ public final class ProjectionProcedures {
             if (at instanceof DateTimeValue d && (newest[0] == null || Values.COMPARATOR.compare(d, newest[0]) > 0)) {
                 newest[0] = d;
                 ZonedDateTime z = d.asObjectCopy();
-                if (latest.rows == 0) {
-                    latest.row();
-                }
-                latest.i(0, z.getNano()).f(0, z.toEpochSecond()).s(0, d.prettyPrint());
+                latest.clear();
+                latest.row().i(0, z.getNano()).f(0, z.toEpochSecond()).s(0, d.prettyPrint());
             }
         };
         return walk(tables, from, to, (c, key) -> {
