@@ -112,6 +112,8 @@ export interface AnalyticsRunRepository {
   publish(input: PublishInput): Promise<void>;
   /** At start: removes results of runs that stopped before becoming current, and finishes a cut-short refresh. */
   recoverPublication(): Promise<void>;
+  /** Runs the publication's write statements once with nothing to write, so a first run does not pay for their planning. Optional. */
+  warmUp?(): Promise<void>;
 }
 
 export class RunCancelled extends Error {}
@@ -248,8 +250,9 @@ export class AnalyticsRunService {
   }
 
   /**
-   * Warms the database's projection path up once, in the background of a start (ProjectionSource.warmUp):
-   * the first run after the database started then reads its projection about as fast as the next
+   * Warms the database's projection path up once, in the background of a start (ProjectionSource.warmUp),
+   * then the publication's statements (AnalyticsRunRepository.warmUp): the first run after the
+   * database started then reads its projection and writes its results about as fast as the next
    * ones. A run that starts meanwhile stops the warm-up at once, so it never competes with a run.
    * Once warmed, the projection source also prepares each next run's projection ahead (standBy:
    * now, and after every run). Resolves the milliseconds it took, or null when it was stopped, failed or had nothing to warm
@@ -261,6 +264,7 @@ export class AnalyticsRunService {
     const started = performance.now();
     try {
       if (!(await this.projection.warmUp(warming.signal))) return null;
+      if (!warming.signal.aborted) await this.runs.warmUp?.();
       // From now on, the next run's projection thread waits ready (started again after each run).
       this.standingBy = true;
       if (!this.current) this.projection.standBy?.();

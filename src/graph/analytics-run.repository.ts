@@ -123,6 +123,8 @@ OPTIONAL MATCH (c:Customer {id: id})
 FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | SET c.scoresRunId = c.scoresRunId)
 WITH id, c WHERE c IS NULL
 RETURN collect(id) AS gone`;
+/** Customer ids for the warm-up's lock, in no particular order. */
+const SAMPLE_IDS = `MATCH (c:Customer) WHERE c.id IS NOT NULL RETURN c.id AS id LIMIT $limit`;
 /** Idempotent, for a flip retried after a commit whose answer was lost. */
 const ATTACH = `
 MATCH (run:AnalyticsRun {id: $runId})
@@ -464,6 +466,21 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
     const refs = (await this.db.read((tx) => tx.run(GARBAGE))).records.map((r) => r.get('ref') as string);
     for (const ref of refs) await this.deleteResults(ref);
     return refs.length;
+  }
+
+  /**
+   * Runs the publication's block statements once, writing nothing: the customer lock on a sample of
+   * up to 1,000 customers (it sets a property to its own value, which changes nothing) and the
+   * block write on a results node that does not exist. In the first run after a start the first
+   * batch of 10,000 customers otherwise took 3.2 s where the later ones took 0.45–0.75 s (the
+   * statements' planning and the database's cold code paths; 100k base, 2026-12-01).
+   */
+  async warmUp(): Promise<void> {
+    const sample = await this.db.read((tx) => tx.run(SAMPLE_IDS, { limit: int(1_000) }));
+    await this.db.write(async (tx) => {
+      await tx.run(LOCK_CUSTOMERS, { ids: sample.records.map((r) => r.get('id') as string) });
+      await writeBlocks(tx, 'none', toBlocks({ customerIds: ['none'] }, 1, 0, this.blockSize), STATEMENT_BLOCKS);
+    });
   }
 
   /**
