@@ -42,8 +42,9 @@ export interface WorkerRun<T, M> {
   youngGenerationMb?: number;
   signal?: AbortSignal;
   /**
-   * A worker started ahead (StandbyWorker) to run this instead of a new one: `workerData` is then
-   * posted to it as its job, since its own data was given when it started.
+   * A worker started ahead (StandbyWorker) to run this instead of a new one: `workerData` (and
+   * `transferList`) is then posted to it as its job, since its own data was given when it started;
+   * its young generation is the one it started with.
    */
   standby?: StandbyWorker;
   /** The error the promise rejects with on abort. */
@@ -91,11 +92,11 @@ export class StandbyWorker {
     return this.standing && !this.exited;
   }
 
-  /** The worker, given its job, for runWorker (once). */
-  take(job: unknown): Worker {
+  /** The worker, given its job (with the buffers to move), for runWorker (once). */
+  take(job: unknown, transferList?: readonly TransferListItem[]): Worker {
     this.worker.off('message', this.onMessage);
     this.worker.ref();
-    this.worker.postMessage(job);
+    this.worker.postMessage(job, transferList);
     return this.worker;
   }
 
@@ -111,7 +112,7 @@ export function runWorker<T, M>(run: WorkerRun<T, M>): Promise<T> {
   }
   return new Promise<T>((resolve, reject) => {
     const worker = run.standby
-      ? run.standby.take(run.workerData)
+      ? run.standby.take(run.workerData, run.transferList)
       : startWorker(run.from, run.entry, run.workerData, run.transferList, run.youngGenerationMb);
     let settled = false;
     const finish = (settle: () => void) => {
