@@ -129,6 +129,9 @@ export function unpackEvidence(packed: PackedEvidence): Map<number, StanceEviden
   });
 }
 
+/** Entries (brands × customers) the builder keeps in arrays rather than Maps: 8M, 32 MB. */
+const ENTRY_ARRAYS_MAX = 1 << 23;
+
 /** Growable columns of one kind of evidence piece: the entry it belongs to and up to three numbers. */
 class Pieces {
   readonly entry = new Column(new Int32Array(1024));
@@ -159,20 +162,39 @@ class Pieces {
 export class EvidenceBuilder {
   private readonly kinds: string[] = [];
   private readonly kindIndex = new Map<string, number>();
-  private readonly brands: { entries: Map<number, number>; customers: number[]; ratings: Pieces; engagements: Pieces; content: Pieces }[];
+  private readonly brands: { entries: Map<number, number> | Int32Array | null; customers: number[]; ratings: Pieces; engagements: Pieces; content: Pieces }[];
+  /** Customers per brand's entry array (0: entries in Maps). */
+  private readonly customerCount: number;
 
-  constructor(brandCount: number) {
-    this.brands = Array.from({ length: brandCount }, () => ({ entries: new Map(), customers: [], ratings: new Pieces(), engagements: new Pieces(), content: new Pieces() }));
+  /**
+   * `customers`, when known, lets each brand find a customer's entry in an array instead of a Map
+   * (a Map lookup was a third of the evidence's cost), while the arrays stay under 32 MB together.
+   */
+  constructor(brandCount: number, customers = 0) {
+    this.customerCount = brandCount * customers <= ENTRY_ARRAYS_MAX ? customers : 0;
+    this.brands = Array.from({ length: brandCount }, () => ({ entries: null, customers: [], ratings: new Pieces(), engagements: new Pieces(), content: new Pieces() }));
   }
 
   private entry(brand: number, customer: number): number {
     const b = this.brands[brand];
-    let e = b.entries.get(customer);
-    if (e === undefined) {
-      b.entries.set(customer, (e = b.customers.length));
+    if (b.entries === null) b.entries = this.customerCount > 0 ? new Int32Array(this.customerCount).fill(-1) : new Map();
+    const entries = b.entries;
+    let e = entries instanceof Map ? entries.get(customer) : entries[customer];
+    if (e === undefined || e < 0) {
+      e = b.customers.length;
+      if (entries instanceof Map) entries.set(customer, e);
+      else entries[customer] = e;
       b.customers.push(customer);
     }
     return e;
+  }
+
+  /** The index of an engagement kind in PackedEvidence.kinds (added if new); −1 for none. */
+  kindOf(kind: string | null): number {
+    if (kind === null) return -1;
+    let k = this.kindIndex.get(kind) ?? -1;
+    if (k < 0) this.kindIndex.set(kind, (k = this.kinds.push(kind) - 1));
+    return k;
   }
 
   rating(brand: number, customer: number, score: number, at: number): void {
@@ -180,12 +202,12 @@ export class EvidenceBuilder {
   }
 
   engagement(brand: number, customer: number, sentiment: number, kind: string | null, at: number): void {
-    let k = -1;
-    if (kind !== null) {
-      k = this.kindIndex.get(kind) ?? -1;
-      if (k < 0) this.kindIndex.set(kind, (k = this.kinds.push(kind) - 1));
-    }
-    this.brands[brand].engagements.push(this.entry(brand, customer), sentiment, at, k);
+    this.engagementOfKind(brand, customer, sentiment, this.kindOf(kind), at);
+  }
+
+  /** An engagement whose kind is already an index (kindOf). */
+  engagementOfKind(brand: number, customer: number, sentiment: number, kind: number, at: number): void {
+    this.brands[brand].engagements.push(this.entry(brand, customer), sentiment, at, kind);
   }
 
   content(brand: number, customer: number, sentiment: number, at: number): void {

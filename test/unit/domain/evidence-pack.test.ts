@@ -25,12 +25,15 @@ describe('packed stance evidence', () => {
     expect(back[0].get(2)!.engagements[0].at).toBeNull();
   });
 
-  it('builds packed evidence piece by piece that unpacks to the Maps the same pieces fill', () => {
+  it.each([
+    ['Maps', 0],
+    ['arrays', 50],
+  ])('builds packed evidence piece by piece that unpacks to the Maps the same pieces fill (entries found in %s)', (_, customers) => {
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const kinds = ['like', 'purchase', null, 'complaint'];
     const maps = [0, 1, 2].map(() => new Map<number, StanceEvidence>());
-    const builder = new EvidenceBuilder(3);
+    const builder = new EvidenceBuilder(3, customers);
     const of = (b: number, c: number) => {
       let e = maps[b].get(c);
       if (!e) maps[b].set(c, (e = { ratings: [], engagements: [], content: [] }));
