@@ -12,6 +12,7 @@
  */
 import type { StanceEvidence } from './stance.js';
 import { groupBy } from '../analytics/csr.js';
+import { compareNumbers, sortRun } from './projection-order.js';
 import { Column, resized } from './typed-columns.js';
 
 interface PackedBrand {
@@ -146,16 +147,26 @@ class Pieces {
     this.c.push(c);
   }
 
-  /** The pieces grouped by entry, in the order added (groupBy). */
-  grouped(entries: number): { offsets: Int32Array; order: Int32Array } {
-    return groupBy(this.entry.data, this.entry.length, entries);
+  /**
+   * The pieces grouped by entry, the entries in the order `rank` gives them, each entry's pieces
+   * ordered by b (the time), then a, then c (this kind's c column, or the one given).
+   */
+  grouped(rank: Int32Array, entries: number, c: Int32Array = this.c.data): { offsets: Int32Array; order: Int32Array } {
+    const owner = new Int32Array(this.entry.length);
+    const entry = this.entry.data;
+    for (let x = 0; x < owner.length; x++) owner[x] = rank[entry[x]];
+    const { offsets, order } = groupBy(owner, owner.length, entries);
+    const [a, b] = [this.a.data, this.b.data];
+    const compare = (x: number, y: number) => compareNumbers(b[x], b[y]) || compareNumbers(a[x], a[y]) || c[x] - c[y];
+    for (let g = 0; g < entries; g++) if (offsets[g + 1] - offsets[g] > 1) sortRun(order, offsets[g], offsets[g + 1], compare);
+    return { offsets, order };
   }
 }
 
 /**
  * Builds PackedEvidence directly, piece by piece, without the Maps and objects of StanceEvidence:
- * what packEvidence would give for Maps filled by the same calls in the same order (entries in the
- * order each customer first got a piece for a brand, each kind's pieces in the order added), which
+ * what packEvidence would give for Maps filled by the same calls, put in the canonical order of
+ * build() (so the evidence does not depend on the order the database hands it over in), which
  * unpackEvidence turns into those Maps. The projection reads a customer base's evidence this way
  * (about 350k objects at 100k customers that were built only to be packed). A null number is NaN.
  */
@@ -214,31 +225,53 @@ export class EvidenceBuilder {
     this.brands[brand].content.push(this.entry(brand, customer), sentiment, at);
   }
 
+  /**
+   * The packed evidence in its canonical order, whatever order the pieces came in: each brand's
+   * entries by customer index, each entry's pieces by time, then value, then kind (a NaN last),
+   * the kinds by name.
+   */
   build(): PackedEvidence {
+    const kinds = [...this.kinds].sort();
+    const kindRank = Int32Array.from(this.kinds, (kind) => kinds.indexOf(kind));
     const brands = this.brands.map(({ customers, ratings, engagements, content }): PackedBrand => {
       const k = customers.length;
-      const r = ratings.grouped(k);
-      const e = engagements.grouped(k);
-      const c = content.grouped(k);
-      const pick = <T extends Int32Array | Float64Array>(from: Column<T>, order: Int32Array): T => {
-        const out = resized(from.data, order.length, 0);
-        for (let x = 0; x < order.length; x++) out[x] = from.data[order[x]];
+      // Entry → its rank by customer index (customers are distinct within a brand).
+      let top = 0;
+      for (const c of customers) if (c >= top) top = c + 1;
+      const at = new Int32Array(top).fill(-1);
+      customers.forEach((c, e) => (at[c] = e));
+      const rank = new Int32Array(k);
+      const sorted = new Int32Array(k);
+      for (let c = 0, r = 0; c < top; c++) {
+        if (at[c] < 0) continue;
+        rank[at[c]] = r;
+        sorted[r++] = c;
+      }
+      const kindOf = engagements.c.data.slice(0, engagements.c.length);
+      for (let x = 0; x < kindOf.length; x++) if (kindOf[x] >= 0) kindOf[x] = kindRank[kindOf[x]];
+      const r = ratings.grouped(rank, k);
+      const e = engagements.grouped(rank, k, kindOf);
+      const c = content.grouped(rank, k);
+      const pick = <T extends Int32Array | Float64Array>(from: Column<T> | T, order: Int32Array): T => {
+        const data = from instanceof Column ? from.data : from;
+        const out = resized(data, order.length, 0);
+        for (let x = 0; x < order.length; x++) out[x] = data[order[x]];
         return out;
       };
       return {
-        customers: Int32Array.from(customers),
+        customers: sorted,
         ratingOffsets: r.offsets,
         ratingScore: pick(ratings.a, r.order),
         ratingAt: pick(ratings.b, r.order),
         engagementOffsets: e.offsets,
         engagementSentiment: pick(engagements.a, e.order),
-        engagementKind: pick(engagements.c, e.order),
+        engagementKind: pick(kindOf, e.order),
         engagementAt: pick(engagements.b, e.order),
         contentOffsets: c.offsets,
         contentSentiment: pick(content.a, c.order),
         contentAt: pick(content.b, c.order),
       };
     });
-    return { kinds: this.kinds, brands };
+    return { kinds, brands };
   }
 }

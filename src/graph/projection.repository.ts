@@ -25,21 +25,28 @@
  * Where the database has the launcher's procedures (`influencegraph.projection.*`, registered by
  * the embedded Neo4j; see java/neo4j-launcher/…/ProjectionProcedures.java), everything but the
  * brands comes from them instead (`reading: 'auto'`, the default): the customer list with each
- * customer's previous community, and the arcs, profile and newest event of two halves of the
- * customers by internal id, read at once while the customer list comes, as packed int32/float64
- * columns in a few dozen records, computed with the same rules as the Cypher below. Chunks are
- * taken in id order once the customer list is in, so the arrays do not depend on which half
- * arrives first. Interactions come with their time and are decayed here (decayedCount) once the
- * newest event of both halves is known (or at once to a given asOf), so no query for the newest
- * event holds the reading back. The stance evidence goes straight into packed typed arrays (EvidenceBuilder).
+ * customer's previous community, and the arcs, profile and newest event that two halves of the
+ * relationship store give (a scan in relationship id order, far cheaper for the database than a
+ * walk of each customer's relationships), read at once while the customer list comes, as packed
+ * int32/float64 columns in a few dozen records, computed with the same rules as the Cypher below.
+ * Chunks are taken as they come once the customer list is in. Interactions come with their time
+ * and are decayed here (decayedCount) once the newest event of both halves is known (or at once
+ * to a given asOf), so no query for the newest event holds the reading back. The stance evidence
+ * goes straight into packed typed arrays (EvidenceBuilder).
  * Any other Neo4j is read with the Cypher, which the procedures' output is tested against
  * (`reading: 'cypher'` forces it). warmUp() runs the procedures twice on a sample after a start.
+ *
+ * Both readings end in the canonical order of domain/projection-order.ts (ties by source, target
+ * and weight; interactions summed per pair in one order; posts grouped by author; evidence by
+ * customer and time), so the arrays do not depend on the reading, on the order rows arrive in or
+ * on the store's layout.
  *
  * Cost: O(n + m) in Neo4j and in the service; service memory O(n + m) in typed arrays plus the
  * records the driver buffers (its fetch size per session).
  */
 import { endianness } from 'node:os';
 import { EvidenceBuilder } from '../domain/evidence-pack.js';
+import { InteractionRows, PostRows, placeBySource } from '../domain/projection-order.js';
 import { resized } from '../domain/typed-columns.js';
 import { ageSeconds, decayedCount, unpackProjectionEvidence, type Instant, type Projection, type ProjectionExtras, type ProjectionOptions, type ProjectionSource } from '../domain/projection.js';
 import type { QueryResult } from 'neo4j-driver';
@@ -108,8 +115,8 @@ const CUSTOMER_CHUNKS = `
 CALL influencegraph.projection.customers($previous) YIELD part, rows, ints, floats, strings
 RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
 /**
- * The internal id that halves the customers (for two concurrent READ_CHUNKS) and the store's count
- * of each arc kind; also the probe for the procedures (a database without them answers
+ * The relationship id that halves the relationship store (for two concurrent READ_CHUNKS), the
+ * warm-up's sample and the store's count of each arc kind; also the probe for the procedures (a database without them answers
  * ProcedureNotFound, cheaper than listing the procedures).
  */
 const SPLIT = `
@@ -117,11 +124,12 @@ CALL influencegraph.projection.split() YIELD at, sample, sampleUpper, follows, k
 RETURN toFloat(at) AS at, toFloat(sample) AS sample, toFloat(sampleUpper) AS sampleUpper, toFloat(follows) AS follows, toFloat(knows) AS knows, toFloat(interactions) AS interactions`;
 /** The instant of a date-time the caller gave (the packed reading decays interactions to it in the service). */
 const INSTANT = `WITH datetime($asOf) AS t RETURN toFloat(t.epochSeconds) AS seconds, toFloat(t.nanosecond) AS nano`;
-/** Past every internal id: the end of the upper half's range. */
-const UPPER_END = 2 ** 31;
+/** Past every relationship id: the end of the upper half's range. */
+const RELATIONSHIPS_END = Number.MAX_SAFE_INTEGER;
 /**
- * The customers with an internal id in [from, to): their arcs and profile as packed chunks (parts
- * follows, knows, interactions, engaged, rated, posted), then their newest event (part latest).
+ * The relationships with an internal id in [from, to) that start at a customer: the arcs and
+ * profile they give as packed chunks (parts follows, knows, interactions, engaged, rated, posted,
+ * in relationship id order), then their newest event (part latest).
  */
 const READ_CHUNKS = `
 CALL influencegraph.projection.read(toInteger($from), toInteger($to))
@@ -227,8 +235,11 @@ class ArcBuffer {
   }
 }
 
-/** The arcs of all kinds in one set of exactly sized arrays, kinds in the order given. */
-function joinArcs(parts: ArcBuffer[]) {
+/**
+ * The arcs of all kinds in one set of exactly sized arrays, kinds in the order given, the ties of
+ * each kind in the canonical order (placeBySource; the interactions come summed in it already).
+ */
+function joinArcs(parts: ArcBuffer[], n: number) {
   const m = parts.reduce((sum, p) => sum + p.length, 0);
   const out = {
     src: new Int32Array(m),
@@ -240,9 +251,12 @@ function joinArcs(parts: ArcBuffer[]) {
   };
   let at = 0;
   for (const p of parts) {
-    out.src.set(p.src.subarray(0, p.length), at);
-    out.dst.set(p.dst.subarray(0, p.length), at);
-    out.weight.set(p.w.subarray(0, p.length), at);
+    if (p.tie) placeBySource(p, p.length, { src: out.src, dst: out.dst, w: out.weight }, at, n);
+    else {
+      out.src.set(p.src.subarray(0, p.length), at);
+      out.dst.set(p.dst.subarray(0, p.length), at);
+      out.weight.set(p.w.subarray(0, p.length), at);
+    }
     if (p.tie) out.isTie.fill(1, at, at + p.length);
     if (p.pos) out.positiveVolume.set(p.pos.subarray(0, p.length), at);
     if (p.neg) out.negativeVolume.set(p.neg.subarray(0, p.length), at);
@@ -267,7 +281,7 @@ function tieWeight(raw: unknown): number {
 /** What SPLIT returns. */
 interface Split {
   at: number;
-  /** The warm-up's sample: the first 50,000 customers of each half (the whole half, when fewer) lie in [0, sample) and [at, sampleUpper). */
+  /** The warm-up's sample: the first 1,000,000 relationships of each half (the whole half, when fewer) lie in [0, sample) and [at, sampleUpper). */
   sample: number;
   sampleUpper: number;
   follows: number;
@@ -302,8 +316,8 @@ export class Neo4jProjectionRepository implements ProjectionSource {
 
   /**
    * Runs the projection's statements twice, as a projection does, with the read on a sample of the
-   * customers (the first 50,000 by internal id of each half the projection reads, in parallel as it
-   * reads them: a 100k base whole) and nothing kept: the first
+   * relationships (the first 1,000,000 by internal id of each half the projection reads, in
+   * parallel as it reads them: a 100k base whole) and nothing kept: the first
    * projection after the database starts otherwise pays for planning these statements and for the
    * database compiling the code that serves them, about 2 of 5 s at 100k customers (measured on the
    * embedded database; bench/results/publication-2026-12-01.md). Resolves false when the procedures
@@ -321,7 +335,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
         previousCommunitiesRef(this.db).then((previous) => this.stream(CUSTOMER_CHUNKS, { previous }, ignore)),
         // Both halves, as a projection reads them (two reading threads, and a 100k base's whole store in the page cache).
         this.stream(READ_CHUNKS, { from: 0, to: split.sample }, ignore),
-        this.stream(READ_CHUNKS, { from: split.at, to: Math.min(split.sampleUpper, UPPER_END) }, ignore),
+        this.stream(READ_CHUNKS, { from: split.at, to: split.sampleUpper }, ignore),
       ]);
     }
     return true;
@@ -426,7 +440,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     };
 
     let streamed = 0;
-    const tick = () => onProgress('relationships', ++streamed);
+    const tick = (rows = 1) => onProgress('relationships', (streamed += rows));
 
     /**
      * The arcs of one source: targets[t + j] and the values of column c at values[c][v + j], for
@@ -452,61 +466,32 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       tick();
     };
 
-    // Interactions from one source, summed per target in the order Neo4j lists them: a target's
-    // slot is found through a per-customer stamp (the source's turn) instead of a Map per source.
-    let turn = 0;
-    let stampOf!: Int32Array, slotOf!: Int32Array;
-    const slots = { targets: new Int32Array(256), volume: new Float64Array(256), raw: new Float64Array(256), pos: new Float64Array(256), neg: new Float64Array(256) };
+    // Interactions are summed per pair once every row is in, in the canonical order (projection-order.ts).
+    const interactionRows = new InteractionRows();
     const interaction: Arcs = (key, n, to, t, values, offsets) => {
       const u = index.get(key);
       if (u < 0) return;
-      if (!stampOf) {
-        stampOf = new Int32Array(ids.length).fill(-1);
-        slotOf = new Int32Array(ids.length);
-      }
-      if (slots.targets.length < n) {
-        const size = Math.max(n, 2 * slots.targets.length);
-        slots.targets = new Int32Array(size);
-        slots.volume = new Float64Array(size);
-        slots.raw = new Float64Array(size);
-        slots.pos = new Float64Array(size);
-        slots.neg = new Float64Array(size);
-      }
-      const { targets, volume, raw, pos, neg } = slots;
-      const stamp = turn++;
-      let used = 0;
       const [decays, rawCounts, sentiments] = values as ArrayLike<number | null>[];
       const [d0, c0, s0] = offsets;
       for (let j = 0; j < n; j++) {
         const v = index.get(to[t + j]);
         if (v < 0) continue;
-        const decayed = decays[d0 + j] || 0;
-        const count = rawCounts[c0 + j] || 0;
-        const sentiment = sentiments[s0 + j];
-        let s: number;
-        if (stampOf[v] === stamp) s = slotOf[v];
-        else {
-          stampOf[v] = stamp;
-          slotOf[v] = s = used++;
-          targets[s] = v;
-          volume[s] = raw[s] = pos[s] = neg[s] = 0;
-        }
-        volume[s] += decayed;
-        raw[s] += count;
-        pos[s] += sentiment !== null && sentiment > 0 ? decayed * sentiment : 0.0;
-        neg[s] += sentiment !== null && sentiment < 0 ? -decayed * sentiment : 0.0;
+        interactionRows.push(u, v, decays[d0 + j] || 0, rawCounts[c0 + j] || 0, orNaN(sentiments[s0 + j]));
         counts.interactions++;
       }
-      for (let s = 0; s < used; s++) {
-        const v = targets[s];
-        const vol = Number.isFinite(volume[s]) && volume[s] > 0 ? volume[s] : 0;
+      tick();
+    };
+    /** The interaction arcs and the customers' interaction figures, from every row. */
+    const sumInteractions = () => {
+      interactions.reserve(interactionRows.length);
+      interactionRows.aggregate(n(), (u, v, volume, raw, positive, negative) => {
+        const vol = Number.isFinite(volume) && volume > 0 ? volume : 0;
         amplificationReceived[v] += vol;
         amplificationGiven[u] += vol;
-        interactionsReceived[v] += raw[s];
-        interactionsGiven[u] += raw[s];
-        if (vol > 0) interactions.push(u, v, options.interactionWeight * vol, pos[s] || 0, neg[s] || 0);
-      }
-      tick();
+        interactionsReceived[v] += raw;
+        interactionsGiven[u] += raw;
+        if (vol > 0) interactions.push(u, v, options.interactionWeight * vol, positive || 0, negative || 0);
+      });
     };
     /** A Cypher record of lists, handed to an Arcs reader. */
     const record = (arcs: Arcs, names: string[]) => (r: Row) => {
@@ -529,22 +514,21 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       if (b >= 0) evidence.rating(b, i, score, at);
     };
     /** A customer's posts, as [content, sentiment, brand, createdAt, topic ids, engagements received] each. */
+    const postRows = new PostRows();
     const postsOf = (i: number, posted: Iterable<[number, number, string | null, number, (string | null)[], number]>) => {
-      const distinct = new Set<number>();
-      const about = new Set<string>();
-      let received = 0;
       for (const [content, sentiment, brand, at, topicIds, engaged] of posted) {
-        distinct.add(content);
-        for (const t of topicIds) if (t !== null) about.add(t);
-        received += engaged;
+        postRows.push(i, content, engaged, topicIds.map((t) => (t === null ? -1 : postRows.topicOf(t))));
         const b = brandOf(brand);
         if (sentiment === sentiment && b >= 0) evidence.content(b, i, sentiment, at);
       }
-      if (distinct.size === 0) return;
-      posts[i] = distinct.size;
-      engagementsReceived[i] = received;
-      topics[i] = [...about].sort();
     };
+    /** Each author's distinct posts, engagements received and topics, from every post. */
+    const sumPosts = () =>
+      postRows.byAuthor(n(), (i, count, received, about) => {
+        posts[i] = count;
+        engagementsReceived[i] = received;
+        topics[i] = about;
+      });
     const profile = (r: Row) => {
       const i = index.get(r.key as number);
       if (i < 0) return;
@@ -580,8 +564,8 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       }
     };
     /**
-     * A chunk of the profile (one part), customer by customer, as profile() reads a record; a
-     * chunk's strings (brands, kinds, topics) are resolved once per chunk rather than per row.
+     * A chunk of the profile (one part), row by row, as profile() reads a record; a chunk's strings
+     * (brands, kinds, topics) are resolved once per chunk rather than per row.
      */
     const profileChunk = (chunk: Chunk) => {
       const { ints, floats, rows, part, strings } = chunk;
@@ -590,65 +574,36 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       // Kinds become evidence kinds only when first met on an engagement with a known brand (as engagement() does).
       const kindOfWord = new Int32Array(strings.length).fill(-2);
       const purchase = strings.indexOf('purchase');
+      const topicOfWord = part === 'posted' ? Int32Array.from(strings, (s) => postRows.topicOf(s)) : null;
       let topic = 4 * rows; // the posted part's topic indexes follow its 3 int and 1 string columns, in row order
-      for (let start = 0, end = 0; start < rows; start = end) {
-        end = sourceEnd(ints, rows, start);
-        const i = index.get(ints[start]);
+      let source = -1;
+      let i = -1;
+      for (let j = 0; j < rows; j++) {
+        if (j === 0 || ints[j] !== source) i = index.get((source = ints[j]));
         if (part === 'engaged') {
           if (i < 0) continue;
-          for (let j = start; j < end; j++) {
-            const kindWord = ints[2 * rows + j];
-            const at = floats[rows + j];
-            engagementsGiven[i]++;
-            if (kindWord === purchase && kindWord >= 0 && at === at && !(at <= lastPurchaseAt[i])) lastPurchaseAt[i] = at;
-            const b = brandAt(1, j);
-            if (b < 0) continue;
-            if (kindWord >= 0 && kindOfWord[kindWord] === -2) kindOfWord[kindWord] = evidence.kindOf(strings[kindWord]);
-            evidence.engagementOfKind(b, i, floats[j], kindWord < 0 ? -1 : kindOfWord[kindWord], at);
-          }
+          const kindWord = ints[2 * rows + j];
+          const at = floats[rows + j];
+          engagementsGiven[i]++;
+          if (kindWord === purchase && kindWord >= 0 && at === at && !(at <= lastPurchaseAt[i])) lastPurchaseAt[i] = at;
+          const b = brandAt(1, j);
+          if (b < 0) continue;
+          if (kindWord >= 0 && kindOfWord[kindWord] === -2) kindOfWord[kindWord] = evidence.kindOf(strings[kindWord]);
+          evidence.engagementOfKind(b, i, floats[j], kindWord < 0 ? -1 : kindOfWord[kindWord], at);
         } else if (part === 'rated') {
-          if (i < 0) continue;
-          for (let j = start; j < end; j++) {
-            const b = brandAt(1, j);
-            if (b >= 0) evidence.rating(b, i, floats[j], floats[rows + j]);
-          }
+          const b = brandAt(1, j);
+          if (i >= 0 && b >= 0) evidence.rating(b, i, floats[j], floats[rows + j]);
         } else {
-          let topicsEnd = topic;
-          for (let j = start; j < end; j++) topicsEnd += ints[2 * rows + j];
-          if (i >= 0) postedOf(i, chunk, start, end, topic, topicsEnd, brandAt);
-          topic = topicsEnd;
+          const count = ints[2 * rows + j];
+          if (i >= 0) {
+            postRows.push(i, floats[j], ints[rows + j], ints, topic, topic + count, topicOfWord!);
+            const sentiment = floats[rows + j];
+            const b = brandAt(3, j);
+            if (sentiment === sentiment && b >= 0) evidence.content(b, i, sentiment, floats[2 * rows + j]);
+          }
+          topic += count;
         }
       }
-    };
-    /**
-     * A customer's rows [start, end) of a posted chunk, whose topic indexes are [topic, topicsEnd),
-     * as postsOf() reads them: distinct contents, engagements received, sorted distinct topics and
-     * the content evidence.
-     */
-    const postedOf = (i: number, chunk: Chunk, start: number, end: number, topic: number, topicsEnd: number, brandAt: (column: number, j: number) => number) => {
-      const { ints, floats, rows, strings } = chunk;
-      let received = 0;
-      // A few posts are compared with each other; a prolific poster's go through a Set.
-      const contents = end - start > 32 ? new Set<number>() : null;
-      let distinct = 0;
-      for (let j = start; j < end; j++) {
-        const content = floats[j];
-        let seen = false;
-        if (contents) {
-          seen = contents.has(content);
-          contents.add(content);
-        } else for (let k = start; k < j && !seen; k++) seen = floats[k] === content;
-        if (!seen) distinct++;
-        received += ints[rows + j];
-        const sentiment = floats[rows + j];
-        const b = brandAt(3, j);
-        if (sentiment === sentiment && b >= 0) evidence.content(b, i, sentiment, floats[2 * rows + j]);
-      }
-      const about = new Set<string>();
-      for (let t = topic; t < topicsEnd; t++) if (ints[t] >= 0) about.add(strings[ints[t]]);
-      posts[i] = distinct;
-      engagementsReceived[i] = received;
-      topics[i] = [...about].sort();
     };
     const tieArcs = { follows: tie('follows', follows), knows: tie('knows', knows) };
     /**
@@ -670,11 +625,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       let source = -1;
       let u = -1;
       for (let j = 0; j < rows; j++) {
-        if (j === 0 || ints[j] !== source) {
-          source = ints[j];
-          u = keyIndex.get(source);
-          if (u >= 0) tick();
-        }
+        if (j === 0 || ints[j] !== source) u = keyIndex.get((source = ints[j]));
         if (u < 0) continue;
         const v = keyIndex.get(ints[rows + j]);
         if (v < 0) continue;
@@ -694,6 +645,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       }
       into.length = at;
       counts[kind] += tied;
+      tick(rows);
     };
     /**
      * The packed interactions carry their time (seconds and nanosecond columns): they wait, in the
@@ -711,7 +663,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       instant = to;
       undecayed.splice(0).forEach(interactionChunk);
     };
-    /** The newest event of the halves taken so far (the lower half's on a tie). */
+    /** The newest event of the halves taken so far (on a tie, the one whose text sorts first, whichever half came first). */
     let newest: (Instant & { text: string }) | null = null;
     const onChunk = (chunk: Chunk) => {
       if (chunk.part === 'follows') tieChunk('follows', follows, chunk);
@@ -721,16 +673,17 @@ export class Neo4jProjectionRepository implements ProjectionSource {
         else undecayed.push(chunk);
       } else if (chunk.part === 'latest') {
         const at = { seconds: chunk.floats[0], nano: chunk.ints[0], text: word(chunk, chunk.ints[1])! };
-        if (!newest || at.seconds > newest.seconds || (at.seconds === newest.seconds && at.nano > newest.nano)) newest = at;
+        const order = newest ? at.seconds - newest.seconds || at.nano - newest.nano : 1;
+        if (!newest || order > 0 || (order === 0 && at.text < newest.text)) newest = at;
       } else profileChunk(chunk);
     };
 
     /**
-     * The packed reading: two halves of the customers by internal id, read at once (Neo4j serves
-     * each on its own thread) and while the customer list is still coming, taken in id order once
-     * the list is in, so that the arrays are the same whichever half arrives first: chunks wait
-     * until the list is in, and the upper half's until the lower half is in. Resolves false, with
-     * nothing taken, when a customer's internal id does not fit the procedure's int32 columns.
+     * The packed reading: two halves of the relationship store by internal id, read at once (Neo4j
+     * serves each on its own thread) and while the customer list is still coming, taken as they
+     * come once the list is in (the canonical order makes the arrays the same whichever half
+     * arrives first). Resolves false, with nothing taken, when a customer's internal id does not
+     * fit the procedure's int32 columns.
      */
     const readPacked = async (): Promise<boolean> => {
       const halves = (await split) as Split;
@@ -739,15 +692,13 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       follows.reserve(halves.follows);
       knows.reserve(2 * halves.knows);
       interactions.reserve(halves.interactions);
-      const waiting = { lower: [] as Chunk[], upper: [] as Chunk[] };
-      const state = { listed: false, fits: true, lowerIn: false };
+      const waiting: Chunk[] = [];
+      const state = { listed: false, fits: true };
       const drain = () => {
-        if (!state.listed || !state.fits) return;
-        waiting.lower.splice(0).forEach(onChunk);
-        if (state.lowerIn) waiting.upper.splice(0).forEach(onChunk);
+        if (state.listed && state.fits) waiting.splice(0).forEach(onChunk);
       };
-      const take = (half: 'lower' | 'upper') => (r: Row) => {
-        waiting[half].push(chunkOf(r));
+      const take = (r: Row) => {
+        waiting.push(chunkOf(r));
         drain();
       };
       const listed = customersRead.then(() => {
@@ -757,11 +708,8 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       });
       // The instant interactions decay to: the one given, or the newest event of both halves once both are in.
       const given = asOf ? this.db.read((t) => t.run(INSTANT, { asOf })).then((r) => decayTo({ seconds: r.records[0].get('seconds') as number, nano: r.records[0].get('nano') as number })) : null;
-      const lower = this.stream(READ_CHUNKS, { from: 0, to: splitAt }, take('lower')).then(() => {
-        state.lowerIn = true;
-        drain();
-      });
-      const upper = this.stream(READ_CHUNKS, { from: splitAt, to: UPPER_END }, take('upper'));
+      const lower = this.stream(READ_CHUNKS, { from: 0, to: splitAt }, take);
+      const upper = this.stream(READ_CHUNKS, { from: splitAt, to: RELATIONSHIPS_END }, take);
       await settled([lower, upper, listed, ...(given ? [given] : [])]);
       drain();
       if (!state.fits) return false;
@@ -795,10 +743,12 @@ export class Neo4jProjectionRepository implements ProjectionSource {
         }),
     ];
     await settled(reads);
+    sumInteractions();
+    sumPosts();
 
     const previousCommunity = previousList.length === n() ? Int32Array.from(previousList) : new Int32Array(n()).fill(-1);
     if (previous) ids.forEach((id, i) => (previousCommunity[i] = previous!.get(id) ?? -1));
-    const arcs = joinArcs([follows, knows, interactions]);
+    const arcs = joinArcs([follows, knows, interactions], n());
     return {
       ids,
       optedOut: Uint8Array.from(optedOutList),

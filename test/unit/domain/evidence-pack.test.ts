@@ -1,12 +1,33 @@
 /**
  * Stance evidence packed into typed arrays for a thread crossing comes back the same: the same
  * Maps with entries in the same order, the same values, a missing date as null; and evidence built
- * straight into packed columns unpacks to the Maps the same pieces would have filled.
+ * straight into packed columns unpacks to the Maps the same pieces would have filled, put in one
+ * canonical order whatever order the pieces came in.
  */
 import { describe, expect, it } from 'vitest';
 import { EvidenceBuilder, packEvidence, unpackEvidence } from '../../../src/domain/evidence-pack.js';
 import { buffersOf } from '../../../src/domain/in-worker.js';
 import type { StanceEvidence } from '../../../src/domain/stance.js';
+
+/** A null number (NaN in the packed columns) after every number. */
+const byNumber = (x: number | null, y: number | null) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : x - y);
+const byKind = (x: string | null, y: string | null) => (x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1);
+
+/** Evidence in the builder's canonical order: entries by customer, pieces by time, then value, then kind. */
+function canonical(evidence: Map<number, StanceEvidence>): Map<number, StanceEvidence> {
+  return new Map(
+    [...evidence.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([customer, e]) => [
+        customer,
+        {
+          ratings: [...e.ratings].sort((x, y) => byNumber(x.at, y.at) || byNumber(x.score, y.score)),
+          engagements: [...e.engagements].sort((x, y) => byNumber(x.at, y.at) || byNumber(x.sentiment, y.sentiment) || byKind(x.kind, y.kind)),
+          content: [...e.content].sort((x, y) => byNumber(x.at, y.at) || byNumber(x.sentiment, y.sentiment)),
+        },
+      ]),
+  );
+}
 
 describe('packed stance evidence', () => {
   it('unpacks to the same Maps in the same order, nulls included', () => {
@@ -60,8 +81,26 @@ describe('packed stance evidence', () => {
       }
     }
     const built = unpackEvidence(builder.build());
-    expect(built).toEqual(maps);
-    for (let b = 0; b < 3; b++) expect([...built[b].keys()]).toEqual([...maps[b].keys()]);
-    expect(unpackEvidence(packEvidence(maps))).toEqual(built);
+    const expected = maps.map(canonical);
+    expect(built).toEqual(expected);
+    for (let b = 0; b < 3; b++) expect([...built[b].keys()]).toEqual([...expected[b].keys()]);
+    expect(unpackEvidence(packEvidence(expected))).toEqual(built);
+  });
+
+  it('builds the same packed evidence whatever order the pieces come in', () => {
+    const pieces: [number, number, number, string | null, number][] = [];
+    for (let k = 0; k < 300; k++) pieces.push([k % 2, (k * 7) % 23, k % 5 === 0 ? NaN : (k % 9) / 4 - 1, [null, 'like', 'purchase'][k % 3], k % 4 === 0 ? NaN : k % 11]);
+    const build = (order: typeof pieces) => {
+      const builder = new EvidenceBuilder(2, 23);
+      for (const [b, c, x, kind, at] of order) {
+        if (kind === null && x > 0) builder.rating(b, c, x, at);
+        else if (kind === null) builder.content(b, c, x, at);
+        else builder.engagement(b, c, x, kind, at);
+      }
+      return builder.build();
+    };
+    const reversed = build([...pieces].reverse());
+    expect(reversed).toEqual(build(pieces));
+    expect(reversed.kinds).toEqual(['like', 'purchase']);
   });
 });
