@@ -82,7 +82,7 @@ function readingQueries(reading: string): Record<string, { cypher: string; param
     CUSTOMER_CHUNKS: { cypher: all.CUSTOMER_CHUNKS },
     SPLIT: { cypher: all.SPLIT },
     BRANDS: { cypher: all.BRANDS },
-    'READ_CHUNKS (all customers, one call)': { cypher: all.READ_CHUNKS, params: { from: 0, to: 2 ** 31 } },
+    'READ_CHUNKS (the whole relationship store, one call)': { cypher: all.READ_CHUNKS, params: { from: 0, to: Number.MAX_SAFE_INTEGER } },
   };
 }
 

@@ -107,12 +107,16 @@ WHERE size(engaged) > 0 OR size(ratings) > 0 OR size(posts) > 0
 RETURN toFloat(id(c)) AS key, [x IN engaged | x[0]] AS engagedBrands, [x IN engaged | x[1]] AS engagedSentiments,
        [x IN engaged | x[2]] AS engagedKinds, [x IN engaged | x[3]] AS engagedAt, ratings, posts`;
 
-/**
- * CUSTOMERS through the procedure, in id order: chunks of part customers (ints [opted out, community
- * in the run results $previous names, or −1]; floats [internal id]; string column [id]).
- */
+/** CUSTOMERS through the procedure, in id order: chunks of part customers (ints [opted out]; floats [internal id]; string column [id]). */
 const CUSTOMER_CHUNKS = `
-CALL influencegraph.projection.customers($previous) YIELD part, rows, ints, floats, strings
+CALL influencegraph.projection.customers() YIELD part, rows, ints, floats, strings
+RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
+/**
+ * Each customer's community in the run results $previous names, or −1, in CUSTOMER_CHUNKS' order
+ * (read in the same transaction, after it): chunks of part previous (ints [community]).
+ */
+const PREVIOUS_CHUNKS = `
+CALL influencegraph.projection.previous($previous) YIELD part, rows, ints, floats, strings
 RETURN part, toFloat(rows) AS rows, ints, floats, strings`;
 /**
  * The relationship id that halves the relationship store (for two concurrent READ_CHUNKS), the
@@ -332,7 +336,12 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     // 2.5–2.8 s and 2.0–2.4 s; after two, the first already 2.7 s and 2.2 s (the second pass: about 2.7 s).
     for (let pass = 0; pass < 2; pass++) {
       await settled([
-        previousCommunitiesRef(this.db).then((previous) => this.stream(CUSTOMER_CHUNKS, { previous }, ignore)),
+        previousCommunitiesRef(this.db).then((previous) =>
+          this.db.read(async (t) => {
+            await t.run(CUSTOMER_CHUNKS);
+            if (previous !== null) await t.run(PREVIOUS_CHUNKS, { previous });
+          }),
+        ),
         // Both halves, as a projection reads them (two reading threads, and a 100k base's whole store in the page cache).
         this.stream(READ_CHUNKS, { from: 0, to: split.sample }, ignore),
         this.stream(READ_CHUNKS, { from: split.at, to: split.sampleUpper }, ignore),
@@ -405,15 +414,38 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     // The Cypher reading's other queries start once the customers and brands are known (buffering
     // their records meanwhile costs the service more memory and garbage collection than the wait
     // costs time); the packed reading's chunks are compact enough to wait.
+    // The list is complete (and the arcs can be taken) once every customer is in: with the
+    // procedures, before their previous communities are read (in the same transaction, after it).
+    let listComplete = false;
+    let markListed!: () => void;
+    const listedSignal = new Promise<void>((resolve) => (markListed = resolve));
+    const completeList = async () => {
+      if (listComplete) return;
+      listComplete = true;
+      await brandsRead;
+      brandIds.forEach((b, i) => brandIndex.set(b, i));
+      evidence = new EvidenceBuilder(brandIds.length, ids.length);
+      index = new KeyIndex(keys);
+      allocate();
+      onProgress('customers', ids.length);
+      markListed();
+    };
     const customersRead = (async () => {
       if (await packed) {
-        for await (const record of tx.run(CUSTOMER_CHUNKS, { previous: await previousRef })) {
+        for await (const record of tx.run(CUSTOMER_CHUNKS)) {
           const chunk = chunkOf(record.toObject() as Row);
           for (let j = 0; j < chunk.rows; j++) {
             keys.push(chunk.floats[j]);
-            ids.push(word(chunk, chunk.ints[2 * chunk.rows + j])!);
+            ids.push(word(chunk, chunk.ints[chunk.rows + j])!);
             optedOutList.push(chunk.ints[j]);
-            previousList.push(chunk.ints[chunk.rows + j]);
+          }
+        }
+        await completeList();
+        const previous = await previousRef;
+        if (previous !== null) {
+          for await (const record of tx.run(PREVIOUS_CHUNKS, { previous })) {
+            const chunk = chunkOf(record.toObject() as Row);
+            for (let j = 0; j < chunk.rows; j++) previousList.push(chunk.ints[j]);
           }
         }
       } else {
@@ -423,13 +455,10 @@ export class Neo4jProjectionRepository implements ProjectionSource {
           optedOutList.push(record.get('optedOut') === true ? 1 : 0);
         }
       }
-      await brandsRead;
-      brandIds.forEach((b, i) => brandIndex.set(b, i));
-      evidence = new EvidenceBuilder(brandIds.length, ids.length);
-      index = new KeyIndex(keys);
-      allocate();
-      onProgress('customers', ids.length);
+      await completeList();
     })();
+    /** Settles once the customer list is complete (or its read failed). */
+    const customersListed = Promise.race([listedSignal, customersRead]);
 
     let asOf = options.asOf;
     /** The Cypher reading's asOf, when none was given: the newest event (the packed reading's comes with its chunks). */
@@ -701,7 +730,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
         waiting.push(chunkOf(r));
         drain();
       };
-      const listed = customersRead.then(() => {
+      const listed = customersListed.then(() => {
         state.listed = true;
         state.fits = keysFit();
         drain();

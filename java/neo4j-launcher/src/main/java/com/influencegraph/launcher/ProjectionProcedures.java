@@ -56,8 +56,10 @@ import org.neo4j.values.storable.Values;
  * about a million list elements. The cursors are reached through the calling transaction, so a
  * procedure reads what a Cypher query in that transaction would.
  *
- * - influencegraph.projection.customers: the customers with an id, in id order, each with its
- *   community in a previous run's results (so the service need not decode those results);
+ * - influencegraph.projection.customers: the customers with an id, in id order;
+ * - influencegraph.projection.previous: each customer's community in a previous run's results, in
+ *   the same order (so the service need not decode those results; a call of its own, after the
+ *   customers', so that the service takes the arcs while the communities are read);
  * - influencegraph.projection.split: the relationship id that halves the relationship store, the
  *   ends of the service's warm-up sample in each half, and the store's count of each arc kind;
  * - influencegraph.projection.read: the arcs and evidence that the relationships in a range of
@@ -407,12 +409,8 @@ public final class ProjectionProcedures {
     private record CustomerRow(String id, long node, boolean optedOut) {
     }
 
-    @Procedure(name = "influencegraph.projection.customers", mode = Mode.READ)
-    @Description("Every Customer with an id, ordered by id (UTF-16 code units, as JavaScript sorts): one part, customers"
-            + " (ints [opted out 0/1, community in the run results `previous` names or -1]; floats [internal id];"
-            + " string columns [id]). `previous`: the element id of a RunResults whose blocks hold customerIds and"
-            + " community arrays, or null.")
-    public Stream<Chunk> customers(@Name("previous") String previous) {
+    /** The customers with an id, ordered by id. */
+    private List<CustomerRow> customerRows() {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         List<CustomerRow> rows = new ArrayList<>();
         try (Cursors c = new Cursors(ktx)) {
@@ -428,11 +426,38 @@ public final class ProjectionProcedures {
             }
         }
         rows.sort((a, b) -> a.id().compareTo(b.id()));
-        Map<String, Integer> communities = previous == null ? Map.of() : communities(previous);
+        return rows;
+    }
+
+    @Procedure(name = "influencegraph.projection.customers", mode = Mode.READ)
+    @Description("Every Customer with an id, ordered by id (UTF-16 code units, as JavaScript sorts): part customers"
+            + " (ints [opted out 0/1]; floats [internal id]; string columns [id]).")
+    public Stream<Chunk> customers() {
         List<Chunk> chunks = new ArrayList<>();
-        Table table = new Table("customers", 2, 1, 1);
+        Table table = new Table("customers", 1, 1, 1);
+        for (CustomerRow row : customerRows()) {
+            table.row().i(0, row.optedOut() ? 1 : 0).f(0, row.node()).s(0, row.id());
+            if (table.rows >= CHUNK_ROWS) {
+                chunks.add(table.flush());
+            }
+        }
+        if (table.rows > 0) {
+            chunks.add(table.flush());
+        }
+        return chunks.stream();
+    }
+
+    @Procedure(name = "influencegraph.projection.previous", mode = Mode.READ)
+    @Description("Each customer's community in the run results `previous` names (a RunResults' element id, whose blocks"
+            + " hold customerIds and community arrays), or -1, in the order of influencegraph.projection.customers"
+            + " (call both in one transaction): part previous (ints [community]).")
+    public Stream<Chunk> previous(@Name("previous") String previous) {
+        List<CustomerRow> rows = customerRows();
+        Map<String, Integer> community = communities(previous);
+        List<Chunk> chunks = new ArrayList<>();
+        Table table = new Table("previous", 1, 0, 0);
         for (CustomerRow row : rows) {
-            table.row().i(0, row.optedOut() ? 1 : 0).i(1, communities.getOrDefault(row.id(), -1)).f(0, row.node()).s(0, row.id());
+            table.row().i(0, community.getOrDefault(row.id(), -1));
             if (table.rows >= CHUNK_ROWS) {
                 chunks.add(table.flush());
             }
