@@ -16,7 +16,6 @@ import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.internal.kernel.api.CursorFactory;
 import org.neo4j.internal.kernel.api.NodeCursor;
@@ -64,15 +63,16 @@ import org.neo4j.values.storable.Values;
  *   ends of the service's warm-up sample in each half, and the store's count of each arc kind;
  * - influencegraph.projection.read: the arcs and evidence that the relationships in a range of
  *   internal ids give (those that start at a customer; the service reads two halves at once and
- *   takes them in id order), and the newest event among them. Interactions carry their time, not a decayed count: the decay is to the newest
- *   event of the whole base, which the service knows once both halves are in. (A separate scan
- *   for it cost 0.3 s of CPU at 100k customers and held both halves back until it ended.)
- * The first two replace Cypher queries whose first run after a start costs 1–2.5 s of planning
- * and runtime warm-up at 100k customers.
+ *   puts the rows in its canonical order), and the newest event among them. Interactions carry
+ *   their time, not a decayed count: the decay is to the newest event of the whole base, which
+ *   the service knows once both halves are in. (A separate scan for it cost 0.3 s of CPU at 100k
+ *   customers and held both halves back until it ended.)
+ * The customer list and the split replace Cypher queries whose first run after a start costs
+ * 1–2.5 s of planning and runtime warm-up at 100k customers.
  *
- * Chunks: a chunk has `part`; `rows`; `ints`, the int32 columns (each `rows` long, one after the other), then one
- * column per string column (indexes into `strings`, −1 for null), then any tail of string indexes
- * the part describes; `floats`, the float64 columns the same way; and `strings`, the distinct
+ * Chunks: a chunk has `part`; `rows`; `ints`, the int32 columns (each `rows` long, one after the
+ * other), then one column per string column (indexes into `strings`, −1 for null), then any tail
+ * of string indexes the part describes; `floats`, the float64 columns the same way; and `strings`, the distinct
  * strings of the chunk. `ints` and `floats` are little-endian bytes in base64: the JavaScript
  * driver decodes a Bolt byte array one byte per call (about 1.2 s of the service's CPU per 100k
  * projection), a string in one native call, and base64 to bytes is native too. Node references
@@ -433,10 +433,16 @@ public final class ProjectionProcedures {
     @Description("Every Customer with an id, ordered by id (UTF-16 code units, as JavaScript sorts): part customers"
             + " (ints [opted out 0/1]; floats [internal id]; string columns [id]).")
     public Stream<Chunk> customers() {
+        return chunked(new Table("customers", 1, 1, 1), customerRows(),
+                (t, row) -> t.row().i(0, row.optedOut() ? 1 : 0).f(0, row.node()).s(0, row.id()));
+    }
+
+    /** The customers as one table's chunks, a row each (`fill` begins and sets it). */
+    private static Stream<Chunk> chunked(Table table, List<CustomerRow> rows,
+            java.util.function.BiConsumer<Table, CustomerRow> fill) {
         List<Chunk> chunks = new ArrayList<>();
-        Table table = new Table("customers", 1, 1, 1);
-        for (CustomerRow row : customerRows()) {
-            table.row().i(0, row.optedOut() ? 1 : 0).f(0, row.node()).s(0, row.id());
+        for (CustomerRow row : rows) {
+            fill.accept(table, row);
             if (table.rows >= CHUNK_ROWS) {
                 chunks.add(table.flush());
             }
@@ -454,18 +460,7 @@ public final class ProjectionProcedures {
     public Stream<Chunk> previous(@Name("previous") String previous) {
         List<CustomerRow> rows = customerRows();
         Map<String, Integer> community = communities(previous);
-        List<Chunk> chunks = new ArrayList<>();
-        Table table = new Table("previous", 1, 0, 0);
-        for (CustomerRow row : rows) {
-            table.row().i(0, community.getOrDefault(row.id(), -1));
-            if (table.rows >= CHUNK_ROWS) {
-                chunks.add(table.flush());
-            }
-        }
-        if (table.rows > 0) {
-            chunks.add(table.flush());
-        }
-        return chunks.stream();
+        return chunked(new Table("previous", 1, 0, 0), rows, (t, row) -> t.row().i(0, community.getOrDefault(row.id(), -1)));
     }
 
     /** Customer id → community in the blocks of a RunResults (by element id); a block without either array is skipped. */
