@@ -113,6 +113,11 @@ export class InteractionRows {
     return this.u.length;
   }
 
+  /** Makes room for `n` rows in all (the store's count of interactions, say). */
+  reserve(n: number): void {
+    for (const column of [this.u, this.v, this.decayed, this.count, this.sentiment]) column.reserve(n);
+  }
+
   push(u: number, v: number, decayed: number, count: number, sentiment: number): void {
     this.u.push(u);
     this.v.push(v);

@@ -721,6 +721,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
       follows.reserve(halves.follows);
       knows.reserve(2 * halves.knows);
       interactions.reserve(halves.interactions);
+      interactionRows.reserve(halves.interactions);
       const waiting: Chunk[] = [];
       const state = { listed: false, fits: true };
       const drain = () => {
