@@ -321,7 +321,7 @@ public final class ProjectionProcedures {
      * and the properties it reads lie where the walk leads. The scan reads each record once, in
      * store order, and the properties of relationships created one after another lie side by side.
      * On the 100k base, reading every customer's relationships with the same property reads took
-     * 0.57–0.69 s of Neo4j's CPU by scan against 1.21–1.44 s by walk (0.10–0.14 s against
+     * 0.58–0.70 s of Neo4j's CPU by scan against 1.21–1.44 s by walk (0.10–0.14 s against
      * 0.46–0.67 s without the properties). The rows come in relationship id order, a customer's
      * spread over the chunks: the service puts them in a canonical order.
      */
