@@ -172,13 +172,6 @@ function chunkOf(r: Row): Chunk {
 /** The string a chunk's index names (−1: null). */
 const word = (chunk: Chunk, at: number): string | null => (at < 0 ? null : chunk.strings[at]);
 
-/** The end of the rows of the source at row `start`, in a chunk whose first int column is the source. */
-function sourceEnd(ints: Int32Array, rows: number, start: number): number {
-  let end = start + 1;
-  while (end < rows && ints[end] === ints[start]) end++;
-  return end;
-}
-
 /** Internal node id → customer index: a dense array when the ids are dense (the usual case), a Map otherwise. */
 class KeyIndex {
   private readonly dense: Int32Array | null;
@@ -411,11 +404,10 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     const brandIndex = new Map<string, number>();
     let evidence!: EvidenceBuilder;
     const brandsRead = this.stream(BRANDS, {}, (r) => brandIds.push(r.id as string));
-    // The Cypher reading's other queries start once the customers and brands are known (buffering
-    // their records meanwhile costs the service more memory and garbage collection than the wait
-    // costs time); the packed reading's chunks are compact enough to wait.
-    // The list is complete (and the arcs can be taken) once every customer is in: with the
-    // procedures, before their previous communities are read (in the same transaction, after it).
+    // The arcs are taken once the customer list is complete: with the procedures, before the
+    // previous communities are read (in the same transaction, after it). The Cypher reading's other
+    // queries start only then (buffering their records meanwhile costs the service more memory and
+    // garbage collection than the wait costs time); the packed reading's chunks are compact enough to wait.
     let listComplete = false;
     let markListed!: () => void;
     const listedSignal = new Promise<void>((resolve) => (markListed = resolve));
@@ -581,17 +573,6 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     // The procedures name nodes by int32 internal ids: their chunks are used when every customer's id fits.
     const keysFit = () => keys.every((k) => k <= 0x7fffffff);
 
-    /** A chunk of arcs, handed to an Arcs reader source by source (its float columns are the values). */
-    const arcChunk = (arcs: Arcs, columnCount: number, chunk: Chunk) => {
-      const { ints, floats, rows } = chunk;
-      const values = Array.from({ length: columnCount }, () => floats);
-      const offsets = values.map(() => 0);
-      for (let start = 0, end = 0; start < rows; start = end) {
-        end = sourceEnd(ints, rows, start);
-        for (let c = 0; c < columnCount; c++) offsets[c] = c * rows + start;
-        arcs(ints[start], end - start, ints, rows + start, values, offsets);
-      }
-    };
     /**
      * A chunk of the profile (one part), row by row, as profile() reads a record; a chunk's strings
      * (brands, kinds, topics) are resolved once per chunk rather than per row.
@@ -678,15 +659,26 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     };
     /**
      * The packed interactions carry their time (seconds and nanosecond columns): they wait, in the
-     * order they came, until the instant they decay to is known, then their first float column
-     * becomes the decayed count, as the Cypher reading's `decayed` list.
+     * order they came, until the instant they decay to is known, then go to the interaction rows
+     * decayed, as the Cypher reading's `decayed` list does (interaction()).
      */
     let instant: Instant | null = null;
     const undecayed: Chunk[] = [];
     const interactionChunk = (chunk: Chunk) => {
       const { ints, floats, rows } = chunk;
-      for (let j = 0; j < rows; j++) floats[j] = decayedCount(floats[rows + j], ageSeconds({ seconds: floats[j], nano: ints[2 * rows + j] }, instant!), halfLifeSeconds);
-      arcChunk(interaction, 3, chunk);
+      let source = -1;
+      let u = -1;
+      for (let j = 0; j < rows; j++) {
+        if (j === 0 || ints[j] !== source) u = index.get((source = ints[j]));
+        if (u < 0) continue;
+        const v = index.get(ints[rows + j]);
+        if (v < 0) continue;
+        const count = floats[rows + j];
+        const decayed = decayedCount(count, ageSeconds({ seconds: floats[j], nano: ints[2 * rows + j] }, instant!), halfLifeSeconds);
+        interactionRows.push(u, v, decayed || 0, count || 0, floats[2 * rows + j]);
+        counts.interactions++;
+      }
+      tick(rows);
     };
     const decayTo = (to: Instant) => {
       instant = to;
