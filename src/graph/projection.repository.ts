@@ -158,7 +158,7 @@ interface Chunk {
 }
 
 /** A column of a chunk (little-endian bytes in base64) as typed values. */
-function typed<T extends Int32Array | Float64Array>(base64: string, Type: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
+export function typed<T extends Int32Array | Float64Array>(base64: string, Type: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
   const bytes = Buffer.from(base64, 'base64');
   const size = Type.BYTES_PER_ELEMENT;
   if (bytes.byteOffset % size === 0) return new Type(bytes.buffer, bytes.byteOffset, bytes.byteLength / size);

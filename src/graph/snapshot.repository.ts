@@ -9,11 +9,13 @@ import type { SnapshotData, SnapshotRun } from '../domain/score-snapshot.js';
 import type { CustomerDetails, PrivacyChange, PrivacyEvent, SnapshotSource } from '../domain/snapshot.service.js';
 import type { RunStance, StanceHistorySource } from '../domain/stance-insights.service.js';
 import { SCORE_FIELDS, type BrandStanceSummary, type CommunitySummary, type ScoreField } from '../domain/scoring.js';
+import { endianness } from 'node:os';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 import { readRunArrays, RUN_ARRAYS, RUN_STANCE_ARRAYS } from './run-results.js';
 import { CURRENT_RUN } from './analytics-run.repository.js';
 import { appendPrivacyEvents, privacyEventsAfter, privacyHead } from './privacy-log.js';
+import { typed } from './projection.repository.js';
 
 /**
  * The current run first (the one (:CurrentRun) points at; a run becomes completed and current in
@@ -43,6 +45,17 @@ MATCH (c:Customer)
 RETURN c.id AS id, c.name AS name, c.handle AS handle, c.segment AS segment, c.region AS region,
        coalesce(c.optedOut, false) AS optedOut`;
 
+/**
+ * CUSTOMERS through the launcher's procedure: chunks of customers in id order, their opt-out and
+ * the lengths of their id, name, handle, segment and region (−1 for null) as int32 columns, and
+ * each text column's values joined into one string (one string to decode per column and chunk
+ * instead of six values per customer: about 0.3 s of the service's CPU at 100k customers instead
+ * of 2 s).
+ */
+const DETAIL_CHUNKS = `
+CALL influencegraph.projection.details() YIELD part, rows, ints, strings
+RETURN toFloat(rows) AS rows, ints, strings`;
+
 const HISTORY = `
 MATCH (r:AnalyticsRun {status: 'completed'})
 RETURN r.id AS id, r.finishedAt AS finishedAt, r.summary AS summary
@@ -69,7 +82,11 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
     };
   }
 
-  constructor(protected readonly db: GraphDatabase) {}
+  constructor(
+    protected readonly db: GraphDatabase,
+    /** 'cypher' reads the details with Cypher even where the launcher's procedure is there (tests compare the two). */
+    private readonly reading: 'auto' | 'cypher' = 'auto',
+  ) {}
 
 
   async latestCompletedRunId(): Promise<string | undefined> {
@@ -77,7 +94,10 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
     return result.records[0]?.get('id') as string | undefined;
   }
 
-  /** Who the customers are (customers erased since the run are gone: marked opted out, never listed). */
+  /**
+   * Who the customers are (customers erased since the run are gone: marked opted out, never
+   * listed): through the launcher's procedure where the database has it, else with Cypher.
+   */
   async details(ids: readonly string[]): Promise<CustomerDetails> {
     const n = ids.length;
     const index = new Map(ids.map((id, i) => [id, i]));
@@ -87,19 +107,50 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
     const region: (string | null)[] = new Array(n).fill(null);
     const optedOut = new Uint8Array(n).fill(1);
     const stored = new Uint8Array(n);
-    await this.db.stream(CUSTOMERS, {}, (r) => {
-      const i = index.get(r.id as string);
-      if (i === undefined) return;
-      stored[i] = 1;
-      name[i] = (r.name as string) ?? null;
-      handle[i] = (r.handle as string) ?? null;
-      segment[i] = (r.segment as string) ?? null;
-      region[i] = (r.region as string) ?? null;
-      optedOut[i] = r.optedOut ? 1 : 0;
-    });
+    const columns = [null, name, handle, segment, region];
+    const packed = this.reading === 'auto' && endianness() === 'LE' && (await this.readPacked((rows, ints, strings) => {
+      // Each text column's read position, and each row's customer index (−1: not in `ids`).
+      const at = [0, 0, 0, 0, 0];
+      for (let j = 0; j < rows; j++) {
+        let i = -1;
+        for (let k = 0; k < 5; k++) {
+          const length = ints[(k + 1) * rows + j];
+          const value = length < 0 ? null : strings[k].slice(at[k], (at[k] += length));
+          if (k === 0) i = value === null ? -1 : (index.get(value) ?? -1);
+          else if (i >= 0) columns[k]![i] = value;
+        }
+        if (i < 0) continue;
+        stored[i] = 1;
+        optedOut[i] = ints[j];
+      }
+    }));
+    if (!packed) {
+      await this.db.stream(CUSTOMERS, {}, (r) => {
+        const i = index.get(r.id as string);
+        if (i === undefined) return;
+        stored[i] = 1;
+        name[i] = (r.name as string) ?? null;
+        handle[i] = (r.handle as string) ?? null;
+        segment[i] = (r.segment as string) ?? null;
+        region[i] = (r.region as string) ?? null;
+        optedOut[i] = r.optedOut ? 1 : 0;
+      });
+    }
     const missing: string[] = [];
     for (let i = 0; i < n; i++) if (!stored[i]) missing.push(ids[i]);
     return { name, handle, segment, region, optedOut, missing };
+  }
+
+  /** Streams DETAIL_CHUNKS to `take`; false (nothing taken) when the database has no such procedure. */
+  private async readPacked(take: (rows: number, ints: Int32Array, strings: string[]) => void): Promise<boolean> {
+    try {
+      await this.db.stream(DETAIL_CHUNKS, {}, (r) => take(r.rows as number, typed(r.ints as string, Int32Array), r.strings as string[]));
+      return true;
+    } catch (error) {
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      if (code === 'Neo.ClientError.Procedure.ProcedureNotFound') return false;
+      throw error;
+    }
   }
 
   privacyHead(): Promise<number> {

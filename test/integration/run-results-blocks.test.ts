@@ -119,6 +119,20 @@ describe('run results in blocks', () => {
     expect(kept.arrays.topics![9]).toBe('t9');
   });
 
+  it('the publication warm-up writes blocks and refreshes properties in a transaction it rolls back: nothing changes', async () => {
+    await publish('r1', 1);
+    const snapshot = () =>
+      ctx.db.autoCommit(
+        `CALL { MATCH (n) RETURN count(n) AS nodes } CALL { MATCH ()-[r]->() RETURN count(r) AS rels }
+         CALL { MATCH (c:Customer) RETURN collect([c.id, c.scoresRunId, c.pagerank, c.stance]) AS customers }
+         RETURN nodes, rels, customers`,
+      );
+    const before = (await snapshot()).records[0].toObject();
+    await runs.warmUp();
+    expect((await snapshot()).records[0].toObject()).toEqual(before);
+    expect(await blocks()).toHaveLength(3);
+  });
+
   it('erasure removes the customer from every block of every kept run, keeps arrays aligned and other values in place', async () => {
     for (const [k, id] of ['r1', 'r2', 'r3'].entries()) await publish(id, k + 1);
     const before = await entities.exportCustomer('c06');
