@@ -32,11 +32,12 @@
  * reads it: two concurrent takers are serialised and exactly one wins.
  */
 import { randomUUID } from 'node:crypto';
+import { endianness } from 'node:os';
 import type { AnalyticsRun, AnalyticsRunRepository, LeaseClaim, LeaseHolder, PublishInput } from '../domain/analytics-run.service.js';
 import { LeaseLost, RunCancelled } from '../domain/analytics-run.service.js';
 import { INTEGER_FIELDS, PLAIN_FIELDS, SCORE_FIELDS, STANCE_CLASSES, type ScoreField } from '../domain/scoring.js';
 import { scrubCommunities } from './entity.repository.js';
-import { int, type GraphDatabase } from './database.js';
+import { int, type GraphDatabase, type Tx } from './database.js';
 import { plain } from './mappers.js';
 import { BLOCK_SIZE, scrubBlocks, toBlocks, writeBlocks } from './run-results.js';
 
@@ -47,6 +48,45 @@ export const CURRENT_RUN = 'analytics';
 const COMMUNITY_SEQUENCE = 'communityId';
 /** Result blocks sent per write statement of the publication. */
 const STATEMENT_BLOCKS = 1;
+/** One block through the launcher's procedure (java/neo4j-launcher/…/PublicationProcedures.java), from packedBlock's columns. */
+const WRITE_PACKED_BLOCK = `CALL influencegraph.results.block($ref, $block) YIELD customers RETURN customers`;
+const HAS_PACKED_BLOCK = `SHOW PROCEDURES YIELD name WHERE name = 'influencegraph.results.block' RETURN count(*) AS n`;
+
+/** Little-endian bytes of typed values, in base64. */
+const base64Of = (values: Float64Array | Int32Array): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+
+/** Strings as the procedure's text columns take them: joined, and each one's length (UTF-16 units). */
+function textColumn(values: readonly string[]): { text: string; lengths: string } {
+  return { text: values.join(''), lengths: base64Of(Int32Array.from(values, (v) => v.length)) };
+}
+
+/**
+ * The arrays of customers [start, end) as influencegraph.results.block takes them: the same
+ * arrays, types and values as slice() gives WRITE_BLOCKS (score fields and stance scores as floats,
+ * stance classes and latest NPS answers as integers, ids, tiers and topics as strings).
+ */
+function packedBlock(input: PublishInput, present: readonly ScoreField[], start: number, end: number, index: number) {
+  const floats: Record<string, string> = {};
+  for (const field of present) {
+    const values = input.fields[field]!.subarray(start, end);
+    floats[field] = base64Of(values instanceof Float64Array ? values : Float64Array.from(values));
+  }
+  const ints: Record<string, string> = {};
+  const st = input.stance;
+  if (st) {
+    const B = st.brands.length;
+    floats.stanceScores = base64Of(st.scores.subarray(start * B, end * B));
+    ints.stanceClasses = base64Of(Int32Array.from(st.classes.subarray(start * B, end * B)));
+    ints.stanceLatestNps = base64Of(Int32Array.from(st.latestNps.subarray(start * B, end * B)));
+  }
+  const texts = {
+    customerIds: textColumn(input.ids.slice(start, end)),
+    participationTier: textColumn(input.text.participationTier.slice(start, end)),
+    topics: textColumn(input.text.topics.slice(start, end).map((t) => t.join('|'))),
+  };
+  return { index: int(index), floats, ints, texts };
+}
+
 /** Blocks of the sample the publication's warm-up writes (and rolls back). */
 const WARM_UP_BLOCKS = 10;
 
@@ -206,6 +246,8 @@ export interface PublicationOptions {
   batchSize?: number;
   /** Customers per result block. */
   blockSize?: number;
+  /** 'cypher' writes the result blocks with Cypher even where the launcher's procedure is there (tests compare the two). */
+  writes?: 'auto' | 'cypher';
   /** Awaited at each stage: after each block batch, before and after the flip, after each refresh batch. */
   onStage?: (stage: PublishStage, done: number, total: number) => void | Promise<void>;
 }
@@ -244,6 +286,8 @@ function fromProps(raw: unknown, id?: string): AnalyticsRun {
 }
 
 export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
+  private packedWrites?: Promise<boolean>;
+
   constructor(
     private readonly db: GraphDatabase,
     private readonly batchSize = 10_000,
@@ -350,7 +394,7 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
     const blockCount = Math.ceil(n / this.blockSize);
     try {
       // 2. The blocks, a few per transaction.
-      const brands = input.stance?.brands.length ?? 0;
+      const packed = await this.canWritePacked();
       const customers = this.blocksPerBatch * this.blockSize;
       for (let start = 0; start < n; start += customers) {
         if (input.cancelled()) throw new RunCancelled('cancelled');
@@ -358,16 +402,7 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
         await this.db.write(async (tx) => {
           const found = await tx.run(LOCK_CUSTOMERS, { ids: ids.slice(start, end) });
           const missing = (found.records[0]?.get('gone') as string[] | undefined) ?? [];
-          // The rows of a statement are built just before it is sent, a statement at a time, so
-          // that the service's thread never packs a whole batch in one go (tens of ms at 10k customers).
-          for (let from = start; from < end; from += STATEMENT_BLOCKS * this.blockSize) {
-            const to = Math.min(end, from + STATEMENT_BLOCKS * this.blockSize);
-            const blocks = toBlocks(this.slice(input, present, from, to), to - from, brands, this.blockSize).map((b) => ({
-              ...b,
-              index: b.index + from / this.blockSize,
-            }));
-            await writeBlocks(tx, ref, blocks, STATEMENT_BLOCKS);
-          }
+          await this.writeRange(tx, ref, input, present, start, end, packed);
           // Kept for the flip (a retried transaction reports the same ids again: deduplicated there).
           for (const id of missing) gone.push(id);
         });
@@ -414,6 +449,48 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
     // then 5. the results pruned by the flip.
     await this.refreshProperties(run.id, 0, blockCount);
     await this.collectGarbage();
+  }
+
+  /**
+   * Writes the blocks of customers [start, end) (whole blocks from `start`, a multiple of the block
+   * size) in `tx`, a block per statement: through the launcher's procedure from packed columns when
+   * `packed`, else with Cypher (WRITE_BLOCKS). Each statement's rows are built just before it is
+   * sent, so that the service's thread never packs a whole batch in one go (tens of ms at 10k
+   * customers).
+   */
+  private async writeRange(tx: Tx, ref: string, input: PublishInput, present: readonly ScoreField[], start: number, end: number, packed: boolean): Promise<void> {
+    const brands = input.stance?.brands.length ?? 0;
+    for (let from = start; from < end; from += STATEMENT_BLOCKS * this.blockSize) {
+      const to = Math.min(end, from + STATEMENT_BLOCKS * this.blockSize);
+      if (packed) {
+        for (let at = from; at < to; at += this.blockSize) {
+          const block = packedBlock(input, present, at, Math.min(to, at + this.blockSize), at / this.blockSize);
+          await tx.run(WRITE_PACKED_BLOCK, { ref, block });
+        }
+        continue;
+      }
+      const blocks = toBlocks(this.slice(input, present, from, to), to - from, brands, this.blockSize).map((b) => ({
+        ...b,
+        index: b.index + from / this.blockSize,
+      }));
+      await writeBlocks(tx, ref, blocks, STATEMENT_BLOCKS);
+    }
+  }
+
+  /**
+   * Whether this database has the launcher's block write (influencegraph.results.block), asked
+   * once; any other Neo4j (or a big-endian machine, the columns being little-endian) is written
+   * with Cypher, as is every database when the `writes` option is 'cypher'.
+   */
+  canWritePacked(): Promise<boolean> {
+    this.packedWrites ??=
+      endianness() !== 'LE' || this.options.writes === 'cypher'
+        ? Promise.resolve(false)
+        : this.db
+            .read((tx) => tx.run(HAS_PACKED_BLOCK))
+            .then((r) => (plain(r.records[0]?.get('n') ?? 0) as number) > 0)
+            .catch(() => false);
+    return this.packedWrites;
   }
 
   /** The run's per-customer arrays for customers [start, end). */
@@ -501,11 +578,7 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
         await tx.run(CREATE, { id: runId, props: { status: 'completed' } });
         const ref = (await tx.run(CREATE_PENDING, { runId, createdAt: new Date().toISOString(), props: { stanceBrandIds: brands } })).records[0].get('ref') as string;
         await tx.run(LOCK_CUSTOMERS, { ids: sample });
-        for (let from = 0; from < n; from += STATEMENT_BLOCKS * this.blockSize) {
-          const to = Math.min(n, from + STATEMENT_BLOCKS * this.blockSize);
-          const blocks = toBlocks(this.slice(input, SCORE_FIELDS, from, to), to - from, brands.length, this.blockSize).map((b) => ({ ...b, index: b.index + from / this.blockSize }));
-          await writeBlocks(tx, ref, blocks, STATEMENT_BLOCKS);
-        }
+        await this.writeRange(tx, ref, input, SCORE_FIELDS, 0, n, await this.canWritePacked());
         await tx.run(ATTACH, { runId, ref });
         await tx.run(REFRESH, { runId, from: int(0), to: int(WARM_UP_BLOCKS), classes: [...STANCE_CLASSES], inf: Infinity });
         throw rollBack;

@@ -19,8 +19,8 @@ export const LAUNCHER_DIR = fileURLToPath(new URL('../../java/neo4j-launcher/', 
 const LIB_DIR = path.join(LAUNCHER_DIR, 'lib');
 const CLASSES_DIR = path.join(LAUNCHER_DIR, 'target', 'classes');
 const SOURCE_DIR = path.join(LAUNCHER_DIR, 'src/main/java/com/influencegraph/launcher');
-/** The launcher and the procedures it registers (ProjectionProcedures). */
-const SOURCES = ['Launcher.java', 'ProjectionProcedures.java'].map((f) => path.join(SOURCE_DIR, f));
+/** The launcher and the procedures it registers (ProjectionProcedures, PublicationProcedures). */
+const SOURCES = ['Launcher.java', 'ProjectionProcedures.java', 'PublicationProcedures.java'].map((f) => path.join(SOURCE_DIR, f));
 const CLASS_FILE = path.join(CLASSES_DIR, 'com/influencegraph/launcher/Launcher.class');
 export const GDS_DIR = fileURLToPath(new URL('../../java/gds-plugins/', import.meta.url));
 /** Where `npm run neo4j:setup:gds` puts the OpenGDS jars (all of them join the launcher's classpath). */

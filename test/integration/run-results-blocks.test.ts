@@ -119,6 +119,33 @@ describe('run results in blocks', () => {
     expect(kept.arrays.topics![9]).toBe('t9');
   });
 
+  it('writes the same blocks through the launcher’s procedure as with Cypher: properties, values and types', async () => {
+    const byCypher = new Neo4jAnalyticsRunRepository(ctx.db, 5, BLOCK, { writes: 'cypher' });
+    expect(await runs.canWritePacked()).toBe(true);
+    expect(await byCypher.canWritePacked()).toBe(false);
+    const stored = async (runId: string) => {
+      const result = await ctx.db.autoCommit(
+        `MATCH (:AnalyticsRun {id: $runId})-[:HAS_RESULTS]->(:RunResults)-[:HAS_BLOCK]->(b:RunResultsBlock)
+         RETURN b.index AS index, [k IN keys(b) WHERE k <> 'runId' | [k, b[k], valueType(b[k])]] AS props ORDER BY index`,
+        { runId },
+      );
+      return result.records.map((r) => (plain(r.get('props')) as [string, unknown, string][]).sort((a, b) => a[0].localeCompare(b[0])));
+    };
+    const data = input('packed', 1);
+    data.fields.closeness = Float64Array.from(IDS, (_, i) => (i === 1 ? NaN : i / 7));
+    // Ids that Cypher and UTF-16 order differently (U+FF01 before U+1F680 by code point, after it by UTF-16 unit) in one block.
+    data.ids = [...IDS.slice(0, 8), 'c\uFF01', 'c\u{1F680}'];
+    await ctx.db.autoCommit('UNWIND $ids AS id CREATE (:Customer {id: id, name: id})', { ids: data.ids.slice(8) });
+    await runs.create({ ...data.run, status: 'running' });
+    await runs.publish(data);
+    const other = { ...data, run: { ...data.run, id: 'cypher' } };
+    await byCypher.create({ ...other.run, status: 'running' });
+    await byCypher.publish(other);
+    const packed = await stored('packed');
+    expect(packed).toHaveLength(3);
+    expect(packed).toEqual(await stored('cypher'));
+  });
+
   it('the publication warm-up writes blocks and refreshes properties in a transaction it rolls back: nothing changes', async () => {
     await publish('r1', 1);
     const snapshot = () =>

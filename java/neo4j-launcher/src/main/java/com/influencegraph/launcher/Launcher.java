@@ -34,7 +34,8 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  *   --plugins DIR       load the procedure jars of DIR (the Graph Data Science library) and
  *                       allow its procedures unrestricted access (dbms.security.procedures.unrestricted=gds.*)
  *
- * Registers the read-only projection procedures of ProjectionProcedures (influencegraph.projection.*).
+ * Registers the read-only projection procedures of ProjectionProcedures (influencegraph.projection.*)
+ * and the publication's block write of PublicationProcedures (influencegraph.results.block).
  *
  * Prints exactly one line "NEO4J_READY bolt://127.0.0.1:PORT" once the database answers a query
  * with the configured password in place, and "NEO4J_STOPPED" after a clean shutdown (SIGTERM,
@@ -99,6 +100,8 @@ public final class Launcher {
             GraphDatabaseService db = service.database("neo4j");
             ((GraphDatabaseAPI) db).getDependencyResolver().resolveDependency(GlobalProcedures.class)
                     .registerProcedure(ProjectionProcedures.class);
+            ((GraphDatabaseAPI) db).getDependencyResolver().resolveDependency(GlobalProcedures.class)
+                    .registerProcedure(PublicationProcedures.class);
             db.executeTransactionally("RETURN 1");
         } catch (RuntimeException | org.neo4j.internal.kernel.api.exceptions.ProcedureException e) {
             System.out.println("NEO4J_FAILED " + rootMessage(e));
