@@ -445,54 +445,66 @@ public final class ProjectionProcedures {
             + " part details (ints [opted out 0/1, then the length of the id, name, handle, segment and region, -1 for"
             + " null]; strings [the ids, names, handles, segments and regions, each column's values joined]).")
     public Stream<Chunk> details() {
-        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
-        record Row(String id, boolean optedOut, String[] text) {
+        // The sorted list holds ids and internal ids only; each chunk reads its customers' text
+        // properties when the service takes it, so the database holds one chunk's text at a time
+        // (a whole 1M base's would be hundreds of MB of heap).
+        List<CustomerRow> rows = customerRows();
+        Cursors cursors = new Cursors(((InternalTransaction) tx).kernelTransaction());
+        String[] names = {"name", "handle", "segment", "region"};
+        int[] keys = new int[names.length];
+        for (int k = 0; k < names.length; k++) {
+            keys[k] = cursors.tokens.propertyKey(names[k]);
         }
-        List<Row> rows = new ArrayList<>();
-        try (Cursors c = new Cursors(ktx)) {
-            String[] names = {"id", "optedOut", "name", "handle", "segment", "region"};
-            int[] keys = new int[names.length];
-            for (int k = 0; k < names.length; k++) {
-                keys[k] = c.tokens.propertyKey(names[k]);
-            }
-            Value[] values = new Value[names.length];
-            while (c.nextCustomer()) {
-                c.properties(0, c.scan, keys, values);
-                if (values[0] == Values.NO_VALUE) {
-                    continue;
+        Iterator<Chunk> chunks = new Iterator<>() {
+            private int from;
+
+            @Override
+            public boolean hasNext() {
+                if (from < rows.size()) {
+                    return true;
                 }
-                boolean optedOut = values[1] instanceof org.neo4j.values.storable.BooleanValue b && b.booleanValue();
-                rows.add(new Row(text(values[0]), optedOut, new String[] {text(values[0]), text(values[2]), text(values[3]), text(values[4]), text(values[5])}));
+                cursors.close();
+                return false;
             }
-        }
-        rows.sort((a, b) -> a.id().compareTo(b.id()));
-        List<Chunk> chunks = new ArrayList<>();
-        Base64.Encoder base64 = Base64.getEncoder();
-        for (int from = 0; from < rows.size(); from += CHUNK_ROWS) {
-            int n = Math.min(CHUNK_ROWS, rows.size() - from);
-            ByteBuffer ib = ByteBuffer.allocate(4 * 6 * n).order(ByteOrder.LITTLE_ENDIAN);
-            StringBuilder[] columns = new StringBuilder[5];
-            for (int k = 0; k < 5; k++) {
-                columns[k] = new StringBuilder();
-            }
-            for (int j = 0; j < n; j++) {
-                Row row = rows.get(from + j);
-                ib.putInt(4 * j, row.optedOut() ? 1 : 0);
+
+            @Override
+            public Chunk next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                int n = Math.min(CHUNK_ROWS, rows.size() - from);
+                ByteBuffer ib = ByteBuffer.allocate(4 * 6 * n).order(ByteOrder.LITTLE_ENDIAN);
+                StringBuilder[] columns = new StringBuilder[5];
                 for (int k = 0; k < 5; k++) {
-                    String value = row.text()[k];
-                    ib.putInt(4 * ((k + 1) * n + j), value == null ? -1 : value.length());
-                    if (value != null) {
-                        columns[k].append(value);
+                    columns[k] = new StringBuilder();
+                }
+                Value[] values = new Value[names.length];
+                for (int j = 0; j < n; j++) {
+                    CustomerRow row = rows.get(from + j);
+                    ib.putInt(4 * j, row.optedOut() ? 1 : 0);
+                    if (cursors.node(0, row.node())) {
+                        cursors.properties(0, cursors.nodes[0], keys, values);
+                    } else {
+                        Arrays.fill(values, Values.NO_VALUE);
+                    }
+                    for (int k = 0; k < 5; k++) {
+                        String value = k == 0 ? row.id() : text(values[k - 1]);
+                        ib.putInt(4 * ((k + 1) * n + j), value == null ? -1 : value.length());
+                        if (value != null) {
+                            columns[k].append(value);
+                        }
                     }
                 }
+                from += n;
+                List<String> strings = new ArrayList<>(5);
+                for (StringBuilder column : columns) {
+                    strings.add(column.toString());
+                }
+                return new Chunk("details", n, Base64.getEncoder().encodeToString(ib.array()), "", strings);
             }
-            List<String> strings = new ArrayList<>(5);
-            for (StringBuilder column : columns) {
-                strings.add(column.toString());
-            }
-            chunks.add(new Chunk("details", n, base64.encodeToString(ib.array()), "", strings));
-        }
-        return chunks.stream();
+        };
+        Spliterator<Chunk> split = Spliterators.spliteratorUnknownSize(chunks, Spliterator.ORDERED | Spliterator.NONNULL);
+        return StreamSupport.stream(split, false).onClose(cursors::close);
     }
 
     /** The customers as one table's chunks, a row each (`fill` begins and sets it). */
