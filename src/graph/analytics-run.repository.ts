@@ -50,7 +50,10 @@ const COMMUNITY_SEQUENCE = 'communityId';
 const STATEMENT_BLOCKS = 1;
 /** One block through the launcher's procedure (java/neo4j-launcher/…/PublicationProcedures.java), from packedBlock's columns. */
 const WRITE_PACKED_BLOCK = `CALL influencegraph.results.block($ref, $block) YIELD customers RETURN customers`;
-const HAS_PACKED_BLOCK = `SHOW PROCEDURES YIELD name WHERE name = 'influencegraph.results.block' RETURN count(*) AS n`;
+/** LOCK_CUSTOMERS through the launcher's procedure: the same locks without a write. */
+const LOCK_CUSTOMERS_PACKED = `CALL influencegraph.results.lock($ids) YIELD gone RETURN gone`;
+const PACKED_WRITES = ['influencegraph.results.block', 'influencegraph.results.lock'];
+const HAS_PACKED_WRITES = `SHOW PROCEDURES YIELD name WHERE name IN $names RETURN count(*) AS n`;
 
 /** Little-endian bytes of typed values, in base64. */
 const base64Of = (values: Float64Array | Int32Array): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
@@ -79,7 +82,7 @@ function packedBlock(input: PublishInput, present: readonly ScoreField[], start:
     ints.stanceClasses = base64Of(Int32Array.from(st.classes.subarray(start * B, end * B)));
     ints.stanceLatestNps = base64Of(Int32Array.from(st.latestNps.subarray(start * B, end * B)));
   }
-  const texts = {
+  const texts: Record<string, { text: string; lengths: string }> = {
     customerIds: textColumn(input.ids.slice(start, end)),
     participationTier: textColumn(input.text.participationTier.slice(start, end)),
     topics: textColumn(input.text.topics.slice(start, end).map((t) => t.join('|'))),
@@ -400,7 +403,7 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
         if (input.cancelled()) throw new RunCancelled('cancelled');
         const end = Math.min(n, start + customers);
         await this.db.write(async (tx) => {
-          const found = await tx.run(LOCK_CUSTOMERS, { ids: ids.slice(start, end) });
+          const found = await tx.run(packed ? LOCK_CUSTOMERS_PACKED : LOCK_CUSTOMERS, { ids: ids.slice(start, end) });
           const missing = (found.records[0]?.get('gone') as string[] | undefined) ?? [];
           await this.writeRange(tx, ref, input, present, start, end, packed);
           // Kept for the flip (a retried transaction reports the same ids again: deduplicated there).
@@ -466,6 +469,8 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
         for (let at = from; at < to; at += this.blockSize) {
           const block = packedBlock(input, present, at, Math.min(to, at + this.blockSize), at / this.blockSize);
           await tx.run(WRITE_PACKED_BLOCK, { ref, block });
+          // The driver keeps the parameters until the transaction ends: the columns are dropped now (as writeBlocks does).
+          block.floats = block.ints = block.texts = {};
         }
         continue;
       }
@@ -478,17 +483,17 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
   }
 
   /**
-   * Whether this database has the launcher's block write (influencegraph.results.block), asked
-   * once; any other Neo4j (or a big-endian machine, the columns being little-endian) is written
-   * with Cypher, as is every database when the `writes` option is 'cypher'.
+   * Whether this database has the launcher's publication procedures (influencegraph.results.block
+   * and .lock), asked once; any other Neo4j (or a big-endian machine, the columns being
+   * little-endian) is written with Cypher, as is every database when `writes` is 'cypher'.
    */
   canWritePacked(): Promise<boolean> {
     this.packedWrites ??=
       endianness() !== 'LE' || this.options.writes === 'cypher'
         ? Promise.resolve(false)
         : this.db
-            .read((tx) => tx.run(HAS_PACKED_BLOCK))
-            .then((r) => (plain(r.records[0]?.get('n') ?? 0) as number) > 0)
+            .read((tx) => tx.run(HAS_PACKED_WRITES, { names: PACKED_WRITES }))
+            .then((r) => (plain(r.records[0]?.get('n') ?? 0) as number) === PACKED_WRITES.length)
             .catch(() => false);
     return this.packedWrites;
   }
@@ -556,7 +561,8 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
    * blocks. The first publication after a start otherwise pays for the database compiling the code
    * that serves these writes: at 100k customers its blocks took 7.5 s where the next ones took
    * 3.1–3.9 s, with 33 s of Neo4j CPU instead of 8.5–12 (writing nothing, as this warm-up did
-   * before, left most of it; bench/results/publication-2026-12-02.md).
+   * before, left most of it; a throw-away script timing each statement, 2026-12-02, README
+   * "Analytics runs").
    */
   async warmUp(): Promise<void> {
     const sample = (await this.db.read((tx) => tx.run(SAMPLE_IDS, { limit: int(this.blockSize) }))).records.map((r) => r.get('id') as string);
@@ -573,12 +579,13 @@ export class Neo4jAnalyticsRunRepository implements AnalyticsRunRepository {
       stance: { brands, classes: new Int8Array(n), scores: new Float64Array(n), latestNps: new Int8Array(n).fill(-1) },
     } as unknown as PublishInput;
     const rollBack = new Error('warm-up: rolled back');
+    const packed = await this.canWritePacked();
     try {
       await this.db.write(async (tx) => {
         await tx.run(CREATE, { id: runId, props: { status: 'completed' } });
         const ref = (await tx.run(CREATE_PENDING, { runId, createdAt: new Date().toISOString(), props: { stanceBrandIds: brands } })).records[0].get('ref') as string;
-        await tx.run(LOCK_CUSTOMERS, { ids: sample });
-        await this.writeRange(tx, ref, input, SCORE_FIELDS, 0, n, await this.canWritePacked());
+        await tx.run(packed ? LOCK_CUSTOMERS_PACKED : LOCK_CUSTOMERS, { ids: sample });
+        await this.writeRange(tx, ref, input, SCORE_FIELDS, 0, n, packed);
         await tx.run(ATTACH, { runId, ref });
         await tx.run(REFRESH, { runId, from: int(0), to: int(WARM_UP_BLOCKS), classes: [...STANCE_CLASSES], inf: Infinity });
         throw rollBack;

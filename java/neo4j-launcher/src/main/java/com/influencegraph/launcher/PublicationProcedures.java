@@ -2,7 +2,9 @@ package com.influencegraph.launcher;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import org.neo4j.graphdb.Label;
@@ -16,11 +18,14 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
 /**
- * The write procedure of a run's publication: one result block of a pending RunResults from packed
- * columns, in the caller's transaction (so the publication's guarantees are those of its Cypher
- * statement, src/graph/run-results.ts WRITE_BLOCKS, whose properties and types it writes):
+ * The write procedures of a run's publication, in the caller's transaction (so the publication's
+ * guarantees are those of its Cypher statements, which any other Neo4j runs):
  *
- * - influencegraph.results.block(ref, block): creates (res)-[:HAS_BLOCK]->(:RunResultsBlock) under the
+ * - influencegraph.results.lock(ids): the customer lock of a block batch (LOCK_CUSTOMERS in
+ *   src/graph/analytics-run.repository.ts), which sets each customer's scoresRunId to itself to hold
+ *   its write lock; here the lock is taken without a write (no property record rewritten);
+ * - influencegraph.results.block(ref, block): one result block of a pending RunResults from packed
+ *   columns, the properties and types of WRITE_BLOCKS (src/graph/run-results.ts): creates (res)-[:HAS_BLOCK]->(:RunResultsBlock) under the
  *   RunResults whose element id is `ref`, with runId (the results node's), index, every array of
  *   `block` and firstId/lastId, the smallest and largest customer id (by UTF-16 code unit, as Cypher's
  *   `<` compares strings: a test writes ids that code point order would put the other way).
@@ -36,6 +41,7 @@ public final class PublicationProcedures {
 
     private static final Label BLOCK = Label.label("RunResultsBlock");
     private static final Label RESULTS = Label.label("RunResults");
+    private static final Label CUSTOMER = Label.label("Customer");
     private static final RelationshipType HAS_BLOCK = RelationshipType.withName("HAS_BLOCK");
 
     @Context
@@ -105,6 +111,31 @@ public final class PublicationProcedures {
         b.setProperty("firstId", first);
         b.setProperty("lastId", last);
         return java.util.stream.Stream.of(new Written(ids.length));
+    }
+
+    /** What the lock yields: the ids without a Customer node. */
+    public static final class Gone {
+        public List<String> gone;
+
+        Gone(List<String> gone) {
+            this.gone = gone;
+        }
+    }
+
+    @Procedure(name = "influencegraph.results.lock", mode = Mode.WRITE)
+    @Description("Takes the write lock of the Customer of each id until the calling transaction ends (an erasure of"
+            + " one of them waits for it, or went first) and yields the ids that have no Customer node.")
+    public java.util.stream.Stream<Gone> lock(@Name("ids") List<String> ids) {
+        List<String> gone = new ArrayList<>();
+        for (String id : ids) {
+            Node customer = tx.findNode(CUSTOMER, "id", id);
+            if (customer == null) {
+                gone.add(id);
+            } else {
+                tx.acquireWriteLock(customer);
+            }
+        }
+        return java.util.stream.Stream.of(new Gone(gone));
     }
 
     @SuppressWarnings("unchecked")
