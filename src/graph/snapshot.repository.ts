@@ -5,11 +5,11 @@
  * results of a run still being written.
  * A run's per-customer results are read from its blocks, concatenated in block order.
  */
+import { endianness } from 'node:os';
 import type { SnapshotData, SnapshotRun } from '../domain/score-snapshot.js';
 import type { CustomerDetails, PrivacyChange, PrivacyEvent, SnapshotSource } from '../domain/snapshot.service.js';
 import type { RunStance, StanceHistorySource } from '../domain/stance-insights.service.js';
 import { SCORE_FIELDS, type BrandStanceSummary, type CommunitySummary, type ScoreField } from '../domain/scoring.js';
-import { endianness } from 'node:os';
 import { int, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 import { readRunArrays, RUN_ARRAYS, RUN_STANCE_ARRAYS } from './run-results.js';

@@ -35,7 +35,8 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  *                       allow its procedures unrestricted access (dbms.security.procedures.unrestricted=gds.*)
  *
  * Registers the read-only projection procedures of ProjectionProcedures (influencegraph.projection.*)
- * and the publication's block write of PublicationProcedures (influencegraph.results.block).
+ * and the publication's write procedures of PublicationProcedures (influencegraph.results.lock and
+ * influencegraph.results.block).
  *
  * Prints exactly one line "NEO4J_READY bolt://127.0.0.1:PORT" once the database answers a query
  * with the configured password in place, and "NEO4J_STOPPED" after a clean shutdown (SIGTERM,

@@ -25,10 +25,11 @@ import org.neo4j.procedure.Procedure;
  *   src/graph/analytics-run.repository.ts), which sets each customer's scoresRunId to itself to hold
  *   its write lock; here the lock is taken without a write (no property record rewritten);
  * - influencegraph.results.block(ref, block): one result block of a pending RunResults from packed
- *   columns, the properties and types of WRITE_BLOCKS (src/graph/run-results.ts): creates (res)-[:HAS_BLOCK]->(:RunResultsBlock) under the
- *   RunResults whose element id is `ref`, with runId (the results node's), index, every array of
- *   `block` and firstId/lastId, the smallest and largest customer id (by UTF-16 code unit, as Cypher's
- *   `<` compares strings: a test writes ids that code point order would put the other way).
+ *   columns, with the properties and types of WRITE_BLOCKS (src/graph/run-results.ts): creates
+ *   (res)-[:HAS_BLOCK]->(:RunResultsBlock) under the RunResults whose element id is `ref`, with
+ *   runId (the results node's), index, every array of `block` and firstId/lastId, the smallest and
+ *   largest customer id (by UTF-16 code unit, as Cypher's `<` compares strings: a test writes ids
+ *   that code point order would put the other way).
  *
  * `block` is a map: index; floats, a map of array name to little-endian float64 values in base64
  * (written as float arrays); ints, name to little-endian int32 values in base64 (written as integer
