@@ -21,6 +21,12 @@ export type Tx = ManagedTransaction;
 
 const UNAVAILABLE_CODES = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.TransientError.General.DatabaseUnavailable']);
 
+/** Whether a failed query (as GraphDatabase reports it) called a procedure the database does not have. */
+export function isProcedureNotFound(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+  return cause?.code === 'Neo.ClientError.Procedure.ProcedureNotFound';
+}
+
 /** Maps a driver error onto an AppError that is safe to show. */
 export function mapDatabaseError(error: unknown): AppError {
   if (error instanceof AppError) return error;

@@ -50,7 +50,7 @@ import { InteractionRows, PostRows, placeBySource } from '../domain/projection-o
 import { resized } from '../domain/typed-columns.js';
 import { ageSeconds, decayedCount, unpackProjectionEvidence, type Instant, type Projection, type ProjectionExtras, type ProjectionOptions, type ProjectionSource } from '../domain/projection.js';
 import type { QueryResult } from 'neo4j-driver';
-import type { GraphDatabase, Tx } from './database.js';
+import { isProcedureNotFound, type GraphDatabase, type Tx } from './database.js';
 import { previousCommunitiesRef, readCommunities } from './run-results-read.js';
 
 /** Customers in id order, with the internal id that names them in the other queries. */
@@ -304,8 +304,7 @@ export class Neo4jProjectionRepository implements ProjectionSource {
     try {
       return await this.db.read(async (tx) => take(await tx.run(cypher)));
     } catch (error) {
-      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
-      if (code !== 'Neo.ClientError.Procedure.ProcedureNotFound') throw error;
+      if (!isProcedureNotFound(error)) throw error;
       if (this.reading === 'procedures') throw new Error('The influencegraph.projection procedures are not registered in this database');
       return null;
     }

@@ -10,7 +10,7 @@ import type { SnapshotData, SnapshotRun } from '../domain/score-snapshot.js';
 import type { CustomerDetails, PrivacyChange, PrivacyEvent, SnapshotSource } from '../domain/snapshot.service.js';
 import type { RunStance, StanceHistorySource } from '../domain/stance-insights.service.js';
 import { SCORE_FIELDS, type BrandStanceSummary, type CommunitySummary, type ScoreField } from '../domain/scoring.js';
-import { int, type GraphDatabase } from './database.js';
+import { int, isProcedureNotFound, type GraphDatabase } from './database.js';
 import { plain } from './mappers.js';
 import { readRunArrays, RUN_ARRAYS, RUN_STANCE_ARRAYS } from './run-results.js';
 import { CURRENT_RUN } from './analytics-run.repository.js';
@@ -147,8 +147,7 @@ export class Neo4jSnapshotRepository implements SnapshotSource, StanceHistorySou
       await this.db.stream(DETAIL_CHUNKS, {}, (r) => take(r.rows as number, typed(r.ints as string, Int32Array), r.strings as string[]));
       return true;
     } catch (error) {
-      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
-      if (code === 'Neo.ClientError.Procedure.ProcedureNotFound') return false;
+      if (isProcedureNotFound(error)) return false;
       throw error;
     }
   }

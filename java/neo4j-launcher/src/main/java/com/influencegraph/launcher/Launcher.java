@@ -99,10 +99,9 @@ public final class Launcher {
         try {
             setPassword(service, options.password);
             GraphDatabaseService db = service.database("neo4j");
-            ((GraphDatabaseAPI) db).getDependencyResolver().resolveDependency(GlobalProcedures.class)
-                    .registerProcedure(ProjectionProcedures.class);
-            ((GraphDatabaseAPI) db).getDependencyResolver().resolveDependency(GlobalProcedures.class)
-                    .registerProcedure(PublicationProcedures.class);
+            GlobalProcedures procedures = ((GraphDatabaseAPI) db).getDependencyResolver().resolveDependency(GlobalProcedures.class);
+            procedures.registerProcedure(ProjectionProcedures.class);
+            procedures.registerProcedure(PublicationProcedures.class);
             db.executeTransactionally("RETURN 1");
         } catch (RuntimeException | org.neo4j.internal.kernel.api.exceptions.ProcedureException e) {
             System.out.println("NEO4J_FAILED " + rootMessage(e));
