@@ -33,7 +33,8 @@
  * people. Cost: one more array and one multiply-add per reached node and source.
  *
  * Cost: O(m) per source unweighted (O(m + n log n) weighted), O(nm) exact, O(km) sampled;
- * O(n) memory. About 60 ms per source at 1M arcs on this machine.
+ * O(n) memory. About 60 ms per source at 1M arcs on this machine; at 13M arcs (the 1M-customer
+ * base) 0.3–0.4 s, the level-ordered search of level-order.ts (1.1–1.4 s with a distance array).
  *
  * Reference: U. Brandes, "A faster algorithm for betweenness centrality", J. Math. Sociology 25
  * (2001); sampling: U. Brandes and C. Pich, "Centrality estimation in large networks", Int. J.
@@ -45,6 +46,7 @@
 import { checkpoint, type KernelControl } from './control.js';
 import type { CsrGraph } from './csr.js';
 import { InvalidArgumentError } from './errors.js';
+import { bitsetWords, drainLevel } from './level-order.js';
 import { createRng, sampleWithoutReplacement } from './random.js';
 import { ShortestPathWorkspace } from './shortest-paths.js';
 
@@ -170,56 +172,74 @@ function relativeTop(scores: Float64Array, errors: Float64Array): { nodes: numbe
 }
 
 /**
- * Brandes over BFS with Int32 distances. Back-propagation is a "pull" over out-arcs: the
- * successors w of v on shortest paths are the out-neighbours with dist[w] = dist[v] + 1, and each
- * finished w publishes coef[w] = (1 + δ[w]) / σ[w], so δ[v] = σ[v] · Σ coef[w].
+ * Brandes over a level-by-level BFS (level-order.ts): "seen" and "on the level being discovered"
+ * are bitsets, each level is expanded in increasing node order, and `starts` keeps where each
+ * level begins in `order`. σ and the back-propagated coefficient share one array: a node's σ is
+ * last read when its own δ is computed, and that is when coef[v] = (1 + δ[v]) / σ[v] replaces it.
+ * Back-propagation is a "pull" over out-arcs, one level at a time from the deepest: the bitset
+ * then marks level L + 1, so the successors of v on level L are the out-neighbours whose bit is
+ * set, and δ[v] = σ[v] · Σ coef[w].
  */
 function accumulateUnweighted(g: CsrGraph, k: number, sourceAt: (i: number) => number, scores: Float64Array, squares: Float64Array | null, control?: KernelControl): void {
   const n = g.n;
   const { outOffsets, outTargets } = g;
-  const dist = new Int32Array(n).fill(-1);
+  const seen = new Int32Array(bitsetWords(n));
+  const level = new Int32Array(bitsetWords(n));
   const sigma = new Float64Array(n);
-  const coef = new Float64Array(n);
   const order = new Int32Array(n);
-  let reached = 0;
+  const starts = new Int32Array(n + 2);
   for (let i = 0; i < k; i++) {
     if ((i & 15) === 0) checkpoint(control, i, k);
-    for (let j = 0; j < reached; j++) dist[order[j]] = -1;
+    seen.fill(0);
     const s = sourceAt(i);
-    dist[s] = 0;
+    seen[s >>> 5] |= 1 << (s & 31);
     sigma[s] = 1;
     order[0] = s;
+    starts[0] = 0;
+    starts[1] = 1;
+    let levels = 1;
     let head = 0;
     let tail = 1;
     while (head < tail) {
-      const v = order[head++];
-      const next = dist[v] + 1;
-      const sv = sigma[v];
-      for (let p = outOffsets[v], e = outOffsets[v + 1]; p < e; p++) {
-        const w = outTargets[p];
-        const dw = dist[w];
-        if (dw < 0) {
-          dist[w] = next;
-          sigma[w] = sv;
-          order[tail++] = w;
-        } else if (dw === next) {
-          sigma[w] += sv;
+      const end = tail;
+      let found = false;
+      for (; head < end; head++) {
+        const v = order[head];
+        const sv = sigma[v];
+        for (let p = outOffsets[v], e = outOffsets[v + 1]; p < e; p++) {
+          const w = outTargets[p];
+          const word = w >>> 5;
+          const bit = 1 << (w & 31);
+          if ((seen[word] & bit) === 0) {
+            seen[word] |= bit;
+            level[word] |= bit;
+            sigma[w] = sv;
+            found = true;
+          } else if ((level[word] & bit) !== 0) {
+            sigma[w] += sv;
+          }
         }
       }
+      if (found) tail = drainLevel(level, order, tail);
+      starts[++levels] = tail;
     }
-    reached = tail;
-    for (let j = tail - 1; j > 0; j--) {
-      const v = order[j];
-      const next = dist[v] + 1;
-      let sum = 0;
-      for (let p = outOffsets[v], e = outOffsets[v + 1]; p < e; p++) {
-        const w = outTargets[p];
-        if (dist[w] === next) sum += coef[w];
+    // Levels 0 … levels − 2 are non-empty (the last recorded one is empty): δ from the deepest up.
+    for (let L = levels - 2; L >= 1; L--) {
+      for (let j = starts[L + 1], e = starts[L + 2]; j < e; j++) level[order[j] >>> 5] |= 1 << (order[j] & 31);
+      for (let j = starts[L + 1] - 1, e = starts[L]; j >= e; j--) {
+        const v = order[j];
+        let sum = 0;
+        for (let p = outOffsets[v], pe = outOffsets[v + 1]; p < pe; p++) {
+          const w = outTargets[p];
+          if ((level[w >>> 5] & (1 << (w & 31))) !== 0) sum += sigma[w];
+        }
+        const sv = sigma[v];
+        const dv = sv * sum;
+        scores[v] += dv;
+        if (squares) squares[v] += dv * dv;
+        sigma[v] = (1 + dv) / sv;
       }
-      const dv = sigma[v] * sum;
-      scores[v] += dv;
-      if (squares) squares[v] += dv * dv;
-      coef[v] = (1 + dv) / sigma[v];
+      for (let j = starts[L + 1], e = starts[L + 2]; j < e; j++) level[order[j] >>> 5] = 0;
     }
   }
 }

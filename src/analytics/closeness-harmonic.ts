@@ -16,8 +16,9 @@
  */
 
 import type { ClosenessOptions, SampledScores } from './closeness.js';
-import { checkpoint } from './control.js';
+import { checkpoint, type KernelControl } from './control.js';
 import type { OutArcs } from './csr.js';
+import { bitsetWords, drainLevel } from './level-order.js';
 import { resolveSources } from './sampling.js';
 import { ShortestPathWorkspace } from './shortest-paths.js';
 
@@ -29,24 +30,25 @@ export function closenessAndHarmonic(g: OutArcs, options: ClosenessOptions = {})
   if (n <= 1) return { closeness: { scores: closeness, exact: true, samples: n }, harmonic: { scores: harmonic, exact: true, samples: n } };
   const weighted = options.weighted ?? false;
   const sampled = resolveSources(n, options);
-  const ws = new ShortestPathWorkspace(
-    { offsets: g.outOffsets, neighbours: g.outTargets, lengths: weighted ? g.outWeights : null },
-    n,
-    false,
-  );
   const count = new Float64Array(n);
   const total = new Float64Array(n);
   const k = sampled ? sampled.length : n;
-  for (let i = 0; i < k; i++) {
-    if ((i & 15) === 0) checkpoint(options.control, i, k);
-    ws.run(sampled ? sampled[i] : i);
-    for (let j = 1; j < ws.reached; j++) {
-      const t = ws.order[j];
-      const d = ws.dist[t];
-      count[t] += 1;
-      total[t] += d;
-      harmonic[t] += 1 / d;
+  const sourceAt = (i: number): number => (sampled ? sampled[i] : i);
+  if (weighted && g.outWeights) {
+    const ws = new ShortestPathWorkspace({ offsets: g.outOffsets, neighbours: g.outTargets, lengths: g.outWeights }, n, false);
+    for (let i = 0; i < k; i++) {
+      if ((i & 15) === 0) checkpoint(options.control, i, k);
+      ws.run(sourceAt(i));
+      for (let j = 1; j < ws.reached; j++) {
+        const t = ws.order[j];
+        const d = ws.dist[t];
+        count[t] += 1;
+        total[t] += d;
+        harmonic[t] += 1 / d;
+      }
     }
+  } else {
+    accumulateHops(g, k, sourceAt, count, total, harmonic, options.control);
   }
   const isSource = new Uint8Array(n);
   if (sampled) for (const s of sampled) isSource[s] = 1;
@@ -65,4 +67,52 @@ export function closenessAndHarmonic(g: OutArcs, options: ClosenessOptions = {})
   }
   const exact = sampled === null;
   return { closeness: { scores: closeness, exact, samples: k }, harmonic: { scores: harmonic, exact, samples: k } };
+}
+
+/**
+ * The hop-count searches, level by level over bitsets (level-order.ts): every node found on level
+ * d adds 1, d and 1/d to its sums, the same values in the same order of sources as the
+ * distance-array search, so the sums are bit for bit the same.
+ */
+function accumulateHops(g: OutArcs, k: number, sourceAt: (i: number) => number, count: Float64Array, total: Float64Array, harmonic: Float64Array, control?: KernelControl): void {
+  const { outOffsets, outTargets } = g;
+  const seen = new Int32Array(bitsetWords(g.n));
+  const level = new Int32Array(bitsetWords(g.n));
+  const order = new Int32Array(g.n);
+  for (let i = 0; i < k; i++) {
+    if ((i & 15) === 0) checkpoint(control, i, k);
+    seen.fill(0);
+    const s = sourceAt(i);
+    seen[s >>> 5] |= 1 << (s & 31);
+    order[0] = s;
+    let head = 0;
+    let tail = 1;
+    for (let d = 1; head < tail; d++) {
+      const end = tail;
+      let found = false;
+      for (; head < end; head++) {
+        const v = order[head];
+        for (let p = outOffsets[v], e = outOffsets[v + 1]; p < e; p++) {
+          const w = outTargets[p];
+          const word = w >>> 5;
+          const bit = 1 << (w & 31);
+          if ((seen[word] & bit) === 0) {
+            seen[word] |= bit;
+            level[word] |= bit;
+            found = true;
+          }
+        }
+      }
+      if (!found) break;
+      const first = tail;
+      tail = drainLevel(level, order, tail);
+      const inverse = 1 / d;
+      for (let j = first; j < tail; j++) {
+        const t = order[j];
+        count[t] += 1;
+        total[t] += d;
+        harmonic[t] += inverse;
+      }
+    }
+  }
 }
