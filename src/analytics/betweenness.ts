@@ -44,11 +44,15 @@
  */
 
 import { checkpoint, type KernelControl } from './control.js';
-import type { CsrGraph } from './csr.js';
+import type { CsrGraph, OutArcs } from './csr.js';
+
 import { InvalidArgumentError } from './errors.js';
 import { bitsetWords, drainLevel } from './level-order.js';
 import { createRng, sampleWithoutReplacement } from './random.js';
 import { ShortestPathWorkspace } from './shortest-paths.js';
+
+/** What betweenness reads of a graph: its out-arcs and whether it is directed. */
+export type BetweennessGraph = OutArcs & Pick<CsrGraph, 'directed'>;
 
 /** Defaults of every option, in one place (the run parameters reuse them). */
 export const BETWEENNESS_DEFAULTS = {
@@ -104,7 +108,7 @@ export interface BetweennessResult {
 /** How many of the highest-ranked nodes relativeErrorTop describes. */
 const TOP_NODES = 100;
 
-export function betweenness(g: CsrGraph, options: BetweennessOptions = {}): BetweennessResult {
+export function betweenness(g: BetweennessGraph, options: BetweennessOptions = {}): BetweennessResult {
   const n = g.n;
   const normalized = options.normalized ?? true;
   const confidence = options.confidence ?? BETWEENNESS_DEFAULTS.confidence;
@@ -180,7 +184,7 @@ function relativeTop(scores: Float64Array, errors: Float64Array): { nodes: numbe
  * then marks level L + 1, so the successors of v on level L are the out-neighbours whose bit is
  * set, and δ[v] = σ[v] · Σ coef[w].
  */
-function accumulateUnweighted(g: CsrGraph, k: number, sourceAt: (i: number) => number, scores: Float64Array, squares: Float64Array | null, control?: KernelControl): void {
+function accumulateUnweighted(g: BetweennessGraph, k: number, sourceAt: (i: number) => number, scores: Float64Array, squares: Float64Array | null, control?: KernelControl): void {
   const n = g.n;
   const { outOffsets, outTargets } = g;
   const seen = new Int32Array(bitsetWords(n));
@@ -245,7 +249,7 @@ function accumulateUnweighted(g: CsrGraph, k: number, sourceAt: (i: number) => n
 }
 
 /** Brandes over Dijkstra (arc weights are lengths, > 0); same back-propagation with exact ties. */
-function accumulateWeighted(g: CsrGraph, k: number, sourceAt: (i: number) => number, scores: Float64Array, squares: Float64Array | null, control?: KernelControl): void {
+function accumulateWeighted(g: BetweennessGraph, k: number, sourceAt: (i: number) => number, scores: Float64Array, squares: Float64Array | null, control?: KernelControl): void {
   const n = g.n;
   const lengths = g.outWeights as Float64Array;
   const ws = new ShortestPathWorkspace({ offsets: g.outOffsets, neighbours: g.outTargets, lengths }, n, true);

@@ -23,7 +23,7 @@ export type { DegreeOptions, DegreeDirection } from './degree.js';
 export { pagerank, PAGERANK_DEFAULTS } from './pagerank.js';
 export type { PagerankOptions, PagerankResult } from './pagerank.js';
 export { betweenness, BETWEENNESS_DEFAULTS, DEFAULT_BETWEENNESS_SEED } from './betweenness.js';
-export type { BetweennessOptions, BetweennessResult } from './betweenness.js';
+export type { BetweennessGraph, BetweennessOptions, BetweennessResult } from './betweenness.js';
 export { closeness } from './closeness.js';
 export { closenessAndHarmonic } from './closeness-harmonic.js';
 export { checkpoint, type KernelControl } from './control.js';

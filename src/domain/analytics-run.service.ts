@@ -20,7 +20,7 @@ import type { AnalyticsEngine, EngineReport } from './engines/engine.js';
 import type { Projection, ProjectionSource } from './projection.js';
 import { runScoringInWorker } from './run-worker.runner.js';
 import { runScoringTask, type ScoringEvent, type ScoringTask } from './run-worker-task.js';
-import { ALGORITHMS, RunParamsSchema, SCORE_FIELDS, type CommunitySummary, type RunParams, type ScoreField, type ScoreSet, type StanceScores, type TextScores } from './scoring.js';
+import { ALGORITHMS, OFFLOADED_PHASES, RunParamsSchema, SCORE_FIELDS, searchesLast, type CommunitySummary, type RunParams, type ScoreField, type ScoreSet, type StanceScores, type TextScores } from './scoring.js';
 
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -136,7 +136,7 @@ export interface AnalyticsRunOptions {
   holder?: string;
   /** Where the algorithm phases run: a worker thread (default) or this thread. Same results either way. */
   scoring?: 'worker' | 'thread';
-  /** Threads a run's scoring may keep busy (default 1); from 2 on, closeness and harmonic run beside the other phases. Same results. */
+  /** Threads a run's scoring may keep busy (default 1); from 2 on, the sampled searches run beside the other phases. Same results. */
   threads?: number;
   /** Which engine computes a run's graph algorithms (default: always in-process). */
   engines?: EngineSettings;
@@ -292,7 +292,9 @@ export class AnalyticsRunService {
     const params = parsed.data;
     // A run that must use GDS is refused up front when the database has none.
     if ((params.engine ?? this.engines.default) === 'gds') await requireGds(this.engines);
-    const names = ['projection', 'graph', ...ALGORITHMS.filter((a) => params.algorithms.includes(a)), 'influence', PUBLISH_PHASE];
+    const inOrder = ['projection', 'graph', ...ALGORITHMS.filter((a) => params.algorithms.includes(a)), 'influence', PUBLISH_PHASE];
+    // Listed in the order they run: with a second thread the sampled searches are waited for last.
+    const names = this.threads >= 2 ? searchesLast(inOrder, (name) => name, new Set<string>(OFFLOADED_PHASES)) : inOrder;
     const run: AnalyticsRun = {
       id: randomUUID(),
       status: 'running',

@@ -3,10 +3,10 @@
  * thread performs: the algorithm phases of scoring.ts over one projection, each phase's start and
  * end reported, then the scores; the projection is left without its arcs and evidence, which only
  * the scoring reads (the influence phase, the last, drops them: releaseScoredArcs). Shared by both so the two give the same results for a seed.
- * With `threads` ≥ 2 the closeness and harmonic searches run in a second worker thread beside the
- * phases from degree to betweenness (distance-worker.runner.ts): the same scores, sooner.
+ * With `threads` ≥ 2 the sampled searches (closeness and harmonic, then betweenness) run in a second
+ * worker thread beside the other phases (distance-worker.runner.ts): the same scores, sooner.
  */
-import { closenessAndHarmonicInWorker } from './distance-worker.runner.js';
+import { searchesInWorker } from './distance-worker.runner.js';
 import type { EngineResults } from './engines/engine.js';
 import { networkCsrsOf } from './network-graph.js';
 import { unpackProjectionText, type Projection } from './projection.js';
@@ -18,7 +18,7 @@ export interface ScoringTask {
   previousMaxCommunityId: number;
   /** Engine phases a remote engine already computed (their phases are then reported by the caller, not here). */
   precomputed?: EngineResults;
-  /** Threads the scoring may keep busy (default 1): from 2 on, closeness and harmonic run in their own. */
+  /** Threads the scoring may keep busy (default 1): from 2 on, the sampled searches run in their own. */
   threads?: number;
 }
 
@@ -40,7 +40,7 @@ export async function runScoringTask(task: ScoringTask, emit: (e: ScoringEvent) 
     {
       signal: signal ? AbortSignal.any([signal, ended.signal]) : ended.signal,
       onProgress: (name, fraction) => emit({ type: 'progress', name, fraction }),
-      offload: (task.threads ?? 1) >= 2 ? closenessAndHarmonicInWorker : undefined,
+      offload: (task.threads ?? 1) >= 2 ? searchesInWorker : undefined,
     },
     precomputed,
   );

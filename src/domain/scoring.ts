@@ -47,6 +47,7 @@ import { DEFAULT_PROJECTION, eachEvidence, releaseScoredArcs, type Projection } 
 import { computeStance, DEFAULT_STANCE_PARAMS } from './stance.js';
 import { ENGINE_CHOICES, type EngineResults } from './engines/engine.js';
 import { inProcess } from './engines/in-process.js';
+import type { BetweennessScores, OffloadedSearches, SearchControl, SearchName, SearchWanted } from './distance-worker.runner.js';
 
 export const ALGORITHMS = [
   'degree',
@@ -281,11 +282,29 @@ export interface ScoringControl {
   /** Fraction (0..1) of the named phase done, reported from inside the long kernels. */
   onProgress?: (phase: string, fraction: number) => void;
   /**
-   * Computes closeness and harmonic elsewhere (another worker thread), started once the graph is
-   * built so that it runs beside the phases in between; the closeness phase then waits for it.
-   * The same kernel and options as in this thread, so the same scores.
+   * Runs the sampled searches elsewhere (another worker thread): closeness and harmonic, then
+   * betweenness, started once the graph is built so that they run beside the other phases; their
+   * phases then come last before influence and wait for them. The same kernels and options as in
+   * this thread, so the same scores.
    */
-  offload?: (g: OutArcs, params: RunParams, control: KernelControl) => Promise<DistanceScores>;
+  offload?: (g: CsrGraph, params: RunParams, wanted: SearchWanted, control: SearchControl) => OffloadedSearches;
+}
+
+/** The phases a second scoring thread computes (ScoringControl.offload): the sampled searches. */
+export const OFFLOADED_PHASES: readonly AlgorithmName[] = ['betweenness', 'closeness', 'harmonic'];
+
+/**
+ * The phases in the order a run computes them: those in `late` (offloaded) moved, in their own
+ * order, to just before influence — every other phase runs meanwhile. Also the order in which a
+ * run lists its phases.
+ */
+export function searchesLast<T>(items: readonly T[], nameOf: (item: T) => string, late: ReadonlySet<string>): T[] {
+  if (late.size === 0) return [...items];
+  const moved = items.filter((item) => late.has(nameOf(item)));
+  const kept = items.filter((item) => !late.has(nameOf(item)));
+  const at = kept.findIndex((item) => nameOf(item) === 'influence');
+  kept.splice(at < 0 ? kept.length : at, 0, ...moved);
+  return kept;
 }
 
 const then = <T>(value: T | Promise<T>, use: (v: T) => void): void | Promise<void> => (value instanceof Promise ? value.then(use) : use(value));
@@ -348,7 +367,7 @@ export function scoringPhases(
         for (let i = 0; i < n; i++) rate[i] = p.posts[i] > 0 ? (p.engagementsReceived[i] + p.interactionsReceived[i]) / p.posts[i] : NaN;
         f.engagementRate = rate;
         result.text.participationTier = participationTiers(p.posts, p.interactionsGiven, p.engagementsGiven);
-        startDistances();
+        startSearches();
       },
     },
   ];
@@ -368,43 +387,61 @@ export function scoringPhases(
     f.pagerank = r.scores;
     s.pagerank = { iterations: r.iterations, converged: r.converged, alpha: params.pagerank.alpha };
   });
-  on('betweenness', () => {
-    const r = precomputed.betweenness ?? inProcess.betweenness(graph(), params, kernel('betweenness'));
-    f.betweenness = r.scores;
-    // relativeErrorTop: standard error over score of the 100 highest scores (median, max) — the error that matters for ranking.
-    s.betweenness = {
-      exact: r.exact,
-      samples: r.samples,
-      relativeErrorTop: r.relativeErrorTop,
-      errorBound: r.errorBound,
-      errorBoundAllNodes: r.errorBoundAllNodes,
-      confidence: r.confidence,
-    };
-  });
-  // Closeness and harmonic share their searches: the first of the two phases computes both — or,
-  // offloaded, waits for the other thread that has computed them since the graph phase.
-  let distances: DistanceScores | undefined;
-  let offloaded: Promise<DistanceScores> | undefined;
-  /** The phase waiting for the offloaded searches, once one is: their progress is reported as its own. */
-  let waiting: string | undefined;
-  let offloadedFraction: number | undefined;
-  function startDistances() {
-    const wanted = (['closeness', 'harmonic'] as const).some((a) => params.algorithms.includes(a) && !precomputed[a]);
-    if (!control.offload || !wanted || n <= 1) return;
-    const progress = (fraction: number) => {
-      offloadedFraction = fraction;
-      if (waiting) onProgress?.(waiting, fraction);
-    };
-    offloaded = control.offload(graph(), params, { signal, onProgress: progress });
-    // Awaited by the closeness phase; a failure before then must not count as unhandled.
-    offloaded.catch(() => undefined);
+  // The sampled searches. With a second thread (control.offload) they run there from the graph
+  // phase on, and each of their phases waits for its result (reporting the other thread's progress
+  // as its own); otherwise the first of closeness and harmonic computes both here.
+  const searches: SearchWanted = {
+    distances: !!control.offload && n > 1 && (['closeness', 'harmonic'] as const).some((a) => params.algorithms.includes(a) && !precomputed[a]),
+    betweenness: !!control.offload && n > 1 && params.algorithms.includes('betweenness') && !precomputed.betweenness,
+  };
+  let offloaded: OffloadedSearches = {};
+  const offloadedFraction: Partial<Record<SearchName, number>> = {};
+  /** The phase waiting for each offloaded search, once one is. */
+  const waiting: Partial<Record<SearchName, string>> = {};
+  function startSearches() {
+    if (!control.offload || (!searches.distances && !searches.betweenness)) return;
+    offloaded = control.offload(graph(), params, searches, {
+      signal,
+      onProgress: (search, fraction) => {
+        offloadedFraction[search] = fraction;
+        const phase = waiting[search];
+        if (phase) onProgress?.(phase, fraction);
+      },
+    });
+    // Awaited by their phases; a failure before then must not count as unhandled.
+    offloaded.distances?.catch(() => undefined);
+    offloaded.betweenness?.catch(() => undefined);
   }
+  const awaitSearch = <T>(search: SearchName, phase: string, promise: Promise<T>): Promise<T> => {
+    waiting[search] = phase;
+    const fraction = offloadedFraction[search];
+    if (fraction !== undefined) onProgress?.(phase, fraction);
+    return promise;
+  };
+  on('betweenness', () => {
+    const set = (r: BetweennessScores) => {
+      f.betweenness = r.scores;
+      // relativeErrorTop: standard error over score of the 100 highest scores (median, max) — the error that matters for ranking.
+      s.betweenness = {
+        exact: r.exact,
+        samples: r.samples,
+        relativeErrorTop: r.relativeErrorTop,
+        errorBound: r.errorBound,
+        errorBoundAllNodes: r.errorBoundAllNodes,
+        confidence: r.confidence,
+      };
+    };
+    if (precomputed.betweenness) return set(precomputed.betweenness);
+    if (offloaded.betweenness) return awaitSearch('betweenness', 'betweenness', offloaded.betweenness).then(set);
+    return set(inProcess.betweenness(graph(), params, kernel('betweenness')));
+  });
+  // Closeness and harmonic share their searches: the first of the two phases computes both, or
+  // waits for the other thread's.
+  let distances: DistanceScores | undefined;
   const distanceScores = (phase: string): DistanceScores | Promise<DistanceScores> => {
     if (distances) return distances;
-    if (!offloaded) return (distances = inProcess.closenessAndHarmonic(graph(), params, kernel(phase)));
-    waiting = phase;
-    if (offloadedFraction !== undefined) onProgress?.(phase, offloadedFraction);
-    return offloaded.then((r) => (distances = r));
+    if (!offloaded.distances) return (distances = inProcess.closenessAndHarmonic(graph(), params, kernel(phase)));
+    return awaitSearch('distances', phase, offloaded.distances).then((r) => (distances = r));
   };
   on('closeness', () => {
     const set = (r: SampledScores) => {
@@ -418,7 +455,7 @@ export function scoringPhases(
       f.harmonic = r.scores;
       s.harmonic = { exact: r.exact, samples: r.samples };
       distances = undefined;
-      offloaded = undefined;
+      offloaded.distances = undefined;
     };
     return precomputed.harmonic ? set(precomputed.harmonic) : then(distanceScores('harmonic'), (d) => set(d.harmonic));
   });
@@ -567,6 +604,10 @@ export function scoringPhases(
       s.influence = { weights: DEFAULT_INFLUENCE_WEIGHTS, components: Object.keys(pct) };
     },
   });
+  // Offloaded searches are waited for last, just before influence (which reads betweenness): this
+  // thread computes every other phase meanwhile.
+  const late = new Set<string>([...(searches.betweenness ? ['betweenness'] : []), ...(searches.distances ? ['closeness', 'harmonic'] : [])]);
+  phases.splice(0, phases.length, ...searchesLast(phases, (phase) => phase.name, late));
   return { phases, result, graph, ties };
 }
 

@@ -14,6 +14,7 @@ import {
   pagerank,
   weaklyConnectedComponents,
   PAGERANK_DEFAULTS,
+  type BetweennessGraph,
   type CsrGraph,
   type OutArcs,
   type KernelControl,
@@ -34,7 +35,7 @@ export const inProcess = {
   pagerank(g: CsrGraph, params: RunParams, control: KernelControl): Required<'pagerank'> {
     return pagerank(g, { ...params.pagerank, stopping: PAGERANK_DEFAULTS.strict.stopping, onNonConvergence: 'return', control });
   },
-  betweenness(g: CsrGraph, params: RunParams, control: KernelControl): Required<'betweenness'> {
+  betweenness(g: BetweennessGraph, params: RunParams, control: KernelControl): Required<'betweenness'> {
     return betweenness(g, { seed: params.seed, maxExactNodes: params.betweenness.maxExactNodes, defaultSamples: params.betweenness.samples, control });
   },
   /** Closeness and harmonic centrality from one set of searches (incoming distances). */

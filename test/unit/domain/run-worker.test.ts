@@ -77,18 +77,19 @@ describe('scoring in a worker thread', () => {
     await expect(running).rejects.toBeInstanceOf(ScoringAborted);
   });
 
-  it('with two threads runs closeness and harmonic beside the other phases, with the same scores', async () => {
+  it('with two threads runs the sampled searches beside the other phases, with the same scores', async () => {
     const params = RunParamsSchema.parse({ seed: 5, betweenness: { maxExactNodes: 100, samples: 40 }, closeness: { maxExactNodes: 100, samples: 50 } });
     const one = await runScoringTask({ projection: generatedProjection(500, 6, 3), params, previousMaxCommunityId: -1 }, () => undefined);
     const events: ScoringEvent[] = [];
     const two = await runScoringInWorker({ projection: generatedProjection(500, 6, 3), params, previousMaxCommunityId: -1, threads: 2 }, (e) => events.push(e));
     expect(two.result).toEqual(one);
     expect((one.summary.closeness as { exact: boolean }).exact).toBe(false);
-    // Reported as before: each phase running then done, in the same order.
+    // Each phase reported running then done; the searches' phases wait last, just before influence.
     const phases = events.filter((e) => e.type === 'phase');
     const names = [...new Set(phases.map((e) => e.name))];
-    expect(names.indexOf('closeness')).toBeGreaterThan(names.indexOf('betweenness'));
-    expect(names.indexOf('harmonic')).toBe(names.indexOf('closeness') + 1);
+    const influence = names.indexOf('influence');
+    expect(names.slice(influence - 3, influence)).toEqual(['betweenness', 'closeness', 'harmonic']);
+    expect(names.indexOf('trust')).toBeLessThan(influence - 3);
     for (const name of names) expect(phases.filter((e) => e.name === name).map((e) => e.state)).toEqual(['running', 'done']);
     // Harmonic alone waits for the second thread too.
     const harmonicOnly = RunParamsSchema.parse({ ...params, algorithms: ['harmonic'] });
@@ -96,18 +97,21 @@ describe('scoring in a worker thread', () => {
     expect(alone.fields.harmonic).toEqual(one.fields.harmonic);
   });
 
-  it('with two threads stops when aborted, and a failure of the second thread fails the closeness phase', async () => {
+  it('with two threads stops when aborted, and a failure of the second thread fails the phases waiting for it', async () => {
     const params = RunParamsSchema.parse({ algorithms: ['betweenness', 'closeness'], betweenness: { maxExactNodes: 100_000 }, closeness: { maxExactNodes: 100_000 } });
     const controller = new AbortController();
     const running = runScoringTask({ projection: generatedProjection(3000, 8, 5), params, previousMaxCommunityId: -1, threads: 2 }, (e) => {
       if (e.type === 'phase' && e.name === 'betweenness' && e.state === 'running') controller.abort();
     }, controller.signal);
     await expect(running).rejects.toThrow();
-    // The second thread's failure is the closeness phase's, even when it fails before that phase waits.
-    const { phases } = scoringPhases(generatedProjection(50, 3, 2), RunParamsSchema.parse({ algorithms: ['pagerank', 'closeness'] }), -1, {
-      offload: () => Promise.reject(new Error('the second thread stopped')),
+    // The second thread's failure is the waiting phases', even when it fails before they wait.
+    const stopped = () => Promise.reject(new Error('the second thread stopped'));
+    const { phases } = scoringPhases(generatedProjection(50, 3, 2), RunParamsSchema.parse({ algorithms: ['pagerank', 'betweenness', 'closeness'] }), -1, {
+      offload: (_g, _params, wanted) => ({ distances: wanted.distances ? stopped() : undefined, betweenness: wanted.betweenness ? stopped() : undefined }),
     });
-    for (const step of phases.filter((p) => p.name !== 'closeness')) await step.run();
+    expect(phases.map((p) => p.name)).toEqual(['graph', 'pagerank', 'betweenness', 'closeness', 'influence']);
+    for (const step of phases.filter((p) => p.name === 'graph' || p.name === 'pagerank')) await step.run();
+    await expect(phases.find((p) => p.name === 'betweenness')!.run()).rejects.toThrow('the second thread stopped');
     await expect(phases.find((p) => p.name === 'closeness')!.run()).rejects.toThrow('the second thread stopped');
   });
 });
