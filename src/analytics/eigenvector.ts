@@ -24,6 +24,7 @@
 
 import type { CsrGraph } from './csr.js';
 import { EmptyGraphError, InvalidArgumentError } from './errors.js';
+import { RowGather } from './gather.js';
 import { checkpoint } from './control.js';
 import { failConvergence, resolveIteration, type IterationOptions, type IterationResult } from './iteration.js';
 
@@ -54,18 +55,14 @@ export function eigenvector(g: CsrGraph, options: EigenvectorOptions = {}): Eige
     x.fill(1 / n);
   }
   let next = new Float64Array(n);
+  const gather = new RowGather(n);
   let delta = Infinity;
   for (let iter = 1; iter <= it.maxIter; iter++) {
     checkpoint(options.control, iter - 1, it.maxIter);
+    // next = x + Aᵀx, each row summed after its own x[v] (as NetworkX's x + A·x).
+    gather.run(inOffsets, inSources, weights, x, next, x);
     let sq = 0;
-    for (let v = 0; v < n; v++) {
-      let s = x[v];
-      const end = inOffsets[v + 1];
-      if (weights) for (let q = inOffsets[v]; q < end; q++) s += x[inSources[q]] * weights[q];
-      else for (let q = inOffsets[v]; q < end; q++) s += x[inSources[q]];
-      next[v] = s;
-      sq += s * s;
-    }
+    for (let v = 0; v < n; v++) sq += next[v] * next[v];
     const norm = Math.sqrt(sq) || 1;
     let err = 0;
     for (let v = 0; v < n; v++) {

@@ -21,6 +21,7 @@
  */
 
 import type { CsrGraph } from './csr.js';
+import { RowGather } from './gather.js';
 import { checkpoint } from './control.js';
 import { failConvergence, resolveIteration, type IterationOptions } from './iteration.js';
 
@@ -51,15 +52,8 @@ export function hits(g: CsrGraph, options: HitsOptions = {}): HitsResult {
   let h = new Float64Array(n).fill(1 / n);
   let next = new Float64Array(n);
   const a = new Float64Array(n);
-  const authorities = (): void => {
-    for (let v = 0; v < n; v++) {
-      let s = 0;
-      const end = inOffsets[v + 1];
-      if (inW) for (let q = inOffsets[v]; q < end; q++) s += h[inSources[q]] * inW[q];
-      else for (let q = inOffsets[v]; q < end; q++) s += h[inSources[q]];
-      a[v] = s;
-    }
-  };
+  const gather = new RowGather(n);
+  const authorities = (): void => gather.run(inOffsets, inSources, inW, h, a);
 
   let delta = Infinity;
   let iterations = 0;
@@ -67,15 +61,9 @@ export function hits(g: CsrGraph, options: HitsOptions = {}): HitsResult {
   for (let iter = 1; iter <= it.maxIter; iter++) {
     checkpoint(options.control, iter - 1, it.maxIter);
     authorities();
+    gather.run(outOffsets, outTargets, outW, a, next);
     let sum = 0;
-    for (let u = 0; u < n; u++) {
-      let s = 0;
-      const end = outOffsets[u + 1];
-      if (outW) for (let p = outOffsets[u]; p < end; p++) s += a[outTargets[p]] * outW[p];
-      else for (let p = outOffsets[u]; p < end; p++) s += a[outTargets[p]];
-      next[u] = s;
-      sum += s;
-    }
+    for (let u = 0; u < n; u++) sum += next[u];
     iterations = iter;
     if (!(sum > 0)) {
       // Only zero-weight arcs: nothing to rank.

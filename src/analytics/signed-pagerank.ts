@@ -55,6 +55,7 @@
 
 import type { CsrGraph } from './csr.js';
 import { InvalidArgumentError } from './errors.js';
+import { RowGather } from './gather.js';
 import { failConvergence, resolveIteration, type IterationOptions } from './iteration.js';
 
 export interface SignedPagerankOptions extends IterationOptions {
@@ -119,18 +120,18 @@ export function signedPagerank(
   let next = new Float64Array(n);
   const g = new Float64Array(n);
   const r = new Float64Array(n);
-  const contrib = new Float64Array(n);
+  const work: Workspace = { contrib: new Float64Array(n), gather: new RowGather(n) };
   const previous = new Float64Array(n); // F(t) − t of the previous iteration
   let eta = 1;
   let delta = Infinity;
 
   for (let iter = 1; iter <= it.maxIter; iter++) {
-    step(positive, negative, t, invS, keep, alpha, beta, contrib, g, r, next);
+    step(positive, negative, t, invS, keep, alpha, beta, work, g, r, next);
     let residual = 0;
     for (let v = 0; v < n; v++) residual += Math.abs(next[v] - t[v]);
     delta = residual;
     if (residual < it.threshold) {
-      return finish(next, positive, negative, invS, keep, alpha, contrib, g, r, iter, true, delta);
+      return finish(next, positive, negative, invS, keep, alpha, work, g, r, iter, true, delta);
     }
     // Oscillation test: does this residual point against the previous one?
     let dot = 0;
@@ -149,7 +150,7 @@ export function signedPagerank(
     }
   }
   failConvergence('signedPagerank', it, delta);
-  return finish(t, positive, negative, invS, keep, alpha, contrib, g, r, it.maxIter, false, delta);
+  return finish(t, positive, negative, invS, keep, alpha, work, g, r, it.maxIter, false, delta);
 }
 
 /** Σ of out-arc weights per node (arcs weigh 1 when the graph carries no weights). */
@@ -168,16 +169,15 @@ function outWeightSums(h: CsrGraph): Float64Array {
   return out;
 }
 
+/** The per-call scratch of the iteration: each node's outgoing share, and the row gather (gather.ts). */
+interface Workspace {
+  contrib: Float64Array;
+  gather: RowGather;
+}
+
 /** Σ_u x[u]·w(u→v) for every v, pulled over the in-arrays. */
-function pull(h: CsrGraph, x: Float64Array, into: Float64Array): void {
-  const { inOffsets, inSources, inWeights } = h;
-  for (let v = 0; v < h.n; v++) {
-    let s = 0;
-    const end = inOffsets[v + 1];
-    if (inWeights) for (let q = inOffsets[v]; q < end; q++) s += x[inSources[q]] * inWeights[q];
-    else for (let q = inOffsets[v]; q < end; q++) s += x[inSources[q]];
-    into[v] = s;
-  }
+function pull(h: CsrGraph, x: Float64Array, into: Float64Array, gather: RowGather): void {
+  gather.run(h.inOffsets, h.inSources, h.inWeights, x, into);
 }
 
 /** Trust inflow g and distrust inflow r for the trust vector t (the first three formulas). */
@@ -188,18 +188,19 @@ function flows(
   invS: Float64Array,
   keep: Float64Array,
   alpha: number,
-  contrib: Float64Array,
+  work: Workspace,
   g: Float64Array,
   r: Float64Array,
 ): void {
   const n = t.length;
+  const { contrib, gather } = work;
   let lost = 0;
   for (let u = 0; u < n; u++) {
     contrib[u] = t[u] * invS[u];
     lost += t[u] * (1 - keep[u]);
   }
-  pull(positive, contrib, g);
-  pull(negative, contrib, r);
+  pull(positive, contrib, g, gather);
+  pull(negative, contrib, r, gather);
   const base = (alpha * lost + (1 - alpha)) / n;
   for (let v = 0; v < n; v++) {
     g[v] = alpha * g[v] + base;
@@ -216,12 +217,12 @@ function step(
   keep: Float64Array,
   alpha: number,
   beta: number,
-  contrib: Float64Array,
+  work: Workspace,
   g: Float64Array,
   r: Float64Array,
   out: Float64Array,
 ): void {
-  flows(positive, negative, t, invS, keep, alpha, contrib, g, r);
+  flows(positive, negative, t, invS, keep, alpha, work, g, r);
   const n = t.length;
   let z = 0;
   let distrusted = false;
@@ -246,14 +247,14 @@ function finish(
   invS: Float64Array,
   keep: Float64Array,
   alpha: number,
-  contrib: Float64Array,
+  work: Workspace,
   g: Float64Array,
   r: Float64Array,
   iterations: number,
   converged: boolean,
   delta: number,
 ): SignedPagerankResult {
-  flows(positive, negative, t, invS, keep, alpha, contrib, g, r);
+  flows(positive, negative, t, invS, keep, alpha, work, g, r);
   const trust = Float64Array.from(t);
   const distrust = Float64Array.from(r);
   const net = new Float64Array(t.length);
