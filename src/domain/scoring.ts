@@ -22,7 +22,6 @@ import {
   reciprocity,
   type CsrGraph,
   type KernelControl,
-  type OutArcs,
   type SampledScores,
   BETWEENNESS_DEFAULTS,
   LOUVAIN_DEFAULTS,
