@@ -9,7 +9,7 @@
  * nodes, which stay in a core's cache): "seen" and "on the level being discovered". Each level,
  * once discovered, is listed from its bitset in increasing node order (`drainLevel`), so the next
  * level's expansion reads the adjacency rows in address order. On the 1M-customer base's hop graph
- * (1M nodes, 13.4M arcs): betweenness 0.29–0.69 s per source against 1.1–1.8 s for the
+ * (1M nodes, 13.4M arcs): betweenness 0.29–0.85 s per source against 1.1–2.0 s for the
  * distance-array search, closeness and harmonic 0.21–0.23 s against 0.55–0.66 s; at 10M arcs
  * about half igraph's time per source (bench/results/search-peers-2026-12-02.md).
  *

@@ -605,7 +605,7 @@ export function scoringPhases(
   });
   // Offloaded searches are waited for last, just before influence (which reads betweenness): this
   // thread computes every other phase meanwhile.
-  const late = new Set<string>([...(searches.betweenness ? ['betweenness'] : []), ...(searches.distances ? ['closeness', 'harmonic'] : [])]);
+  const late = new Set<string>(OFFLOADED_PHASES.filter((name) => (name === 'betweenness' ? searches.betweenness : searches.distances)));
   phases.splice(0, phases.length, ...searchesLast(phases, (phase) => phase.name, late));
   return { phases, result, graph, ties };
 }
